@@ -1,0 +1,1 @@
+//! HTML sanitizing (owned by the feed work; see ARCHITECTURE.md).
