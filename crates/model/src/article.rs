@@ -73,6 +73,9 @@ pub struct Article {
     pub secured: Option<String>,
     /// Plain-text body (never HTML).
     pub body: Option<String>,
+    /// The body as sanitized HTML, when the input carried HTML (feed content).
+    #[serde(rename = "contentHtml")]
+    pub content_html: Option<String>,
     pub author: Option<String>,
     /// BCP 47 language tag when known (`en`, `en-US`).
     pub language: Option<String>,
