@@ -26,6 +26,9 @@ pub struct Image {
     /// `true` when the desk holds a copy it serves itself.
     #[serde(rename = "isCached")]
     pub is_cached: Option<bool>,
+    /// A caption, as older records carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// Where an article came from when it entered the desk.

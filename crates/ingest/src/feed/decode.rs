@@ -1,0 +1,190 @@
+//! Turning a feed's raw bytes into text: byte-order mark first, then the XML
+//! declaration, then statistical detection for feeds that lie or say nothing.
+
+use encoding_rs::Encoding;
+
+/// Decoded text, the label of the encoding used and what went wrong on the way.
+pub(crate) struct Decoded {
+    pub text: String,
+    pub label: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Utf32 {
+    Le,
+    Be,
+}
+
+/// Decodes `bytes` the way a feed reader must: the BOM wins, then the XML
+/// declaration, then UTF-8 if the bytes are valid UTF-8, then a guess.
+pub(crate) fn decode(bytes: &[u8]) -> Decoded {
+    let mut problems = Vec::new();
+
+    // encoding_rs has no UTF-32 (the web never needed it) but feeds do use it.
+    if let Some((kind, skip, label)) = sniff_utf32(bytes) {
+        let text = decode_utf32(&bytes[skip..], kind, &mut problems);
+        return Decoded {
+            text,
+            label: label.to_string(),
+            problems,
+        };
+    }
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            problems.push(format!(
+                "bytes invalid in {} (the byte-order mark's encoding) were replaced",
+                enc.name().to_ascii_lowercase()
+            ));
+        }
+        let mut text = text.into_owned();
+        // A declaration that contradicts the BOM is wrong; the BOM is what the
+        // producer actually wrote.
+        if let Some(declared) = declared_encoding(text.as_bytes()) {
+            let declared = declared.to_ascii_lowercase();
+            if !declared.starts_with("utf") && !declared.starts_with("ucs") {
+                problems.push(format!(
+                    "declared encoding {declared} contradicts the byte-order mark ({})",
+                    enc.name().to_ascii_lowercase()
+                ));
+            }
+        }
+        strip_leading_bom(&mut text);
+        return Decoded {
+            text,
+            label: enc.name().to_ascii_lowercase(),
+            problems,
+        };
+    }
+    // UTF-16 without a BOM: `<` followed or preceded by a zero byte.
+    if bytes.len() >= 4 {
+        let utf16 = match bytes[..4] {
+            [0, b'<', 0, b'?'] | [0, b'<', 0, _] => Some(encoding_rs::UTF_16BE),
+            [b'<', 0, b'?', 0] | [b'<', 0, _, 0] => Some(encoding_rs::UTF_16LE),
+            _ => None,
+        };
+        if let Some(enc) = utf16 {
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            if had_errors {
+                problems.push(format!(
+                    "bytes invalid in {} were replaced",
+                    enc.name().to_ascii_lowercase()
+                ));
+            }
+            return Decoded {
+                text: text.into_owned(),
+                label: enc.name().to_ascii_lowercase(),
+                problems,
+            };
+        }
+    }
+
+    if let Some(declared) = declared_encoding(bytes) {
+        let label = declared.trim().to_ascii_lowercase();
+        match Encoding::for_label(label.as_bytes()) {
+            // A declaration of UTF-16 on bytes that are plainly 8-bit (we got
+            // here without a BOM or zero bytes) cannot be right.
+            Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
+                problems.push(format!(
+                    "declared encoding {label} does not match the 8-bit bytes of the document"
+                ));
+            }
+            Some(enc) => {
+                let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+                if !had_errors {
+                    return Decoded {
+                        text: text.into_owned(),
+                        label,
+                        problems,
+                    };
+                }
+                problems.push(format!(
+                    "the document is not valid {label} as its XML declaration says"
+                ));
+            }
+            None => problems.push(format!("unknown encoding {label} in the XML declaration")),
+        }
+    }
+
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_string(),
+            label: "utf-8".to_string(),
+            problems,
+        };
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, true);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    if problems.is_empty() {
+        problems.push(format!(
+            "the document is not valid utf-8 and declares no encoding; decoded as {}",
+            enc.name().to_ascii_lowercase()
+        ));
+    }
+    Decoded {
+        text: text.into_owned(),
+        label: enc.name().to_ascii_lowercase(),
+        problems,
+    }
+}
+
+fn strip_leading_bom(text: &mut String) {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+}
+
+fn sniff_utf32(bytes: &[u8]) -> Option<(Utf32, usize, &'static str)> {
+    match bytes.get(..4)? {
+        [0xFF, 0xFE, 0, 0] => Some((Utf32::Le, 4, "utf-32le")),
+        [0, 0, 0xFE, 0xFF] => Some((Utf32::Be, 4, "utf-32be")),
+        [b'<', 0, 0, 0] => Some((Utf32::Le, 0, "utf-32le")),
+        [0, 0, 0, b'<'] => Some((Utf32::Be, 0, "utf-32be")),
+        _ => None,
+    }
+}
+
+fn decode_utf32(bytes: &[u8], kind: Utf32, problems: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(bytes.len() / 4);
+    let mut bad = false;
+    for chunk in bytes.chunks(4) {
+        let Ok(quad) = <[u8; 4]>::try_from(chunk) else {
+            bad = true;
+            break;
+        };
+        let cp = match kind {
+            Utf32::Le => u32::from_le_bytes(quad),
+            Utf32::Be => u32::from_be_bytes(quad),
+        };
+        match char::from_u32(cp) {
+            Some(c) => out.push(c),
+            None => {
+                bad = true;
+                out.push('\u{fffd}');
+            }
+        }
+    }
+    if bad {
+        problems.push("bytes invalid in utf-32 were replaced".to_string());
+    }
+    out
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration at the very start
+/// of an ASCII-compatible document.
+pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = &bytes[..bytes.len().min(512)];
+    let head = head.strip_prefix(b"<?xml")?;
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&head[..end]).ok()?;
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..].trim_start();
+    let rest = rest.strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &rest[1..];
+    let close = rest.find(quote)?;
+    Some(&rest[..close]).filter(|s| !s.is_empty())
+}

@@ -1,0 +1,613 @@
+//! A small, bounded XML tree for feeds.
+//!
+//! Feeds are small and their vocabularies are mixed (RSS with Dublin Core,
+//! Atom with MediaRSS, ...), so a tree with namespace prefixes rewritten to
+//! well-known ones is simpler to read fields from than a stream, and still
+//! fast. Building it is lenient like a feed reader must be: undeclared HTML
+//! entities, mismatched end tags and undeclared prefixes are recovered from and
+//! reported as problems. It is also bounded: nesting depth and the expansion of
+//! DTD-declared entities have hard limits so hostile input cannot hang us or
+//! exhaust memory.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::entities;
+
+/// Deeper nesting than this is not a feed but an attack or a bug.
+pub(crate) const MAX_DEPTH: usize = 256;
+/// Total characters that DTD-declared entities may expand to in one document.
+const MAX_ENTITY_EXPANSION: usize = 1 << 20;
+/// Entities referring to entities referring to ... deeper than this are refused.
+const MAX_ENTITY_NESTING: usize = 8;
+/// After this many syntax errors the document is garbage, not a feed.
+const MAX_ERRORS: usize = 32;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Element {
+    /// The name with its namespace replaced by a well-known prefix (`dc:creator`,
+    /// `media:content`); elements of the core feed vocabularies (Atom, RSS 0.90,
+    /// RSS 1.0, no namespace) have no prefix.
+    pub name: String,
+    /// The local name as written, used when re-serializing XHTML content.
+    pub local: String,
+    /// Attributes with the same prefix rewriting as `name`; values unescaped.
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+    /// `xml:base` in effect here, resolved to an absolute URL when possible.
+    pub base: Option<String>,
+    /// `xml:lang` in effect here.
+    pub lang: Option<String>,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// The concatenated text of this element and its descendants.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.collect_text(&mut out);
+        out
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        for n in &self.children {
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => e.collect_text(out),
+            }
+        }
+    }
+
+    pub fn has_element_children(&self) -> bool {
+        self.elements().next().is_some()
+    }
+}
+
+/// Why a document could not be read as XML at all.
+#[derive(Debug)]
+pub(crate) enum DomError {
+    Empty,
+    NotXml(String),
+    TooDeep,
+    EntityBomb(String),
+    Truncated(String),
+}
+
+pub(crate) struct Document {
+    pub root: Element,
+    pub problems: Vec<String>,
+}
+
+/// Maps namespace URIs to the prefixes the extractor matches on.
+fn canonical_prefix(uri: &str) -> Option<&'static str> {
+    let uri = uri.trim();
+    Some(match uri {
+        "http://www.w3.org/2005/Atom"
+        | "http://purl.org/atom/ns#"
+        | "http://my.netscape.com/rdf/simple/0.9/"
+        | "http://purl.org/rss/1.0/"
+        | "http://backend.userland.com/rss2"
+        | "http://blogs.law.harvard.edu/tech/rss"
+        | "http://purl.org/net/rss1.1#" => "",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#" => "rdf",
+        "http://purl.org/dc/elements/1.1/" | "http://purl.org/dc/elements/1.0/" => "dc",
+        "http://purl.org/dc/terms/" => "dcterms",
+        "http://purl.org/rss/1.0/modules/content/" => "content",
+        "http://search.yahoo.com/mrss/" | "http://search.yahoo.com/mrss" => "media",
+        "http://www.itunes.com/dtds/podcast-1.0.dtd" | "http://www.itunes.com/DTDs/Podcast-1.0.dtd" => {
+            "itunes"
+        }
+        "http://www.w3.org/1999/xhtml" => "xhtml",
+        "http://www.w3.org/XML/1998/namespace" => "xml",
+        "http://purl.org/rss/1.0/modules/slash/" => "slash",
+        "http://wellformedweb.org/CommentAPI/" => "wfw",
+        "http://www.w3.org/1999/xlink" => "xlink",
+        "http://purl.org/rss/1.0/modules/syndication/" => "sy",
+        _ => return None,
+    })
+}
+
+struct Scope {
+    /// (prefix as written, canonical prefix) declared on this element.
+    decls: Vec<(String, String)>,
+    /// Whether this element declared the default namespace, and as what.
+    default: Option<String>,
+}
+
+struct Builder<'a> {
+    stack: Vec<Element>,
+    scopes: Vec<Scope>,
+    problems: Vec<String>,
+    dtd_entities: Vec<(String, String)>,
+    expanded: usize,
+    doc_base: Option<&'a str>,
+    root: Option<Element>,
+    /// Name of the first unclosed element below the root when input ended.
+    finished: bool,
+}
+
+pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomError> {
+    if text.trim().is_empty() {
+        return Err(DomError::Empty);
+    }
+    let mut reader = Reader::from_str(text);
+    {
+        let cfg = reader.config_mut();
+        cfg.check_end_names = false;
+        cfg.allow_dangling_amp = true;
+        cfg.allow_unmatched_ends = true;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+    }
+    let mut b = Builder {
+        stack: Vec::new(),
+        scopes: Vec::new(),
+        problems: Vec::new(),
+        dtd_entities: Vec::new(),
+        expanded: 0,
+        doc_base,
+        root: None,
+        finished: false,
+    };
+    let mut errors = 0usize;
+    let mut last_error_pos = u64::MAX;
+    loop {
+        let ev = reader.read_event();
+        match ev {
+            Ok(Event::Start(e)) => {
+                if b.root.is_some() && b.stack.is_empty() {
+                    b.problems
+                        .push("content after the end of the root element".to_string());
+                    break;
+                }
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(DomError::TooDeep);
+                }
+                b.open(&e)?;
+            }
+            Ok(Event::Empty(e)) => {
+                if b.root.is_some() && b.stack.is_empty() {
+                    b.problems
+                        .push("content after the end of the root element".to_string());
+                    break;
+                }
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(DomError::TooDeep);
+                }
+                b.open(&e)?;
+                b.close_top();
+            }
+            Ok(Event::End(e)) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                b.close_named(&name);
+            }
+            Ok(Event::Text(t)) => {
+                let raw = String::from_utf8_lossy(t.as_ref());
+                if b.stack.is_empty() {
+                    if !raw.trim().is_empty() {
+                        if b.root.is_none() {
+                            return Err(DomError::NotXml(snippet(&raw)));
+                        }
+                        b.problems
+                            .push("text after the end of the root element".to_string());
+                    }
+                    continue;
+                }
+                // A lone `&` is let through by the reader; it is an error
+                // feeds commonly make.
+                if raw.contains('&') {
+                    b.problems.push("unescaped & in text".to_string());
+                }
+                b.push_text(&normalize_newlines(&raw));
+            }
+            Ok(Event::CData(t)) => {
+                let raw = String::from_utf8_lossy(t.as_ref()).into_owned();
+                if !b.stack.is_empty() {
+                    b.push_text(&normalize_newlines(&raw));
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                if b.stack.is_empty() {
+                    continue;
+                }
+                let expansion = b.resolve_ref(&name)?;
+                b.push_text(&expansion);
+            }
+            Ok(Event::DocType(d)) => {
+                let raw = String::from_utf8_lossy(d.as_ref()).into_owned();
+                b.dtd_entities = parse_entity_decls(&raw);
+            }
+            Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
+            Ok(Event::Eof) => {
+                b.finished = true;
+                break;
+            }
+            Err(e) => {
+                let pos = reader.error_position();
+                errors += 1;
+                b.problems.push(format!("xml error at byte {pos}: {e}"));
+                if errors > MAX_ERRORS || pos == last_error_pos {
+                    break;
+                }
+                last_error_pos = pos;
+                if b.root.is_none() && b.stack.is_empty() {
+                    return Err(DomError::NotXml(e.to_string()));
+                }
+            }
+        }
+    }
+    if b.stack.len() > 1 {
+        let open: Vec<String> = b.stack.iter().skip(1).map(|e| e.name.clone()).collect();
+        return Err(DomError::Truncated(format!(
+            "the document ends inside <{}>",
+            open.join("><")
+        )));
+    }
+    if b.stack.len() == 1 {
+        b.problems.push(format!(
+            "the root element <{}> is not closed",
+            b.stack[0].name
+        ));
+        b.close_top();
+    }
+    let _ = b.finished;
+    match b.root {
+        Some(root) => Ok(Document {
+            root,
+            problems: b.problems,
+        }),
+        None => Err(DomError::NotXml("no element found".to_string())),
+    }
+}
+
+fn snippet(s: &str) -> String {
+    let s = s.trim();
+    let cut: String = s.chars().take(40).collect();
+    if cut.len() < s.len() {
+        format!("text {cut:?}...")
+    } else {
+        format!("text {cut:?}")
+    }
+}
+
+fn normalize_newlines(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+impl Builder<'_> {
+    fn push_text(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if let Some(top) = self.stack.last_mut() {
+            if let Some(Node::Text(t)) = top.children.last_mut() {
+                t.push_str(s);
+            } else {
+                top.children.push(Node::Text(s.to_string()));
+            }
+        }
+    }
+
+    fn lookup_prefix(&self, prefix: &str) -> Option<&str> {
+        for s in self.scopes.iter().rev() {
+            if let Some((_, c)) = s.decls.iter().rev().find(|(p, _)| p == prefix) {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    fn default_ns(&self) -> Option<&str> {
+        self.scopes.iter().rev().find_map(|s| s.default.as_deref())
+    }
+
+    /// Rewrites `prefix:local` (or bare `local`) to the canonical form.
+    fn canonical_name(&mut self, qname: &str, is_attr: bool) -> String {
+        match qname.split_once(':') {
+            Some(("xml", local)) => format!("xml:{local}"),
+            Some((prefix, local)) => match self.lookup_prefix(prefix) {
+                Some("") => local.to_string(),
+                Some(c) => format!("{c}:{local}"),
+                None => {
+                    self.problems
+                        .push(format!("undeclared namespace prefix {prefix}"));
+                    format!("{}:{local}", prefix.to_ascii_lowercase())
+                }
+            },
+            None if is_attr => qname.to_string(),
+            None => match self.default_ns() {
+                Some("") | None => qname.to_string(),
+                Some(c) => format!("{c}:{qname}"),
+            },
+        }
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>) -> Result<(), DomError> {
+        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+        let mut raw_attrs: Vec<(String, String)> = Vec::new();
+        let mut scope = Scope {
+            decls: Vec::new(),
+            default: None,
+        };
+        for a in e.attributes().with_checks(false) {
+            let a = match a {
+                Ok(a) => a,
+                Err(err) => {
+                    self.problems.push(format!("bad attribute in <{qname}>: {err}"));
+                    continue;
+                }
+            };
+            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            let raw = String::from_utf8_lossy(&a.value).into_owned();
+            let value = self.unescape(&raw)?;
+            if key == "xmlns" {
+                let c = canonical_prefix(&value).map(str::to_string).unwrap_or_else(|| {
+                    // An unknown default namespace: keep names unprefixed
+                    // unless it is clearly a foreign vocabulary.
+                    String::new()
+                });
+                scope.default = Some(c);
+            } else if let Some(p) = key.strip_prefix("xmlns:") {
+                let c = canonical_prefix(&value)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| p.to_ascii_lowercase());
+                scope.decls.push((p.to_string(), c));
+            } else {
+                raw_attrs.push((key, value));
+            }
+        }
+        self.scopes.push(scope);
+        let name = self.canonical_name(&qname, false);
+        let mut attrs = Vec::with_capacity(raw_attrs.len());
+        for (k, v) in raw_attrs {
+            let k = self.canonical_name(&k, true);
+            attrs.push((k, v));
+        }
+        let parent_base = self
+            .stack
+            .last()
+            .and_then(|p| p.base.clone())
+            .or_else(|| self.doc_base.map(str::to_string));
+        let base = match attrs.iter().find(|(k, _)| k == "xml:base") {
+            Some((_, b)) => Some(super::urls::resolve(parent_base.as_deref(), b)),
+            None => parent_base,
+        };
+        let lang = match attrs.iter().find(|(k, _)| k == "xml:lang") {
+            Some((_, l)) => Some(l.clone()),
+            None => self.stack.last().and_then(|p| p.lang.clone()),
+        };
+        self.stack.push(Element {
+            name,
+            local,
+            attrs,
+            children: Vec::new(),
+            base,
+            lang,
+        });
+        Ok(())
+    }
+
+    fn close_top(&mut self) {
+        self.scopes.pop();
+        if let Some(el) = self.stack.pop() {
+            match self.stack.last_mut() {
+                Some(parent) => parent.children.push(Node::Element(el)),
+                None => {
+                    if self.root.is_none() {
+                        self.root = Some(el);
+                    }
+                }
+            }
+        }
+    }
+
+    fn close_named(&mut self, qname: &str) {
+        let local = qname.rsplit(':').next().unwrap_or(qname);
+        let Some(pos) = self.stack.iter().rposition(|e| e.local == local) else {
+            self.problems
+                .push(format!("end tag </{qname}> without a start tag"));
+            return;
+        };
+        if pos + 1 != self.stack.len() {
+            self.problems
+                .push(format!("end tag </{qname}> closes unclosed elements"));
+        }
+        while self.stack.len() > pos {
+            self.close_top();
+        }
+    }
+
+    fn resolve_ref(&mut self, name: &str) -> Result<String, DomError> {
+        if let Some(num) = name.strip_prefix('#') {
+            let cp = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                num.parse::<u32>().ok()
+            };
+            return Ok(match cp.and_then(char::from_u32) {
+                Some(c) => c.to_string(),
+                None => {
+                    self.problems
+                        .push(format!("invalid character reference &{name};"));
+                    String::new()
+                }
+            });
+        }
+        match name {
+            "amp" => return Ok("&".into()),
+            "lt" => return Ok("<".into()),
+            "gt" => return Ok(">".into()),
+            "quot" => return Ok("\"".into()),
+            "apos" => return Ok("'".into()),
+            _ => {}
+        }
+        if self.dtd_entities.iter().any(|(n, _)| n == name) {
+            let mut out = String::new();
+            self.expand_declared(name, 0, &mut out)?;
+            self.expanded += out.len();
+            return Ok(out);
+        }
+        if let Some(c) = entities::lookup(name) {
+            self.problems
+                .push(format!("undeclared html entity &{name}; in xml"));
+            return Ok(c.to_string());
+        }
+        self.problems.push(format!("undefined entity &{name};"));
+        Ok(format!("&{name};"))
+    }
+
+    fn expand_declared(
+        &mut self,
+        name: &str,
+        depth: usize,
+        out: &mut String,
+    ) -> Result<(), DomError> {
+        if depth > MAX_ENTITY_NESTING {
+            return Err(DomError::EntityBomb(format!(
+                "entity &{name}; nests entities more than {MAX_ENTITY_NESTING} deep"
+            )));
+        }
+        let Some(value) = self
+            .dtd_entities
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+        else {
+            out.push_str(&format!("&{name};"));
+            return Ok(());
+        };
+        let mut rest = value.as_str();
+        while let Some(amp) = rest.find('&') {
+            out.push_str(&rest[..amp]);
+            let after = &rest[amp + 1..];
+            match after.find(';') {
+                Some(semi) if semi > 0 && semi < 64 => {
+                    let inner = &after[..semi];
+                    if inner.starts_with('#') || matches!(inner, "amp" | "lt" | "gt" | "quot" | "apos") {
+                        let r = self.resolve_ref(inner)?;
+                        out.push_str(&r);
+                    } else {
+                        self.expand_declared(inner, depth + 1, out)?;
+                    }
+                    rest = &after[semi + 1..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = after;
+                }
+            }
+            self.check_budget(out.len())?;
+        }
+        out.push_str(rest);
+        self.check_budget(out.len())
+    }
+
+    fn check_budget(&mut self, len: usize) -> Result<(), DomError> {
+        if self.expanded + len > MAX_ENTITY_EXPANSION {
+            return Err(DomError::EntityBomb(format!(
+                "declared entities expand to more than {MAX_ENTITY_EXPANSION} characters"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Unescapes an attribute value, with the same entity rules as text.
+    fn unescape(&mut self, raw: &str) -> Result<String, DomError> {
+        if !raw.contains('&') {
+            return Ok(normalize_attr_ws(raw));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(amp) = rest.find('&') {
+            out.push_str(&rest[..amp]);
+            let after = &rest[amp + 1..];
+            match after.find(';') {
+                Some(semi)
+                    if semi > 0
+                        && semi < 64
+                        && after[..semi]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '#' || c == '_' || c == '-' || c == '.') =>
+                {
+                    let r = self.resolve_ref(&after[..semi])?;
+                    self.expanded += r.len();
+                    out.push_str(&r);
+                    rest = &after[semi + 1..];
+                }
+                _ => {
+                    self.problems.push("unescaped & in attribute".to_string());
+                    out.push('&');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(normalize_attr_ws(&out))
+    }
+}
+
+fn normalize_attr_ws(s: &str) -> String {
+    if s.contains(['\n', '\r', '\t']) {
+        s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ")
+    } else {
+        s.to_string()
+    }
+}
+
+/// `<!ENTITY name "value">` declarations of an internal DTD subset. Parameter
+/// and external entities are ignored: a feed reader must not fetch anything.
+fn parse_entity_decls(dtd: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = dtd;
+    while let Some(at) = rest.find("<!ENTITY") {
+        rest = &rest[at + "<!ENTITY".len()..];
+        let decl = rest.trim_start();
+        if decl.starts_with('%') {
+            continue;
+        }
+        let name_end = decl
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(decl.len());
+        let name = &decl[..name_end];
+        let after = decl[name_end..].trim_start();
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let body = &after[1..];
+        let Some(close) = body.find(q) else { break };
+        if !name.is_empty() && out.len() < 1024 {
+            out.push((name.to_string(), body[..close].to_string()));
+        }
+        rest = &body[close + 1..];
+    }
+    out
+}
