@@ -142,7 +142,10 @@ mod tests {
         a.origin.guid = Some("urn:reuters-21578:17".into());
         assert_eq!(a.identity_key().unwrap(), "guid:urn:reuters-21578:17");
         a.original_url = Some("http://x.test/a?utm_source=1".into());
-        assert_eq!(a.identity_key().unwrap(), "url:http://x.test/a?utm_source=1");
+        assert_eq!(
+            a.identity_key().unwrap(),
+            "url:http://x.test/a?utm_source=1"
+        );
         a.web_url = Some("http://x.test/a".into());
         assert_eq!(a.identity_key().unwrap(), "url:http://x.test/a");
     }

@@ -125,9 +125,8 @@ pub fn format_date(dt: &DateTime<Utc>) -> String {
 /// Jekyll forms `YYYY-MM-DD HH:MM:SS [+ZZZZ]` and `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
-    let expected = || {
-        format!("expected an RFC 3339 date-time such as 2021-05-04T05:54:00Z, found `{s}`")
-    };
+    let expected =
+        || format!("expected an RFC 3339 date-time such as 2021-05-04T05:54:00Z, found `{s}`");
     let dt = if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         d.with_timezone(&Utc)
     } else if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S %z") {
@@ -165,7 +164,11 @@ impl Reader<'_> {
                 }
                 Ok(Some(text.clone()))
             }
-            other => Err(err(path, other.line(), "expected a single value, found a block")),
+            other => Err(err(
+                path,
+                other.line(),
+                "expected a single value, found a block",
+            )),
         }
     }
 
@@ -174,7 +177,11 @@ impl Reader<'_> {
             .ok_or_else(|| err(path, node.line(), "expected a value, found nothing"))
     }
 
-    fn plain<'n>(&mut self, path: &str, node: &'n Node) -> Result<Option<&'n Scalar>, DocumentError> {
+    fn plain<'n>(
+        &mut self,
+        path: &str,
+        node: &'n Node,
+    ) -> Result<Option<&'n Scalar>, DocumentError> {
         self.note(path, node.line());
         match node {
             Node::Empty { .. } => Ok(None),
@@ -184,18 +191,30 @@ impl Reader<'_> {
                 }
                 Ok(Some(s))
             }
-            other => Err(err(path, other.line(), "expected a single value, found a block")),
+            other => Err(err(
+                path,
+                other.line(),
+                "expected a single value, found a block",
+            )),
         }
     }
 
-    fn int<T: std::str::FromStr>(&mut self, path: &str, node: &Node, what: &str) -> Result<Option<T>, DocumentError> {
+    fn int<T: std::str::FromStr>(
+        &mut self,
+        path: &str,
+        node: &Node,
+        what: &str,
+    ) -> Result<Option<T>, DocumentError> {
         let Some(s) = self.plain(path, node)? else {
             return Ok(None);
         };
-        s.text
-            .parse::<T>()
-            .map(Some)
-            .map_err(|_| err(path, s.line, &format!("expected {what}, found `{}`", s.text)))
+        s.text.parse::<T>().map(Some).map_err(|_| {
+            err(
+                path,
+                s.line,
+                &format!("expected {what}, found `{}`", s.text),
+            )
+        })
     }
 
     fn bool(&mut self, path: &str, node: &Node) -> Result<Option<bool>, DocumentError> {
@@ -205,7 +224,11 @@ impl Reader<'_> {
         match s.text.as_str() {
             "true" => Ok(Some(true)),
             "false" => Ok(Some(false)),
-            other => Err(err(path, s.line, &format!("expected true or false, found `{other}`"))),
+            other => Err(err(
+                path,
+                s.line,
+                &format!("expected true or false, found `{other}`"),
+            )),
         }
     }
 
@@ -213,7 +236,9 @@ impl Reader<'_> {
         let Some(s) = self.plain(path, node)? else {
             return Ok(None);
         };
-        parse_date(&s.text).map(Some).map_err(|m| err(path, s.line, &m))
+        parse_date(&s.text)
+            .map(Some)
+            .map_err(|m| err(path, s.line, &m))
     }
 
     fn seq<'n>(&mut self, path: &str, node: &'n Node) -> Result<&'n [Node], DocumentError> {
@@ -229,7 +254,11 @@ impl Reader<'_> {
         self.note(path, node.line());
         match node {
             Node::Map { entries, .. } => Ok(entries),
-            other => Err(err(path, other.line(), "expected a block of `key: value` lines")),
+            other => Err(err(
+                path,
+                other.line(),
+                "expected a block of `key: value` lines",
+            )),
         }
     }
 
@@ -262,11 +291,20 @@ impl Reader<'_> {
                     "isCached" => img.is_cached = self.bool(&p, &e.value)?,
                     "title" => img.title = self.string(&p, &e.value)?,
                     other => {
-                        return Err(unknown(&base, other, e.line, "url, width, height, isCached, title"))
+                        return Err(unknown(
+                            &base,
+                            other,
+                            e.line,
+                            "url, width, height, isCached, title",
+                        ))
                     }
                 }
             }
-            check_order(&base, self.map(&base, item)?, &["url", "width", "height", "isCached", "title"])?;
+            check_order(
+                &base,
+                self.map(&base, item)?,
+                &["url", "width", "height", "isCached", "title"],
+            )?;
             if !has_url {
                 return Err(err(&base, item.line(), "an image needs a `url`"));
             }
@@ -332,7 +370,11 @@ fn err(path: &str, line: usize, message: &str) -> DocumentError {
 }
 
 fn unknown(path: &str, key: &str, line: usize, known: &str) -> DocumentError {
-    err(path, line, &format!("unknown field `{key}`; expected one of {known}"))
+    err(
+        path,
+        line,
+        &format!("unknown field `{key}`; expected one of {known}"),
+    )
 }
 
 /// Nested blocks are written in one fixed order; a record in another order
@@ -347,7 +389,12 @@ fn check_order(path: &str, entries: &[Entry], order: &[&str]) -> Result<(), Docu
             return Err(err(
                 path,
                 e.line,
-                &format!("`{}` must come before `{}` (fields in the order {})", order[last], e.key, order.join(", ")),
+                &format!(
+                    "`{}` must come before `{}` (fields in the order {})",
+                    order[last],
+                    e.key,
+                    order.join(", ")
+                ),
             ));
         }
         last = i;
@@ -370,7 +417,11 @@ impl Document {
         } else if rest.starts_with("---\n") {
             4
         } else {
-            return Err(err("", 1, "expected the front matter to open with a `---` line"));
+            return Err(err(
+                "",
+                1,
+                "expected the front matter to open with a `---` line",
+            ));
         };
         let body_start = &rest[open_len..];
         // Find the closing delimiter line.
@@ -396,7 +447,9 @@ impl Document {
         let front_text = front.strip_suffix('\n').unwrap_or(front);
         let front_text = front_text.strip_suffix('\r').unwrap_or(front_text);
         let trailing = front_text.len() - front_text.trim_end_matches(['\n', '\r']).len();
-        layout.trailing_blank_lines = front_text[front_text.len() - trailing..].matches('\n').count();
+        layout.trailing_blank_lines = front_text[front_text.len() - trailing..]
+            .matches('\n')
+            .count();
         let entries = yaml::parse(front_text, 2).map_err(|e| DocumentError {
             line: e.line,
             field: None,
@@ -404,7 +457,9 @@ impl Document {
         })?;
 
         let mut article = Article::default();
-        let mut r = Reader { layout: &mut layout };
+        let mut r = Reader {
+            layout: &mut layout,
+        };
         let mut keys = Vec::with_capacity(entries.len());
         for e in &entries {
             keys.push(e.key.clone());
@@ -418,7 +473,8 @@ impl Document {
                     let mut rel = Article::default();
                     let fields = r.map(&base, item)?;
                     for f in fields {
-                        if !r.field(&mut rel, &base, f)? || f.key == "related" || f.key == "secured" {
+                        if !r.field(&mut rel, &base, f)? || f.key == "related" || f.key == "secured"
+                        {
                             return Err(unknown(&base, &f.key, f.line, &RELATED_ORDER.join(", ")));
                         }
                     }
@@ -700,12 +756,30 @@ impl Writer<'_> {
         for (i, img) in images.iter().enumerate() {
             let base = format!("{path}[{i}]");
             let mut item = String::new();
-            self.scalar(&mut item, &format!("{base}.url"), "url", &img.url, indent + 4);
+            self.scalar(
+                &mut item,
+                &format!("{base}.url"),
+                "url",
+                &img.url,
+                indent + 4,
+            );
             if let Some(w) = img.width {
-                self.raw(&mut item, &format!("{base}.width"), "width", &w.to_string(), indent + 4);
+                self.raw(
+                    &mut item,
+                    &format!("{base}.width"),
+                    "width",
+                    &w.to_string(),
+                    indent + 4,
+                );
             }
             if let Some(h) = img.height {
-                self.raw(&mut item, &format!("{base}.height"), "height", &h.to_string(), indent + 4);
+                self.raw(
+                    &mut item,
+                    &format!("{base}.height"),
+                    "height",
+                    &h.to_string(),
+                    indent + 4,
+                );
             }
             if let Some(c) = img.is_cached {
                 self.raw(

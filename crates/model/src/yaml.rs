@@ -30,9 +30,17 @@ pub struct Scalar {
 pub enum Node {
     Scalar(Scalar),
     /// A key with nothing after the colon and no nested block.
-    Empty { line: usize },
-    Seq { items: Vec<Node>, line: usize },
-    Map { entries: Vec<Entry>, line: usize },
+    Empty {
+        line: usize,
+    },
+    Seq {
+        items: Vec<Node>,
+        line: usize,
+    },
+    Map {
+        entries: Vec<Entry>,
+        line: usize,
+    },
 }
 
 /// A key of a mapping, its value, and how many blank lines stood before it.
@@ -463,11 +471,16 @@ fn read_double_quoted(s: &str) -> Result<(String, &str), String> {
                                 })?;
                         }
                         out.push(
-                            char::from_u32(code)
-                                .ok_or_else(|| format!("escape `\\{e}{code:X}` is not a character"))?,
+                            char::from_u32(code).ok_or_else(|| {
+                                format!("escape `\\{e}{code:X}` is not a character")
+                            })?,
                         );
                     }
-                    other => return Err(format!("unknown escape `\\{other}` in double-quoted string")),
+                    other => {
+                        return Err(format!(
+                            "unknown escape `\\{other}` in double-quoted string"
+                        ))
+                    }
                 }
             }
             c => out.push(c),
@@ -650,7 +663,11 @@ mod tests {
             ("a: b", ScalarStyle::Plain, "\"a: b\""),
             ("#tag", ScalarStyle::Plain, "\"#tag\""),
             ("", ScalarStyle::Plain, "\"\""),
-            ("say \"hi\"\n", ScalarStyle::DoubleQuoted, "\"say \\\"hi\\\"\\n\""),
+            (
+                "say \"hi\"\n",
+                ScalarStyle::DoubleQuoted,
+                "\"say \\\"hi\\\"\\n\"",
+            ),
             ("it's", ScalarStyle::SingleQuoted, "'it''s'"),
         ];
         for (text, style, want) in cases {

@@ -1,0 +1,379 @@
+//! The conformance suite every [`Store`] backend passes. A backend's tests call
+//! [`run_all`] with a function that makes a fresh, empty store.
+
+use chrono::{DateTime, TimeZone, Utc};
+use newsdesk_model::{Article, Image, Origin, Provider};
+
+use crate::{Batch, Outcome, SourceInfo, Store};
+
+/// Runs every check on fresh stores from `fresh`. Panics with the check's name
+/// on the first failure.
+pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
+    let checks: &[(&str, fn(&mut dyn Store))] = &[
+        ("round_trips_every_field", round_trips_every_field),
+        (
+            "same_input_twice_changes_nothing",
+            same_input_twice_changes_nothing,
+        ),
+        ("changed_content_is_an_update", changed_content_is_an_update),
+        ("guid_is_a_second_key", guid_is_a_second_key),
+        (
+            "related_entries_become_linked_articles",
+            related_entries_become_linked_articles,
+        ),
+        (
+            "a_bad_article_fails_the_whole_batch",
+            a_bad_article_fails_the_whole_batch,
+        ),
+        (
+            "stats_count_by_source_provider_day",
+            stats_count_by_source_provider_day,
+        ),
+        (
+            "cursor_walks_every_article_once",
+            cursor_walks_every_article_once,
+        ),
+    ];
+    for (name, check) in checks {
+        let mut store = fresh();
+        eprintln!("conformance: {name}");
+        check(store.as_mut());
+    }
+}
+
+fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .single()
+        .expect("valid test date")
+}
+
+fn source(locator: &str) -> SourceInfo {
+    SourceInfo {
+        locator: locator.into(),
+        kind: "document".into(),
+        title: None,
+    }
+}
+
+/// A fully populated article.
+pub fn sample(url: &str, title: &str) -> Article {
+    Article {
+        category: Some("news".into()),
+        title: title.into(),
+        excerpt: Some(format!("Excerpt of {title}")),
+        published_at: Some(t(2021, 5, 4, 5, 54)),
+        original_url: Some(format!("{url}?utm_source=x")),
+        web_url: Some(url.into()),
+        amp_web_url: Some(format!("{url}/amp")),
+        cdn_amp_web_url: Some("https://x-test.cdn.ampproject.org/c/s/x.test/amp".into()),
+        kind: Some("article".into()),
+        quality: Some(76),
+        heat: Some(-1),
+        published: Some(false),
+        provider: Some(Provider {
+            name: "Sify.com".into(),
+            domain: "sify.com".into(),
+            images: vec![Image {
+                url: "/logo.png".into(),
+                width: Some(50),
+                height: Some(50),
+                ..Image::default()
+            }],
+        }),
+        topics: vec!["AWS AI".into(), "AI".into()],
+        images: vec![Image {
+            url: format!("{url}/lead.jpg"),
+            width: Some(700),
+            height: Some(466),
+            is_cached: Some(true),
+            title: None,
+        }],
+        related: Vec::new(),
+        secured: Some("Y2lwaGVy;bm9uY2U=".into()),
+        body: Some("Body text.\n\nSecond paragraph.".into()),
+        content_html: Some("<p>Body text.</p>".into()),
+        author: Some("A. Writer".into()),
+        language: Some("en".into()),
+        origin: Origin {
+            source: "in/a.md".into(),
+            format: "document".into(),
+            guid: None,
+        },
+    }
+}
+
+fn round_trips_every_field(s: &mut dyn Store) {
+    let a = sample("https://www.sify.com/a", "AWS leads");
+    let batch = Batch {
+        source: source("in/a.md"),
+        articles: vec![a.clone()],
+    };
+    let now = t(2021, 5, 5, 0, 0);
+    let report = s.ingest(&batch, now).expect("ingest");
+    assert_eq!(report.count(Outcome::Stored), 1);
+    let id = report.outcomes[0].0;
+    let got = s.article(id).expect("read").expect("present");
+    assert_eq!(got.article, a, "every field reads back as written");
+    assert_eq!(got.first_seen, now);
+    assert!(!got.stub);
+    assert_eq!(s.find("url:https://www.sify.com/a").unwrap(), Some(id));
+    assert!(s.schema_version().unwrap() >= 1);
+}
+
+fn same_input_twice_changes_nothing(s: &mut dyn Store) {
+    let mut a = sample("https://x.test/1", "One");
+    a.related = vec![sample("https://y.test/2", "Two")];
+    let batch = Batch {
+        source: source("in/a.md"),
+        articles: vec![a, sample("https://x.test/3", "Three")],
+    };
+    let first = s.ingest(&batch, t(2021, 1, 1, 0, 0)).unwrap();
+    let before = s.stats().unwrap();
+    let second = s.ingest(&batch, t(2021, 1, 2, 0, 0)).unwrap();
+    assert_eq!(second.count(Outcome::Unchanged), 2);
+    assert_eq!(second.related_stored, 0);
+    assert_eq!(
+        first.outcomes.iter().map(|o| o.0).collect::<Vec<_>>(),
+        second.outcomes.iter().map(|o| o.0).collect::<Vec<_>>()
+    );
+    assert_eq!(s.stats().unwrap(), before);
+    let got = s.article(first.outcomes[0].0).unwrap().unwrap();
+    assert_eq!(
+        got.updated_at,
+        t(2021, 1, 1, 0, 0),
+        "a repeat does not touch the row"
+    );
+}
+
+fn changed_content_is_an_update(s: &mut dyn Store) {
+    let a = sample("https://x.test/1", "Old title");
+    let r1 = s
+        .ingest(
+            &Batch {
+                source: source("f"),
+                articles: vec![a.clone()],
+            },
+            t(2021, 1, 1, 0, 0),
+        )
+        .unwrap();
+    let mut b = a;
+    b.title = "New title".into();
+    let r2 = s
+        .ingest(
+            &Batch {
+                source: source("f"),
+                articles: vec![b],
+            },
+            t(2021, 1, 2, 0, 0),
+        )
+        .unwrap();
+    assert_eq!(r2.outcomes[0], (r1.outcomes[0].0, Outcome::Updated));
+    let got = s.article(r1.outcomes[0].0).unwrap().unwrap();
+    assert_eq!(got.article.title, "New title");
+    assert_eq!(got.first_seen, t(2021, 1, 1, 0, 0));
+    assert_eq!(got.updated_at, t(2021, 1, 2, 0, 0));
+    assert_eq!(s.stats().unwrap().articles, 1);
+}
+
+fn guid_is_a_second_key(s: &mut dyn Store) {
+    let mut a = sample("https://x.test/old-slug", "Story");
+    a.origin.guid = Some("item-17".into());
+    let r1 = s
+        .ingest(
+            &Batch {
+                source: source("feed.xml"),
+                articles: vec![a.clone()],
+            },
+            t(2021, 1, 1, 0, 0),
+        )
+        .unwrap();
+    // The publisher changed the URL; the feed kept the GUID.
+    a.web_url = Some("https://x.test/new-slug".into());
+    let r2 = s
+        .ingest(
+            &Batch {
+                source: source("feed.xml"),
+                articles: vec![a.clone()],
+            },
+            t(2021, 1, 2, 0, 0),
+        )
+        .unwrap();
+    assert_eq!(r2.outcomes[0], (r1.outcomes[0].0, Outcome::Updated));
+    assert_eq!(
+        s.find("url:https://x.test/new-slug").unwrap(),
+        Some(r1.outcomes[0].0)
+    );
+    // The same GUID in another feed is another article.
+    a.web_url = Some("https://x.test/other".into());
+    let r3 = s
+        .ingest(
+            &Batch {
+                source: source("other.xml"),
+                articles: vec![a],
+            },
+            t(2021, 1, 3, 0, 0),
+        )
+        .unwrap();
+    assert_eq!(r3.outcomes[0].1, Outcome::Stored);
+    assert_eq!(s.stats().unwrap().articles, 2);
+}
+
+fn related_entries_become_linked_articles(s: &mut dyn Store) {
+    let mut rel = sample("https://y.test/earlier", "Earlier copy");
+    rel.secured = None;
+    rel.body = None;
+    rel.topics.clear();
+    rel.quality = Some(56);
+    let mut a = sample("https://x.test/later", "Later copy");
+    a.related = vec![rel.clone(), sample("https://z.test/other", "Other")];
+    let r = s
+        .ingest(
+            &Batch {
+                source: source("a.md"),
+                articles: vec![a.clone()],
+            },
+            t(2021, 1, 1, 0, 0),
+        )
+        .unwrap();
+    assert_eq!(r.related_stored, 2);
+    let id = r.outcomes[0].0;
+    let got = s.article(id).unwrap().unwrap();
+    assert_eq!(got.related.len(), 2);
+    let earlier = s.article(got.related[0]).unwrap().unwrap();
+    assert!(earlier.stub, "known only from a related list");
+    assert_eq!(earlier.article.title, "Earlier copy");
+    assert_eq!(earlier.article.quality, Some(56));
+    assert_eq!(
+        s.article(got.related[1]).unwrap().unwrap().article.title,
+        "Other"
+    );
+
+    // The full record arrives: same article, no longer a stub.
+    let mut full = rel.clone();
+    full.title = "Earlier copy (full)".into();
+    full.body = Some("Full text".into());
+    let r2 = s
+        .ingest(
+            &Batch {
+                source: source("b.md"),
+                articles: vec![full],
+            },
+            t(2021, 1, 2, 0, 0),
+        )
+        .unwrap();
+    assert_eq!(r2.outcomes[0], (got.related[0], Outcome::Stored));
+    let e = s.article(got.related[0]).unwrap().unwrap();
+    assert!(!e.stub);
+    assert_eq!(e.article.body.as_deref(), Some("Full text"));
+
+    // Another record listing it as related does not overwrite the full record.
+    let mut c = sample("https://w.test/third", "Third");
+    let mut thin = rel;
+    thin.title = "Thin title".into();
+    c.related = vec![thin];
+    s.ingest(
+        &Batch {
+            source: source("c.md"),
+            articles: vec![c],
+        },
+        t(2021, 1, 3, 0, 0),
+    )
+    .unwrap();
+    let e = s.article(got.related[0]).unwrap().unwrap();
+    assert_eq!(e.article.title, "Earlier copy (full)");
+    assert_eq!(s.stats().unwrap().stubs, 1);
+}
+
+fn a_bad_article_fails_the_whole_batch(s: &mut dyn Store) {
+    let mut nameless = sample("https://x.test/2", "No identity");
+    nameless.web_url = None;
+    nameless.original_url = None;
+    nameless.origin.guid = None;
+    let batch = Batch {
+        source: source("a.md"),
+        articles: vec![sample("https://x.test/1", "Good"), nameless],
+    };
+    let err = s.ingest(&batch, t(2021, 1, 1, 0, 0)).unwrap_err();
+    assert!(err.to_string().contains("no identity"), "{err}");
+    let st = s.stats().unwrap();
+    assert_eq!(
+        (st.articles, st.sources),
+        (0, 0),
+        "nothing of the batch is stored"
+    );
+}
+
+fn stats_count_by_source_provider_day(s: &mut dyn Store) {
+    let mut b = sample("https://b.test/2", "B");
+    b.provider = Some(Provider {
+        name: "B".into(),
+        domain: "b.test".into(),
+        images: vec![],
+    });
+    b.published_at = Some(t(2021, 5, 5, 1, 0));
+    let mut c = sample("https://c.test/3", "C");
+    c.published_at = None;
+    c.provider = None;
+    s.ingest(
+        &Batch {
+            source: source("one.xml"),
+            articles: vec![sample("https://a.test/1", "A"), b],
+        },
+        t(2021, 1, 1, 0, 0),
+    )
+    .unwrap();
+    s.ingest(
+        &Batch {
+            source: source("two.xml"),
+            articles: vec![c],
+        },
+        t(2021, 1, 1, 0, 0),
+    )
+    .unwrap();
+    let st = s.stats().unwrap();
+    assert_eq!(st.articles, 3);
+    assert_eq!(st.sources, 2);
+    assert_eq!(
+        st.by_source,
+        vec![("one.xml".to_string(), 2), ("two.xml".to_string(), 1)]
+    );
+    let providers: Vec<_> = st
+        .by_provider
+        .iter()
+        .map(|(p, n)| (p.as_str(), *n))
+        .collect();
+    assert!(providers.contains(&("sify.com", 1)) && providers.contains(&("b.test", 1)));
+    assert!(providers.contains(&("unknown", 1)));
+    let days: Vec<_> = st.by_day.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+    assert_eq!(
+        days,
+        vec![("2021-05-04", 1), ("2021-05-05", 1), ("unknown", 1)]
+    );
+}
+
+fn cursor_walks_every_article_once(s: &mut dyn Store) {
+    let articles: Vec<_> = (0..25)
+        .map(|i| sample(&format!("https://x.test/{i}"), &format!("T{i}")))
+        .collect();
+    s.ingest(
+        &Batch {
+            source: source("f"),
+            articles,
+        },
+        t(2021, 1, 1, 0, 0),
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = s.articles_after(after, 10).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().unwrap().id;
+        seen.extend(page.into_iter().map(|a| a.article.title));
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(seen[0], "T0");
+    assert_eq!(seen[24], "T24");
+}

@@ -1,0 +1,641 @@
+//! The embedded default: one SQLite file in WAL mode.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use newsdesk_model::{Article, Image, Origin, Provider};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+
+use crate::{
+    content_hash, ArticleId, Batch, BatchReport, Outcome, Stats, Store, StoreError, StoredArticle,
+};
+
+/// Versioned migrations, applied in order; each runs in its own transaction.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+
+/// The database file inside a data folder.
+pub const DB_FILE: &str = "newsdesk.sqlite3";
+
+/// The article columns written from an [`Article`], in bind order.
+const CONTENT_COLUMNS: &[&str] = &[
+    "category",
+    "title",
+    "excerpt",
+    "published_at",
+    "original_url",
+    "web_url",
+    "amp_web_url",
+    "cdn_amp_web_url",
+    "kind",
+    "quality",
+    "heat",
+    "published",
+    "provider_name",
+    "provider_domain",
+    "provider_images",
+    "topics",
+    "images",
+    "secured",
+    "body",
+    "content_html",
+    "author",
+    "language",
+];
+
+const SELECT_COLUMNS: &str =
+    "a.id, a.stub, a.first_seen, a.updated_at, a.story_id, a.duplicate_of, \
+     a.guid, a.format, s.locator, a.category, a.title, a.excerpt, a.published_at, a.original_url, \
+     a.web_url, a.amp_web_url, a.cdn_amp_web_url, a.kind, a.quality, a.heat, a.published, \
+     a.provider_name, a.provider_domain, a.provider_images, a.topics, a.images, a.secured, a.body, \
+     a.content_html, a.author, a.language";
+
+/// The SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn db(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Database { action, source }
+}
+
+fn ts(dt: &DateTime<Utc>) -> String {
+    dt.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in data folder `dir`.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path).map_err(|e| StoreError::Open {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::init(conn, path)
+    }
+
+    /// A store that lives in memory, for tests.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(db("opening an in-memory database"))?;
+        Self::init(conn, PathBuf::from(":memory:"))
+    }
+
+    fn init(mut conn: Connection, path: PathBuf) -> Result<SqliteStore, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db("enabling WAL"))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db("setting synchronous"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(db("enabling foreign keys"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db("setting the busy timeout"))?;
+        migrate(&mut conn, &path)?;
+        Ok(SqliteStore { conn, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )
+    .map_err(db("creating the migrations table"))?;
+    let current: i64 = conn
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db("reading the schema version"))?;
+    let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > known {
+        return Err(StoreError::NewerSchema {
+            path: path.display().to_string(),
+            found: current,
+            known,
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction().map_err(db("starting a migration"))?;
+        tx.execute_batch(sql).map_err(db("applying a migration"))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            params![version, ts(&Utc::now())],
+        )
+        .map_err(db("recording a migration"))?;
+        tx.commit().map_err(db("committing a migration"))?;
+    }
+    Ok(())
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn opt_text(v: &Option<String>) -> Value {
+    v.clone().map(Value::Text).unwrap_or(Value::Null)
+}
+
+/// The values of [`CONTENT_COLUMNS`] for `a`.
+fn content_values(a: &Article) -> Vec<Value> {
+    let provider = a.provider.as_ref();
+    vec![
+        opt_text(&a.category),
+        Value::Text(a.title.clone()),
+        opt_text(&a.excerpt),
+        a.published_at
+            .map(|d| Value::Text(ts(&d)))
+            .unwrap_or(Value::Null),
+        opt_text(&a.original_url),
+        opt_text(&a.web_url),
+        opt_text(&a.amp_web_url),
+        opt_text(&a.cdn_amp_web_url),
+        opt_text(&a.kind),
+        a.quality.map(Value::Integer).unwrap_or(Value::Null),
+        a.heat.map(Value::Integer).unwrap_or(Value::Null),
+        a.published
+            .map(|b| Value::Integer(b as i64))
+            .unwrap_or(Value::Null),
+        provider
+            .map(|p| Value::Text(p.name.clone()))
+            .unwrap_or(Value::Null),
+        provider
+            .map(|p| Value::Text(p.domain.clone()))
+            .unwrap_or(Value::Null),
+        provider
+            .filter(|p| !p.images.is_empty())
+            .map(|p| Value::Text(json(&p.images)))
+            .unwrap_or(Value::Null),
+        Value::Text(json(&a.topics)),
+        Value::Text(json(&a.images)),
+        opt_text(&a.secured),
+        opt_text(&a.body),
+        opt_text(&a.content_html),
+        opt_text(&a.author),
+        opt_text(&a.language),
+    ]
+}
+
+struct Existing {
+    id: ArticleId,
+    hash: String,
+    stub: bool,
+}
+
+fn find_existing(
+    tx: &Transaction<'_>,
+    identity: &str,
+    source_id: i64,
+    guid: Option<&str>,
+) -> Result<Option<Existing>, StoreError> {
+    let row = |r: &Row<'_>| {
+        Ok(Existing {
+            id: r.get(0)?,
+            hash: r.get(1)?,
+            stub: r.get::<_, i64>(2)? != 0,
+        })
+    };
+    let mut by_identity = tx
+        .prepare_cached("SELECT id, content_hash, stub FROM articles WHERE identity = ?1")
+        .map_err(db("looking up an article"))?;
+    if let Some(e) = by_identity
+        .query_row([identity], row)
+        .optional()
+        .map_err(db("looking up an article"))?
+    {
+        return Ok(Some(e));
+    }
+    let Some(guid) = guid else { return Ok(None) };
+    let mut by_guid = tx
+        .prepare_cached(
+            "SELECT id, content_hash, stub FROM articles WHERE source_id = ?1 AND guid = ?2 LIMIT 1",
+        )
+        .map_err(db("looking up an article by guid"))?;
+    by_guid
+        .query_row(params![source_id, guid], row)
+        .optional()
+        .map_err(db("looking up an article by guid"))
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    a: &Article,
+    identity: &str,
+    source_id: i64,
+    stub: bool,
+    hash: &str,
+    now: &str,
+) -> Result<ArticleId, StoreError> {
+    let sql = format!(
+        "INSERT INTO articles (identity, source_id, guid, format, stub, content_hash, first_seen, updated_at, {}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, {})",
+        CONTENT_COLUMNS.join(", "),
+        (0..CONTENT_COLUMNS.len())
+            .map(|i| format!("?{}", i + 8))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut values = vec![
+        Value::Text(identity.to_string()),
+        Value::Integer(source_id),
+        opt_text(&a.origin.guid),
+        Value::Text(a.origin.format.clone()),
+        Value::Integer(stub as i64),
+        Value::Text(hash.to_string()),
+        Value::Text(now.to_string()),
+    ];
+    values.extend(content_values(a));
+    let mut stmt = tx.prepare_cached(&sql).map_err(db("storing an article"))?;
+    stmt.execute(params_from_iter(values))
+        .map_err(db("storing an article"))?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn update(
+    tx: &Transaction<'_>,
+    id: ArticleId,
+    a: &Article,
+    identity: &str,
+    source_id: i64,
+    hash: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    // A changed URL under the same GUID moves the identity, unless another
+    // article already holds the new one.
+    let taken: Option<i64> = tx
+        .prepare_cached("SELECT id FROM articles WHERE identity = ?1")
+        .and_then(|mut s| s.query_row([identity], |r| r.get(0)).optional())
+        .map_err(db("checking an identity"))?;
+    let sets = CONTENT_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 7))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE articles SET identity = CASE WHEN ?2 THEN ?3 ELSE identity END, source_id = ?4, guid = ?5, \
+         format = ?6, stub = 0, content_hash = ?{h}, updated_at = ?{n}, {sets} WHERE id = ?1",
+        h = CONTENT_COLUMNS.len() + 7,
+        n = CONTENT_COLUMNS.len() + 8,
+    );
+    let mut values = vec![
+        Value::Integer(id),
+        Value::Integer(taken.is_none_or(|t| t == id) as i64),
+        Value::Text(identity.to_string()),
+        Value::Integer(source_id),
+        opt_text(&a.origin.guid),
+        Value::Text(a.origin.format.clone()),
+    ];
+    values.extend(content_values(a));
+    values.push(Value::Text(hash.to_string()));
+    values.push(Value::Text(now.to_string()));
+    let mut stmt = tx.prepare_cached(&sql).map_err(db("updating an article"))?;
+    stmt.execute(params_from_iter(values))
+        .map_err(db("updating an article"))?;
+    Ok(())
+}
+
+/// Fills the empty fields of a stub from another related entry; never
+/// overwrites what is there.
+fn fill_stub(tx: &Transaction<'_>, id: ArticleId, a: &Article) -> Result<(), StoreError> {
+    let sets = CONTENT_COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !matches!(**c, "title" | "topics" | "images"))
+        .map(|(i, c)| format!("{c} = COALESCE({c}, ?{})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE articles SET {sets}, \
+         images = CASE WHEN images = '[]' THEN ?{img} ELSE images END WHERE id = ?1 AND stub = 1",
+        img = CONTENT_COLUMNS
+            .iter()
+            .position(|c| *c == "images")
+            .unwrap_or(0)
+            + 2,
+    );
+    let mut values = vec![Value::Integer(id)];
+    values.extend(content_values(a));
+    let mut stmt = tx
+        .prepare_cached(&sql)
+        .map_err(db("completing a related article"))?;
+    stmt.execute(params_from_iter(values))
+        .map_err(db("completing a related article"))?;
+    Ok(())
+}
+
+fn upsert_source(tx: &Transaction<'_>, batch: &Batch, now: &str) -> Result<i64, StoreError> {
+    let s = &batch.source;
+    tx.prepare_cached(
+        "INSERT INTO sources (locator, kind, title, first_seen, last_ingested) VALUES (?1, ?2, ?3, ?4, ?4) \
+         ON CONFLICT (locator) DO UPDATE SET kind = excluded.kind, \
+         title = COALESCE(excluded.title, sources.title), last_ingested = excluded.last_ingested",
+    )
+    .and_then(|mut st| st.execute(params![s.locator, s.kind, s.title, now]))
+    .map_err(db("recording the source"))?;
+    tx.prepare_cached("SELECT id FROM sources WHERE locator = ?1")
+        .and_then(|mut st| st.query_row([&s.locator], |r| r.get(0)))
+        .map_err(db("reading the source"))
+}
+
+fn link_related(
+    tx: &Transaction<'_>,
+    from: ArticleId,
+    related: &[ArticleId],
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM article_links WHERE from_id = ?1 AND kind = 'related'")
+        .and_then(|mut s| s.execute([from]))
+        .map_err(db("replacing related links"))?;
+    let mut ins = tx
+        .prepare_cached(
+            "INSERT INTO article_links (from_id, to_id, kind, position) VALUES (?1, ?2, 'related', ?3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .map_err(db("linking related articles"))?;
+    for (pos, to) in related.iter().enumerate() {
+        if *to != from {
+            ins.execute(params![from, to, pos as i64])
+                .map_err(db("linking related articles"))?;
+        }
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn ingest(&mut self, batch: &Batch, now: DateTime<Utc>) -> Result<BatchReport, StoreError> {
+        // Identities are checked before the transaction opens, so a bad
+        // article fails the batch without touching the database.
+        for a in &batch.articles {
+            if a.identity_key().is_none() {
+                return Err(StoreError::NoIdentity {
+                    title: a.title.clone(),
+                });
+            }
+        }
+        let now_s = ts(&now);
+        let tx = self.conn.transaction().map_err(db("starting a batch"))?;
+        let source_id = upsert_source(&tx, batch, &now_s)?;
+        let mut report = BatchReport::default();
+        for a in &batch.articles {
+            let identity = a.identity_key().unwrap_or_default();
+            let hash = content_hash(a);
+            let existing = find_existing(&tx, &identity, source_id, a.origin.guid.as_deref())?;
+            let (id, outcome) = match existing {
+                None => (
+                    insert(&tx, a, &identity, source_id, false, &hash, &now_s)?,
+                    Outcome::Stored,
+                ),
+                Some(e) if e.stub => {
+                    update(&tx, e.id, a, &identity, source_id, &hash, &now_s)?;
+                    (e.id, Outcome::Stored)
+                }
+                Some(e) if e.hash == hash => (e.id, Outcome::Unchanged),
+                Some(e) => {
+                    update(&tx, e.id, a, &identity, source_id, &hash, &now_s)?;
+                    (e.id, Outcome::Updated)
+                }
+            };
+            if outcome != Outcome::Unchanged {
+                let mut related = Vec::with_capacity(a.related.len());
+                for r in &a.related {
+                    let Some(rid) = r.identity_key() else {
+                        continue;
+                    };
+                    let rhash = content_hash(r);
+                    let rid = match find_existing(&tx, &rid, source_id, None)? {
+                        None => {
+                            report.related_stored += 1;
+                            insert(&tx, r, &rid, source_id, true, &rhash, &now_s)?
+                        }
+                        Some(e) if e.stub => {
+                            fill_stub(&tx, e.id, r)?;
+                            e.id
+                        }
+                        Some(e) => e.id,
+                    };
+                    related.push(rid);
+                }
+                link_related(&tx, id, &related)?;
+            }
+            report.outcomes.push((id, outcome));
+        }
+        tx.commit().map_err(db("committing a batch"))?;
+        Ok(report)
+    }
+
+    fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError> {
+        let sql = format!(
+            "SELECT {SELECT_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1"
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db("reading an article"))?;
+        let row = stmt
+            .query_row([id], read_row)
+            .optional()
+            .map_err(db("reading an article"))?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some(self.finish(r?)?)),
+        }
+    }
+
+    fn articles_after(
+        &self,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let sql = format!(
+            "SELECT {SELECT_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id \
+             WHERE a.id > ?1 ORDER BY a.id LIMIT ?2"
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db("listing articles"))?;
+        let rows = stmt
+            .query_map(params![after, limit as i64], read_row)
+            .map_err(db("listing articles"))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(self.finish(r.map_err(db("listing articles"))??)?);
+        }
+        Ok(out)
+    }
+
+    fn find(&self, identity: &str) -> Result<Option<ArticleId>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT id FROM articles WHERE identity = ?1")
+            .and_then(|mut s| s.query_row([identity], |r| r.get(0)).optional())
+            .map_err(db("finding an article"))
+    }
+
+    fn stats(&self) -> Result<Stats, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(db("counting"))
+        };
+        let groups = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
+            let mut stmt = self.conn.prepare(sql).map_err(db("grouping"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                })
+                .map_err(db("grouping"))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(db("grouping"))
+        };
+        Ok(Stats {
+            articles: count("SELECT COUNT(*) FROM articles")?,
+            stubs: count("SELECT COUNT(*) FROM articles WHERE stub = 1")?,
+            sources: count("SELECT COUNT(*) FROM sources")?,
+            by_source: groups(
+                "SELECT s.locator, COUNT(*) FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE a.stub = 0 GROUP BY s.locator ORDER BY COUNT(*) DESC, s.locator",
+            )?,
+            by_provider: groups(
+                "SELECT COALESCE(provider_domain, 'unknown'), COUNT(*) FROM articles \
+                 GROUP BY 1 ORDER BY 2 DESC, 1",
+            )?,
+            by_day: groups(
+                "SELECT COALESCE(substr(published_at, 1, 10), 'unknown'), COUNT(*) FROM articles \
+                 GROUP BY 1 ORDER BY 1",
+            )?,
+        })
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db("reading the schema version"))
+    }
+}
+
+impl SqliteStore {
+    fn finish(&self, mut s: StoredArticle) -> Result<StoredArticle, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT to_id FROM article_links WHERE from_id = ?1 AND kind = 'related' ORDER BY position",
+            )
+            .map_err(db("reading related links"))?;
+        s.related = stmt
+            .query_map([s.id], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(db("reading related links"))?;
+        Ok(s)
+    }
+}
+
+fn parse_ts(id: ArticleId, column: &'static str, v: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt {
+            id,
+            column,
+            message: format!("expected an RFC 3339 time, found `{v}`: {e}"),
+        })
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    id: ArticleId,
+    column: &'static str,
+    v: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(v).map_err(|e| StoreError::Corrupt {
+        id,
+        column,
+        message: e.to_string(),
+    })
+}
+
+/// Reads a row of [`SELECT_COLUMNS`]. The outer result is SQLite's, the inner
+/// one ours (a stored value that does not decode).
+fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> {
+    let id: ArticleId = r.get(0)?;
+    let first_seen: String = r.get(2)?;
+    let updated_at: String = r.get(3)?;
+    let published_at: Option<String> = r.get(12)?;
+    let provider_name: Option<String> = r.get(21)?;
+    let provider_domain: Option<String> = r.get(22)?;
+    let provider_images: Option<String> = r.get(23)?;
+    let topics: String = r.get(24)?;
+    let images: String = r.get(25)?;
+    let build = || -> Result<StoredArticle, StoreError> {
+        let provider = match (provider_name.clone(), provider_domain.clone()) {
+            (None, None) => None,
+            (name, domain) => Some(Provider {
+                name: name.unwrap_or_default(),
+                domain: domain.unwrap_or_default(),
+                images: match &provider_images {
+                    Some(j) => parse_json::<Vec<Image>>(id, "provider_images", j)?,
+                    None => Vec::new(),
+                },
+            }),
+        };
+        Ok(StoredArticle {
+            id,
+            stub: false,
+            first_seen: parse_ts(id, "first_seen", &first_seen)?,
+            updated_at: parse_ts(id, "updated_at", &updated_at)?,
+            story: None,
+            duplicate_of: None,
+            related: Vec::new(),
+            article: Article {
+                published_at: published_at
+                    .as_deref()
+                    .map(|p| parse_ts(id, "published_at", p))
+                    .transpose()?,
+                provider,
+                topics: parse_json(id, "topics", &topics)?,
+                images: parse_json(id, "images", &images)?,
+                ..Article::default()
+            },
+        })
+    };
+    let mut s = match build() {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    s.stub = r.get::<_, i64>(1)? != 0;
+    s.story = r.get(4)?;
+    s.duplicate_of = r.get(5)?;
+    let a = &mut s.article;
+    a.origin = Origin {
+        guid: r.get(6)?,
+        format: r.get(7)?,
+        source: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+    };
+    a.category = r.get(9)?;
+    a.title = r.get(10)?;
+    a.excerpt = r.get(11)?;
+    a.original_url = r.get(13)?;
+    a.web_url = r.get(14)?;
+    a.amp_web_url = r.get(15)?;
+    a.cdn_amp_web_url = r.get(16)?;
+    a.kind = r.get(17)?;
+    a.quality = r.get(18)?;
+    a.heat = r.get(19)?;
+    a.published = r.get::<_, Option<i64>>(20)?.map(|v| v != 0);
+    a.secured = r.get(26)?;
+    a.body = r.get(27)?;
+    a.content_html = r.get(28)?;
+    a.author = r.get(29)?;
+    a.language = r.get(30)?;
+    Ok(Ok(s))
+}

@@ -1,0 +1,98 @@
+//! The SQLite backend: the conformance suite, plus what only a file can show.
+
+use chrono::{TimeZone, Utc};
+use newsdesk_store::conformance::{run_all, sample};
+use newsdesk_store::{Batch, SourceInfo, SqliteStore, Store, StoreError};
+
+#[test]
+fn sqlite_passes_the_conformance_suite() {
+    run_all(&mut || Box::new(SqliteStore::open_in_memory().unwrap()));
+}
+
+#[test]
+fn sqlite_file_store_passes_the_conformance_suite() {
+    let dirs: Vec<tempfile::TempDir> = Vec::new();
+    let dirs = std::cell::RefCell::new(dirs);
+    run_all(&mut || {
+        let d = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(d.path()).unwrap();
+        dirs.borrow_mut().push(d);
+        Box::new(s)
+    });
+}
+
+fn batch(titles: &[&str]) -> Batch {
+    Batch {
+        source: SourceInfo {
+            locator: "in.xml".into(),
+            kind: "rss".into(),
+            title: None,
+        },
+        articles: titles
+            .iter()
+            .map(|t| sample(&format!("https://x.test/{t}"), t))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_failure_inside_the_transaction_leaves_the_store_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.ingest(&batch(&["first"]), now).unwrap();
+    }
+    // Make the database itself refuse the third article of the next batch,
+    // after two have been written inside the transaction.
+    let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title = 'boom' \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    let err = s.ingest(&batch(&["a", "b", "boom", "c"]), now).unwrap_err();
+    assert!(matches!(err, StoreError::Database { .. }), "{err}");
+    assert!(err.to_string().contains("injected failure"), "{err}");
+    let st = s.stats().unwrap();
+    assert_eq!(st.articles, 1, "only the earlier batch is there");
+    assert_eq!(s.find("url:https://x.test/a").unwrap(), None);
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(SqliteStore::open(dir.path()).unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations VALUES (99, '2030-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = SqliteStore::open(dir.path()).err().expect("refused");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 99, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn reopening_keeps_everything_and_uses_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.ingest(&batch(&["a", "b"]), now).unwrap();
+    }
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.stats().unwrap().articles, 2);
+    assert_eq!(s.schema_version().unwrap(), 1);
+    let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
