@@ -6,10 +6,12 @@ use newsdesk_model::{Article, Image, Origin, Provider};
 
 use crate::{Batch, Outcome, SourceInfo, Store};
 
+type Check = fn(&mut dyn Store);
+
 /// Runs every check on fresh stores from `fresh`. Panics with the check's name
 /// on the first failure.
 pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
-    let checks: &[(&str, fn(&mut dyn Store))] = &[
+    let checks: &[(&str, Check)] = &[
         ("round_trips_every_field", round_trips_every_field),
         (
             "same_input_twice_changes_nothing",
