@@ -110,6 +110,31 @@ impl Article {
     }
 }
 
+impl Article {
+    /// The entry this article gets in another record's `related` list: the
+    /// fields the seeds' related layout has (title, excerpt, date, URLs, type,
+    /// provider name and domain, quality, images) and nothing else.
+    pub fn as_related(&self) -> Article {
+        Article {
+            title: self.title.clone(),
+            excerpt: self.excerpt.clone(),
+            published_at: self.published_at,
+            web_url: self.web_url.clone(),
+            amp_web_url: self.amp_web_url.clone(),
+            cdn_amp_web_url: self.cdn_amp_web_url.clone(),
+            kind: self.kind.clone(),
+            provider: self.provider.as_ref().map(|p| Provider {
+                name: p.name.clone(),
+                domain: p.domain.clone(),
+                images: Vec::new(),
+            }),
+            quality: self.quality,
+            images: self.images.clone(),
+            ..Article::default()
+        }
+    }
+}
+
 fn is_uri(s: &str) -> bool {
     match s.split_once(':') {
         Some((scheme, rest)) => {

@@ -805,3 +805,129 @@ fn push_indent(s: &mut String, n: usize) {
         s.push(' ');
     }
 }
+
+/// The slug of a title, as in the seed site's file names: lower case, letters
+/// and digits, apostrophes dropped, every other run of characters one `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if matches!(c, '\'' | '’' | '‘') {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    // File systems limit names to 255 bytes; keep room for the date and `.md`.
+    if out.len() > 200 {
+        let mut cut = 200;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        while out.ends_with('-') {
+            out.pop();
+        }
+    }
+    if out.is_empty() {
+        out.push_str("untitled");
+    }
+    out
+}
+
+/// The file name of an article in a Jekyll `_news` collection:
+/// `YYYY-MM-DD-slug.md`, dated by publication (else `fallback`).
+pub fn file_name(article: &Article, fallback: DateTime<Utc>) -> String {
+    let date = article.published_at.unwrap_or(fallback);
+    format!("{}-{}.md", date.format("%Y-%m-%d"), slug(&article.title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_site() {
+        let cases = [
+            (
+                "Artificial intelligence tracks down leukemia",
+                "artificial-intelligence-tracks-down-leukemia",
+            ),
+            (
+                "Facebook's AI mathematician can solve university calculus problems",
+                "facebooks-ai-mathematician-can-solve-university-calculus-problems",
+            ),
+            (
+                "12-in-1: Facebook AI's new framework",
+                "12-in-1-facebook-ais-new-framework",
+            ),
+            ("  --  ", "untitled"),
+        ];
+        for (title, want) in cases {
+            assert_eq!(slug(title), want);
+        }
+    }
+
+    #[test]
+    fn errors_name_line_and_field() {
+        let cases = [
+            (
+                "---\ntitle: \"x\"\nquality: high\n---\n",
+                3,
+                "quality",
+                "expected a whole number",
+            ),
+            (
+                "---\npublishedDateTime: 0000-00-00\n---\n",
+                2,
+                "publishedDateTime",
+                "expected an RFC 3339",
+            ),
+            (
+                "---\npublished: yes\n---\n",
+                2,
+                "published",
+                "expected true or false",
+            ),
+            (
+                "---\nimages:\n  - url: \"a\"\n    width: -5\n---\n",
+                4,
+                "images[0].width",
+                "pixels",
+            ),
+            ("---\nprovider: x\n---\n", 2, "provider", "expected a block"),
+            (
+                "---\nrelated:\n  - title: \"a\"\n    secured: \"b\"\n---\n",
+                4,
+                "related[0]",
+                "unknown field `secured`",
+            ),
+        ];
+        for (src, line, field, msg) in cases {
+            let e = Document::parse(src).unwrap_err();
+            assert_eq!(e.line, line, "{src:?}: {e}");
+            assert_eq!(e.field.as_deref(), Some(field), "{src:?}: {e}");
+            assert!(e.message.contains(msg), "{src:?}: {e}");
+        }
+        let e = Document::parse("title: x\n").unwrap_err();
+        assert!(e.message.contains("open with a `---` line"));
+        let e = Document::parse("---\ntitle: x\n").unwrap_err();
+        assert!(e.message.contains("closing `---`"));
+    }
+
+    #[test]
+    fn unknown_top_level_keys_are_kept_in_place() {
+        let src = "---\nlayout: post\ntitle: \"T\"\ntags: [a, b]\n---\nBody\n";
+        let d = Document::parse(src).unwrap();
+        assert_eq!(d.article.title, "T");
+        assert_eq!(d.body, "Body\n");
+        assert_eq!(d.to_string_lossless(), src);
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod article;
 pub mod document;
+pub mod validate;
 pub mod yaml;
 
 pub use article::{Article, Image, Origin, Provider};

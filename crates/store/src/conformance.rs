@@ -35,6 +35,7 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
             "cursor_walks_every_article_once",
             cursor_walks_every_article_once,
         ),
+        ("sources_register_once", sources_register_once),
     ];
     for (name, check) in checks {
         let mut store = fresh();
@@ -378,4 +379,23 @@ fn cursor_walks_every_article_once(s: &mut dyn Store) {
     assert_eq!(seen.len(), 25);
     assert_eq!(seen[0], "T0");
     assert_eq!(seen[24], "T24");
+}
+
+fn sources_register_once(s: &mut dyn Store) {
+    let subs = vec![
+        SourceInfo {
+            locator: "https://a.test/feed".into(),
+            kind: "subscription".into(),
+            title: Some("A".into()),
+        },
+        SourceInfo {
+            locator: "https://b.test/rss".into(),
+            kind: "subscription".into(),
+            title: None,
+        },
+    ];
+    assert_eq!(s.add_sources(&subs, t(2021, 1, 1, 0, 0)).unwrap(), 2);
+    assert_eq!(s.add_sources(&subs, t(2021, 1, 2, 0, 0)).unwrap(), 0);
+    let st = s.stats().unwrap();
+    assert_eq!((st.sources, st.articles), (2, 0));
 }

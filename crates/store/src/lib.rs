@@ -123,6 +123,13 @@ pub struct Stats {
 pub trait Store {
     /// Stores a batch in one transaction, at time `now`.
     fn ingest(&mut self, batch: &Batch, now: DateTime<Utc>) -> Result<BatchReport, StoreError>;
+    /// Registers sources (an OPML list's subscriptions) without articles.
+    /// Returns how many were new.
+    fn add_sources(
+        &mut self,
+        sources: &[SourceInfo],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
     /// One article by id.
     fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError>;
     /// Up to `limit` articles with ids above `after`, in id order (a cursor).

@@ -8,7 +8,8 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use crate::{
-    content_hash, ArticleId, Batch, BatchReport, Outcome, Stats, Store, StoreError, StoredArticle,
+    content_hash, ArticleId, Batch, BatchReport, Outcome, SourceInfo, Stats, Store, StoreError,
+    StoredArticle,
 };
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
@@ -430,6 +431,34 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(db("committing a batch"))?;
         Ok(report)
+    }
+
+    fn add_sources(
+        &mut self,
+        sources: &[SourceInfo],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let now = ts(&now);
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting to add sources"))?;
+        let mut added = 0;
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO sources (locator, kind, title, first_seen) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (locator) DO NOTHING",
+                )
+                .map_err(db("adding a source"))?;
+            for s in sources {
+                added += ins
+                    .execute(params![s.locator, s.kind, s.title, now])
+                    .map_err(db("adding a source"))?;
+            }
+        }
+        tx.commit().map_err(db("committing sources"))?;
+        Ok(added)
     }
 
     fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError> {
