@@ -807,21 +807,19 @@ fn push_indent(s: &mut String, n: usize) {
 }
 
 /// The slug of a title, as in the seed site's file names: lower case, letters
-/// and digits, apostrophes dropped, every other run of characters one `-`.
+/// and digits kept, spaces and dashes one `-`, every other character dropped
+/// (`Halo/Stryker` gives `halostryker`, `Rs 10.8` gives `rs-108`).
 pub fn slug(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
     let mut dash = false;
     for c in title.chars() {
-        if matches!(c, '\'' | '’' | '‘') {
-            continue;
-        }
         if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
             out.extend(c.to_lowercase());
-        } else {
+        } else if c.is_whitespace() || matches!(c, '-' | '_' | '–' | '—') {
             dash = true;
         }
     }
@@ -869,6 +867,14 @@ mod tests {
                 "12-in-1-facebook-ais-new-framework",
             ),
             ("  --  ", "untitled"),
+            (
+                "Trolls vs Pirates: Halo/Stryker Oral Arguments",
+                "trolls-vs-pirates-halostryker-oral-arguments",
+            ),
+            (
+                "AWS leads $42B global Cloud services market in Q1, Microsoft 2nd",
+                "aws-leads-42b-global-cloud-services-market-in-q1-microsoft-2nd",
+            ),
         ];
         for (title, want) in cases {
             assert_eq!(slug(title), want);

@@ -1,1 +1,127 @@
-fn main() {}
+//! The `newsdesk` command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod docs;
+mod export;
+mod ingest;
+mod stats;
+
+#[derive(Parser)]
+#[command(
+    name = "newsdesk",
+    version,
+    about = "A self-hosted news desk: ingest, normalize, store and export news."
+)]
+struct Cli {
+    /// The data folder (SQLite store and caches).
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSDESK_DATA_DIR",
+        default_value = "newsdesk-data"
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the data folder and its store (ingest does this too).
+    Init,
+    /// Read files and folders (documents, feeds, OPML, raw text, Reuters SGML) into the store.
+    Ingest {
+        /// Files or folders (read recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Refuse inputs larger than this many bytes.
+        #[arg(long, default_value_t = newsdesk_ingest::input::DEFAULT_MAX_BYTES)]
+        max_size: u64,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Write the stored articles out.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The folder for `docs` (created if missing); `jsonl` writes to standard output.
+        dir: Option<PathBuf>,
+        /// With `docs`: also export articles known only from related lists
+        /// (`jsonl` always includes them, marked `"stub": true`).
+        #[arg(long)]
+        include_stubs: bool,
+    },
+    /// Counts by source, provider and day.
+    Stats {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work on seed-format documents.
+    Docs {
+        #[command(subcommand)]
+        command: DocsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocsCommand {
+    /// Validate documents: required fields, types, dates, URLs.
+    Check {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also list every file whose bytes would change when re-written.
+        #[arg(long)]
+        roundtrip: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// One seed-format document per article, named YYYY-MM-DD-slug.md (a Jekyll `_news` folder).
+    Docs,
+    /// One JSON object per article on standard output.
+    Jsonl,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init => ingest::init(&cli.data_dir),
+        Command::Ingest {
+            paths,
+            max_size,
+            quiet,
+        } => ingest::run(&cli.data_dir, &paths, max_size, quiet),
+        Command::Export {
+            format,
+            dir,
+            include_stubs,
+        } => match format {
+            ExportFormat::Docs => match dir {
+                Some(dir) => export::docs(&cli.data_dir, &dir, include_stubs),
+                None => Err(anyhow::anyhow!(
+                    "export --format docs needs a folder: newsdesk export --format docs DIR"
+                )),
+            },
+            ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
+        },
+        Command::Stats { json } => stats::run(&cli.data_dir, json),
+        Command::Docs {
+            command: DocsCommand::Check { paths, roundtrip },
+        } => docs::check(&paths, roundtrip),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -19,6 +19,37 @@ enum Utf32 {
 /// Decodes `bytes` the way a feed reader must: the BOM wins, then the XML
 /// declaration, then UTF-8 if the bytes are valid UTF-8, then a guess.
 pub(crate) fn decode(bytes: &[u8]) -> Decoded {
+    let mut d = decode_raw(bytes);
+    demoronize(&mut d.text);
+    d
+}
+
+/// C1 control characters in a feed are always windows-1252 punctuation
+/// that went through a wrong conversion (`don\u{92}t`); map them back.
+fn demoronize(text: &mut String) {
+    // U+0080..U+009F encode as C2 80..C2 9F: a byte scan finds them fast.
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+    {
+        return;
+    }
+    *text = text
+        .chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9f}').contains(&c) {
+                let byte = [c as u32 as u8];
+                let (s, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+                s.chars().next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect();
+}
+
+fn decode_raw(bytes: &[u8]) -> Decoded {
     let mut problems = Vec::new();
 
     // encoding_rs has no UTF-32 (the web never needed it) but feeds do use it.
@@ -102,6 +133,21 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded {
                 problems.push(format!(
                     "the document is not valid {label} as its XML declaration says"
                 ));
+                // A wrong declaration is nearly always UTF-8 claimed for
+                // windows-1252 text (or the reverse).
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    return Decoded {
+                        text: text.to_string(),
+                        label: "utf-8".to_string(),
+                        problems,
+                    };
+                }
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                return Decoded {
+                    text: text.into_owned(),
+                    label: "windows-1252".to_string(),
+                    problems,
+                };
             }
             None => problems.push(format!("unknown encoding {label} in the XML declaration")),
         }
@@ -114,9 +160,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded {
             problems,
         };
     }
-    let mut detector = chardetng::EncodingDetector::new();
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let enc = detector.guess(None, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _) = enc.decode_without_bom_handling(bytes);
     if problems.is_empty() {
         problems.push(format!(

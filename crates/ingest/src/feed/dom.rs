@@ -9,6 +9,8 @@
 //! DTD-declared entities have hard limits so hostile input cannot hang us or
 //! exhaust memory.
 
+use std::rc::Rc;
+
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -41,9 +43,11 @@ pub(crate) struct Element {
     pub attrs: Vec<(String, String)>,
     pub children: Vec<Node>,
     /// `xml:base` in effect here, resolved to an absolute URL when possible.
-    pub base: Option<String>,
-    /// `xml:lang` in effect here.
-    pub lang: Option<String>,
+    /// Shared with the parent unless this element sets its own: cloning a
+    /// string per element was a large share of parse time.
+    pub base: Option<Rc<str>>,
+    /// `xml:lang` in effect here (shared like `base`).
+    pub lang: Option<Rc<str>>,
 }
 
 impl Element {
@@ -98,6 +102,8 @@ pub(crate) enum DomError {
 
 pub(crate) struct Document {
     pub root: Element,
+    /// The default namespace URI declared on the root, to tell versions apart.
+    pub root_ns: Option<String>,
     pub problems: Vec<String>,
 }
 
@@ -117,9 +123,8 @@ fn canonical_prefix(uri: &str) -> Option<&'static str> {
         "http://purl.org/dc/terms/" => "dcterms",
         "http://purl.org/rss/1.0/modules/content/" => "content",
         "http://search.yahoo.com/mrss/" | "http://search.yahoo.com/mrss" => "media",
-        "http://www.itunes.com/dtds/podcast-1.0.dtd" | "http://www.itunes.com/DTDs/Podcast-1.0.dtd" => {
-            "itunes"
-        }
+        "http://www.itunes.com/dtds/podcast-1.0.dtd"
+        | "http://www.itunes.com/DTDs/Podcast-1.0.dtd" => "itunes",
         "http://www.w3.org/1999/xhtml" => "xhtml",
         "http://www.w3.org/XML/1998/namespace" => "xml",
         "http://purl.org/rss/1.0/modules/slash/" => "slash",
@@ -143,8 +148,10 @@ struct Builder<'a> {
     problems: Vec<String>,
     dtd_entities: Vec<(String, String)>,
     expanded: usize,
-    doc_base: Option<&'a str>,
+    doc_base: Option<Rc<str>>,
+    _doc: std::marker::PhantomData<&'a str>,
     root: Option<Element>,
+    root_ns: Option<String>,
     /// Name of the first unclosed element below the root when input ended.
     finished: bool,
 }
@@ -168,8 +175,10 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
         problems: Vec::new(),
         dtd_entities: Vec::new(),
         expanded: 0,
-        doc_base,
+        doc_base: doc_base.map(Rc::from),
+        _doc: std::marker::PhantomData,
         root: None,
+        root_ns: None,
         finished: false,
     };
     let mut errors = 0usize;
@@ -278,6 +287,7 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
     match b.root {
         Some(root) => Ok(Document {
             root,
+            root_ns: b.root_ns,
             problems: b.problems,
         }),
         None => Err(DomError::NotXml("no element found".to_string())),
@@ -362,7 +372,8 @@ impl Builder<'_> {
             let a = match a {
                 Ok(a) => a,
                 Err(err) => {
-                    self.problems.push(format!("bad attribute in <{qname}>: {err}"));
+                    self.problems
+                        .push(format!("bad attribute in <{qname}>: {err}"));
                     continue;
                 }
             };
@@ -370,11 +381,16 @@ impl Builder<'_> {
             let raw = String::from_utf8_lossy(&a.value).into_owned();
             let value = self.unescape(&raw)?;
             if key == "xmlns" {
-                let c = canonical_prefix(&value).map(str::to_string).unwrap_or_else(|| {
-                    // An unknown default namespace: keep names unprefixed
-                    // unless it is clearly a foreign vocabulary.
-                    String::new()
-                });
+                if self.stack.is_empty() && self.root.is_none() {
+                    self.root_ns = Some(value.trim().to_string());
+                }
+                let c = canonical_prefix(&value)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| {
+                        // An unknown default namespace: keep names unprefixed
+                        // unless it is clearly a foreign vocabulary.
+                        String::new()
+                    });
                 scope.default = Some(c);
             } else if let Some(p) = key.strip_prefix("xmlns:") {
                 let c = canonical_prefix(&value)
@@ -396,13 +412,13 @@ impl Builder<'_> {
             .stack
             .last()
             .and_then(|p| p.base.clone())
-            .or_else(|| self.doc_base.map(str::to_string));
+            .or_else(|| self.doc_base.clone());
         let base = match attrs.iter().find(|(k, _)| k == "xml:base") {
-            Some((_, b)) => Some(super::urls::resolve(parent_base.as_deref(), b)),
+            Some((_, b)) => Some(Rc::from(super::urls::resolve(parent_base.as_deref(), b))),
             None => parent_base,
         };
         let lang = match attrs.iter().find(|(k, _)| k == "xml:lang") {
-            Some((_, l)) => Some(l.clone()),
+            Some((_, l)) => Some(Rc::from(l.as_str())),
             None => self.stack.last().and_then(|p| p.lang.clone()),
         };
         self.stack.push(Element {
@@ -453,6 +469,15 @@ impl Builder<'_> {
             } else {
                 num.parse::<u32>().ok()
             };
+            // `&#146;` means windows-1252's right quote, not a C1 control.
+            let cp = cp.map(|c| match c {
+                0x80..=0x9f => {
+                    let byte = [c as u8];
+                    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+                    s.chars().next().map_or(c, u32::from)
+                }
+                c => c,
+            });
             return Ok(match cp.and_then(char::from_u32) {
                 Some(c) => c.to_string(),
                 None => {
@@ -512,7 +537,9 @@ impl Builder<'_> {
             match after.find(';') {
                 Some(semi) if semi > 0 && semi < 64 => {
                     let inner = &after[..semi];
-                    if inner.starts_with('#') || matches!(inner, "amp" | "lt" | "gt" | "quot" | "apos") {
+                    if inner.starts_with('#')
+                        || matches!(inner, "amp" | "lt" | "gt" | "quot" | "apos")
+                    {
                         let r = self.resolve_ref(inner)?;
                         out.push_str(&r);
                     } else {
@@ -554,9 +581,13 @@ impl Builder<'_> {
                 Some(semi)
                     if semi > 0
                         && semi < 64
-                        && after[..semi]
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '#' || c == '_' || c == '-' || c == '.') =>
+                        && after[..semi].chars().all(|c| {
+                            c.is_ascii_alphanumeric()
+                                || c == '#'
+                                || c == '_'
+                                || c == '-'
+                                || c == '.'
+                        }) =>
                 {
                     let r = self.resolve_ref(&after[..semi])?;
                     self.expanded += r.len();
@@ -594,9 +625,7 @@ fn parse_entity_decls(dtd: &str) -> Vec<(String, String)> {
         if decl.starts_with('%') {
             continue;
         }
-        let name_end = decl
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(decl.len());
+        let name_end = decl.find(|c: char| c.is_whitespace()).unwrap_or(decl.len());
         let name = &decl[..name_end];
         let after = decl[name_end..].trim_start();
         let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Feed parsing throughput: Python feedparser vs newsdesk's parser, same files, same run.
+
+Usage: feeds.py [--repeat N] [--smoke] FILE_OR_DIR...
+Needs the release build of the `parse_feeds` example (bench/feeds.sh builds it).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = os.path.join(
+    os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "examples", "parse_feeds"
+)
+
+
+def feed_files(paths):
+    exts = (".xml", ".json", ".rss", ".atom", ".rdf")
+    out = []
+    for p in paths:
+        if os.path.isfile(p):
+            out.append(p)
+            continue
+        for d, _, names in os.walk(p):
+            for n in sorted(names):
+                if n.endswith(exts) and not n.endswith(".serde.json"):
+                    out.append(os.path.join(d, n))
+    return sorted(out)
+
+
+def main():
+    args = sys.argv[1:]
+    repeat = 5
+    if "--smoke" in args:
+        args.remove("--smoke")
+        repeat = 1
+    if "--repeat" in args:
+        i = args.index("--repeat")
+        repeat = int(args[i + 1])
+        del args[i : i + 2]
+    try:
+        import feedparser
+    except ImportError:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "feedparser"])
+        import feedparser
+
+    files = feed_files(args)
+    if "--smoke" in sys.argv:
+        files = files[:5]
+    blobs = [open(f, "rb").read() for f in files]
+    total = sum(len(b) for b in blobs)
+
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for b in blobs:
+            feedparser.parse(b)
+    py_s = time.perf_counter() - start
+    py = {
+        "files": len(blobs),
+        "bytes": total,
+        "seconds": py_s,
+        "feeds_per_s": len(blobs) * repeat / py_s,
+        "mb_per_s": total * repeat / py_s / 1e6,
+    }
+
+    # Rust gets more repetitions so its run is long enough to time reliably.
+    rust_repeat = repeat * 50
+    out = subprocess.check_output([EXAMPLE, "--repeat", str(rust_repeat)] + files, text=True)
+    rs = json.loads(out.strip().splitlines()[-1])
+
+    print(f"files: {len(blobs)}, bytes: {total}")
+    print(f"feedparser {feedparser.__version__}: {py['feeds_per_s']:.0f} feeds/s, {py['mb_per_s']:.2f} MB/s (repeat {repeat})")
+    print(f"newsdesk:  {rs['feeds_per_s']:.0f} feeds/s, {rs['mb_per_s']:.2f} MB/s (repeat {rust_repeat})")
+    print(f"ratio: {rs['feeds_per_s'] / py['feeds_per_s']:.1f}x")
+    print(json.dumps({"feedparser": py, "newsdesk": rs, "ratio": rs["feeds_per_s"] / py["feeds_per_s"]}))
+
+
+if __name__ == "__main__":
+    main()

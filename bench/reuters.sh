@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Reuters-21578 ingest, end to end into SQLite: newsdesk vs a straightforward
+# Python importer (SGML parse + SQLite insert with an FTS5 table), same files,
+# same run. Usage: bench/reuters.sh [--smoke]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=../shared/data/reuters-21578
+files=("$data"/reut2-0*.sgm)
+if [ "${1:-}" = "--smoke" ]; then files=("$data/reut2-000.sgm" "$data/reut2-001.sgm"); fi
+cargo build --release --locked -q -p newsdesk
+python3 - "${files[@]}" <<'PY'
+import json, subprocess, sys, tempfile, time, os
+files = sys.argv[1:]
+docs = sum(open(f, "rb").read().count(b"<REUTERS ") for f in files)
+with tempfile.TemporaryDirectory() as work:
+    nd_dir = os.path.join(work, "nd")
+    t0 = time.perf_counter()
+    subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "ingest", "--quiet", *files],
+                   check=True, stdout=subprocess.DEVNULL)
+    ours = time.perf_counter() - t0
+    stats = json.loads(subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "stats", "--json"],
+                                      check=True, capture_output=True).stdout)
+    if stats["articles"] != docs:
+        sys.exit(f"newsdesk stored {stats['articles']} articles, expected {docs}")
+    py = json.loads(subprocess.run([sys.executable, "bench/reuters_python_import.py",
+                                    "--db", os.path.join(work, "py.sqlite3"), *files],
+                                   check=True, capture_output=True).stdout)
+nd = docs / ours
+print(f"reuters ingest: {docs} stories in {len(files)} files")
+print(f"  newsdesk       {nd:10.0f} docs/s  ({ours:.2f} s: read, normalize, store in SQLite)")
+print(f"  python import  {py['docs_per_s']:10.0f} docs/s  ({py['seconds']:.2f} s)")
+print(f"  ratio          {nd / py['docs_per_s']:10.1f}x")
+PY

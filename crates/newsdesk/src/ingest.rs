@@ -1,0 +1,164 @@
+//! `newsdesk ingest`: read inputs on a worker thread, store each on this one.
+//!
+//! Parsing and normalizing run ahead of storing through a bounded queue, so a
+//! slow disk slows the reader instead of filling memory. Each input is one
+//! transaction: an interrupted run leaves every input stored whole or not at
+//! all.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+use anyhow::Context;
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use newsdesk_ingest::{IngestError, Parsed};
+use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
+
+/// Opens (creating) the store in `data_dir`.
+pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open(data_dir)
+        .with_context(|| format!("opening the store in {}", data_dir.display()))
+}
+
+pub fn init(data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(data_dir)?;
+    println!(
+        "newsdesk store ready at {} (schema version {})",
+        store.path().display(),
+        store.schema_version()?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Default)]
+struct Summary {
+    inputs: usize,
+    stored: usize,
+    updated: usize,
+    unchanged: usize,
+    related: usize,
+    sources: usize,
+    failed: Vec<String>,
+    skipped: Vec<String>,
+}
+
+pub fn run(
+    data_dir: &Path,
+    paths: &[PathBuf],
+    max_size: u64,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(data_dir)?;
+    let files = newsdesk_ingest::expand_paths(paths);
+    let bar = if quiet || files.len() < 2 {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::new(files.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} inputs, {per_sec}, eta {eta} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    };
+    let (tx, rx) = mpsc::sync_channel::<Result<Parsed, IngestError>>(16);
+    let reader = std::thread::spawn(move || {
+        for f in files {
+            let r = newsdesk_ingest::read_path(&f, max_size);
+            if tx.send(r).is_err() {
+                break;
+            }
+        }
+    });
+    let mut sum = Summary::default();
+    for parsed in rx {
+        sum.inputs += 1;
+        bar.inc(1);
+        match parsed {
+            Err(e) => sum.failed.push(e.to_string()),
+            Ok(p) => store_one(&mut store, p, &mut sum),
+        }
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader thread stopped unexpectedly"))?;
+    bar.finish_and_clear();
+
+    println!(
+        "{} inputs: {} stored, {} updated, {} unchanged, {} related articles added, {} sources registered, {} failed, {} entries skipped",
+        sum.inputs,
+        sum.stored,
+        sum.updated,
+        sum.unchanged,
+        sum.related,
+        sum.sources,
+        sum.failed.len(),
+        sum.skipped.len()
+    );
+    for f in &sum.failed {
+        eprintln!("failed: {f}");
+    }
+    for s in &sum.skipped {
+        eprintln!("skipped: {s}");
+    }
+    // Skipped entries (an empty story in a good file) are reported, but only a
+    // failed input makes the run fail.
+    Ok(if sum.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn store_one(store: &mut SqliteStore, mut p: Parsed, sum: &mut Summary) {
+    let now = Utc::now();
+    for s in p.skipped.drain(..) {
+        sum.skipped.push(format!("{}: {s}", p.locator));
+    }
+    if !p.subscriptions.is_empty() {
+        let subs: Vec<SourceInfo> = p
+            .subscriptions
+            .iter()
+            .map(|s| SourceInfo {
+                locator: s.url.clone(),
+                kind: "subscription".into(),
+                title: s.title.clone(),
+            })
+            .collect();
+        match store.add_sources(&subs, now) {
+            Ok(n) => sum.sources += n,
+            Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
+        }
+    }
+    // An article with neither URL nor id cannot be stored idempotently.
+    let (articles, nameless): (Vec<_>, Vec<_>) = p
+        .articles
+        .into_iter()
+        .partition(|a| a.identity_key().is_some());
+    for a in nameless {
+        sum.skipped.push(format!(
+            "{}: entry {:?}: no URL and no id, so it cannot be told apart from a repeat",
+            p.locator, a.title
+        ));
+    }
+    if articles.is_empty() {
+        return;
+    }
+    let batch = Batch {
+        source: SourceInfo {
+            locator: p.locator.clone(),
+            kind: p.source_kind,
+            title: p.source_title,
+        },
+        articles,
+    };
+    match store.ingest(&batch, now) {
+        Ok(r) => {
+            sum.stored += r.count(Outcome::Stored);
+            sum.updated += r.count(Outcome::Updated);
+            sum.unchanged += r.count(Outcome::Unchanged);
+            sum.related += r.related_stored;
+        }
+        Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
+    }
+}
