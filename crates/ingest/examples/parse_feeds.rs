@@ -44,13 +44,10 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--repeat" => {
-                repeat = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or_else(|| {
-                        eprintln!("--repeat needs a number");
-                        std::process::exit(2)
-                    })
+                repeat = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| {
+                    eprintln!("--repeat needs a number");
+                    std::process::exit(2)
+                })
             }
             "--dump" => dump = true,
             _ => paths.push(PathBuf::from(a)),

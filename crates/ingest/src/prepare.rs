@@ -6,8 +6,8 @@ use newsdesk_model::{Article, Image, Origin, Provider};
 use newsdesk_normalize as norm;
 
 use crate::error::IngestError;
-use crate::input::Parsed;
-use crate::{feed, reuters};
+use crate::input::{Parsed, Subscription};
+use crate::{feed, opml, reuters};
 
 /// Excerpts the desk makes itself are cut near this many characters, about
 /// what the seed site shows.
@@ -308,10 +308,27 @@ fn entry_article(e: &feed::Entry, cx: &FeedContext<'_>) -> Option<Article> {
     Some(a)
 }
 
-/// An OPML list: its subscriptions.
-pub fn from_opml(_bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
-    Err(IngestError::Opml {
+/// An OPML list: its subscriptions, to be registered as sources.
+pub fn from_opml(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
+    let subs = opml::parse_opml(bytes, locator).map_err(|e| IngestError::Opml {
         input: locator.to_string(),
-        message: "OPML reading is being wired in".into(),
-    })
+        message: e.to_string(),
+    })?;
+    let mut parsed = Parsed::new(locator, "opml");
+    for s in subs {
+        let url = match norm::canonical_url(&s.xml_url) {
+            Ok(u) => u,
+            Err(e) => {
+                parsed
+                    .skipped
+                    .push(format!("subscription {:?}: {e}", s.xml_url));
+                continue;
+            }
+        };
+        parsed.subscriptions.push(Subscription {
+            url,
+            title: Some(s.title).filter(|t| !t.trim().is_empty() && *t != s.xml_url),
+        });
+    }
+    Ok(parsed)
 }

@@ -5,7 +5,10 @@ use newsdesk_ingest::feed::{parse_feed, FeedError};
 
 fn err(bytes: &[u8]) -> FeedError {
     match parse_feed(bytes, "in.xml") {
-        Ok(f) => panic!("expected an error, got a feed with {} entries", f.entries.len()),
+        Ok(f) => panic!(
+            "expected an error, got a feed with {} entries",
+            f.entries.len()
+        ),
         Err(e) => {
             assert!(e.to_string().starts_with("in.xml: "), "{e}");
             e
@@ -32,7 +35,10 @@ fn binary_garbage() {
         })
         .collect();
     let e = err(&garbage);
-    assert!(matches!(e, FeedError::NotAFeed { .. } | FeedError::Malformed { .. }), "{e}");
+    assert!(
+        matches!(e, FeedError::NotAFeed { .. } | FeedError::Malformed { .. }),
+        "{e}"
+    );
     // Garbage after a plausible start.
     let mut v = b"<rss version=\"2.0\"><channel><title>x".to_vec();
     v.extend_from_slice(&garbage);
@@ -42,7 +48,10 @@ fn binary_garbage() {
 #[test]
 fn truncated_xml() {
     let e = err(b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>One</ti");
-    assert!(matches!(e, FeedError::Truncated { .. } | FeedError::Malformed { .. }), "{e}");
+    assert!(
+        matches!(e, FeedError::Truncated { .. } | FeedError::Malformed { .. }),
+        "{e}"
+    );
     let e = err(b"<rss version=\"2.0\"><channel><item><title>One</title>");
     assert!(e.to_string().contains("truncated"), "{e}");
 }
@@ -73,7 +82,10 @@ fn billion_laughs() {
         many.push_str("&c;");
     }
     many.push_str("</title></channel></rss>");
-    assert!(matches!(err(many.as_bytes()), FeedError::EntityExpansion { .. }));
+    assert!(matches!(
+        err(many.as_bytes()),
+        FeedError::EntityExpansion { .. }
+    ));
 }
 
 #[test]
@@ -112,7 +124,8 @@ fn html_page_instead_of_a_feed() {
         e.to_string(),
         "in.xml: not a feed: expected <rss>, <feed>, <rdf:RDF> or a JSON Feed object, found <html>"
     );
-    let xhtml = b"<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>";
+    let xhtml =
+        b"<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>";
     assert!(matches!(err(xhtml), FeedError::NotAFeed { .. }));
 }
 
@@ -120,5 +133,8 @@ fn html_page_instead_of_a_feed() {
 fn json_that_is_not_a_feed() {
     let e = err(br#"{"hello": "world"}"#);
     assert!(e.to_string().contains("not a feed"), "{e}");
-    assert!(matches!(err(b"{\"version\": \"https://jsonfeed.org/version/1\", \"items\": ["), FeedError::Json { .. }));
+    assert!(matches!(
+        err(b"{\"version\": \"https://jsonfeed.org/version/1\", \"items\": ["),
+        FeedError::Json { .. }
+    ));
 }

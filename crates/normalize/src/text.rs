@@ -284,8 +284,34 @@ pub fn clean_whitespace(s: &str) -> String {
 /// ```
 pub fn excerpt(text: &str, max_chars: usize) -> String {
     const SUFFIX: &str = " ...";
-    let one_line = clean_whitespace(text).replace('\n', " ");
-    let one_line = collapse_spaces(&one_line);
+    // One pass that collapses every whitespace run (line breaks included) to a
+    // space and stops one character past the limit: only the start of a long
+    // body can end up in the excerpt, so the rest is never looked at.
+    let mut one_line = String::with_capacity(max_chars.min(text.len()) + 8);
+    let mut count = 0usize;
+    let mut pending_space = false;
+    for c in text.chars() {
+        if is_space(c) || matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            pending_space = count > 0;
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if count > max_chars {
+            break;
+        }
+        if pending_space {
+            one_line.push(' ');
+            count += 1;
+            pending_space = false;
+            if count > max_chars {
+                break;
+            }
+        }
+        one_line.push(c);
+        count += 1;
+    }
     if one_line.chars().count() <= max_chars {
         return one_line;
     }

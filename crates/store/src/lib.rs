@@ -146,13 +146,112 @@ pub trait Store {
 }
 
 /// The hash of everything an article says, to tell an update from a repeat.
-/// xxh3 is stable across runs and platforms, so it may be persisted.
+/// xxh3 is stable across runs and platforms, so it may be persisted. Where the
+/// article came from (`origin`) is not part of it.
 pub fn content_hash(a: &Article) -> String {
-    let mut a = a.clone();
-    a.origin = Default::default();
-    for r in &mut a.related {
-        r.origin = Default::default();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    hash_article(&mut h, a);
+    format!("{:016x}", h.digest())
+}
+
+/// Feeds one field: a presence tag and a length prefix keep `None`, `""` and
+/// shifted boundaries apart.
+fn put(h: &mut xxhash_rust::xxh3::Xxh3, v: Option<&str>) {
+    match v {
+        None => h.update(&[0]),
+        Some(s) => {
+            h.update(&[1]);
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
     }
-    let json = serde_json::to_vec(&a).unwrap_or_default();
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&json))
+}
+
+fn put_num(h: &mut xxhash_rust::xxh3::Xxh3, v: Option<i64>) {
+    match v {
+        None => h.update(&[0]),
+        Some(n) => {
+            h.update(&[1]);
+            h.update(&n.to_le_bytes());
+        }
+    }
+}
+
+fn hash_images(h: &mut xxhash_rust::xxh3::Xxh3, images: &[newsdesk_model::Image]) {
+    put_num(h, Some(images.len() as i64));
+    for i in images {
+        put(h, Some(&i.url));
+        put_num(h, i.width.map(i64::from));
+        put_num(h, i.height.map(i64::from));
+        put_num(h, i.is_cached.map(i64::from));
+        put(h, i.title.as_deref());
+    }
+}
+
+fn hash_article(h: &mut xxhash_rust::xxh3::Xxh3, a: &Article) {
+    put(h, a.category.as_deref());
+    put(h, Some(&a.title));
+    put(h, a.excerpt.as_deref());
+    put_num(h, a.published_at.map(|d| d.timestamp()));
+    put(h, a.original_url.as_deref());
+    put(h, a.web_url.as_deref());
+    put(h, a.amp_web_url.as_deref());
+    put(h, a.cdn_amp_web_url.as_deref());
+    put(h, a.kind.as_deref());
+    put_num(h, a.quality);
+    put_num(h, a.heat);
+    put_num(h, a.published.map(i64::from));
+    match &a.provider {
+        None => h.update(&[0]),
+        Some(p) => {
+            h.update(&[1]);
+            put(h, Some(&p.name));
+            put(h, Some(&p.domain));
+            hash_images(h, &p.images);
+        }
+    }
+    put_num(h, Some(a.topics.len() as i64));
+    for t in &a.topics {
+        put(h, Some(t));
+    }
+    hash_images(h, &a.images);
+    put(h, a.secured.as_deref());
+    put(h, a.body.as_deref());
+    put(h, a.content_html.as_deref());
+    put(h, a.author.as_deref());
+    put(h, a.language.as_deref());
+    put_num(h, Some(a.related.len() as i64));
+    for r in &a.related {
+        hash_article(h, r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_sees_every_field_but_not_the_origin() {
+        let a = conformance::sample("https://x.test/a", "T");
+        let base = content_hash(&a);
+        let mut b = a.clone();
+        b.origin.source = "elsewhere".into();
+        assert_eq!(content_hash(&b), base);
+        let changes: Vec<Box<dyn Fn(&mut Article)>> = vec![
+            Box::new(|a| a.title.push('!')),
+            Box::new(|a| a.excerpt = None),
+            Box::new(|a| a.excerpt = Some(String::new())),
+            Box::new(|a| a.quality = Some(77)),
+            Box::new(|a| a.images[0].width = Some(701)),
+            Box::new(|a| a.provider.as_mut().unwrap().name.push('x')),
+            Box::new(|a| a.topics.push("AI".into())),
+            Box::new(|a| a.related.push(Article::default())),
+            Box::new(|a| a.body = Some("other".into())),
+        ];
+        for change in changes {
+            let mut c = a.clone();
+            change(&mut c);
+            assert_ne!(content_hash(&c), base);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file in WAL mode.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
@@ -236,15 +237,17 @@ fn insert(
     hash: &str,
     now: &str,
 ) -> Result<ArticleId, StoreError> {
-    let sql = format!(
-        "INSERT INTO articles (identity, source_id, guid, format, stub, content_hash, first_seen, updated_at, {}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, {})",
-        CONTENT_COLUMNS.join(", "),
-        (0..CONTENT_COLUMNS.len())
-            .map(|i| format!("?{}", i + 8))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO articles (identity, source_id, guid, format, stub, content_hash, first_seen, updated_at, {}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, {})",
+            CONTENT_COLUMNS.join(", "),
+            (0..CONTENT_COLUMNS.len())
+                .map(|i| format!("?{}", i + 8))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
     let mut values = vec![
         Value::Text(identity.to_string()),
         Value::Integer(source_id),
@@ -255,7 +258,7 @@ fn insert(
         Value::Text(now.to_string()),
     ];
     values.extend(content_values(a));
-    let mut stmt = tx.prepare_cached(&sql).map_err(db("storing an article"))?;
+    let mut stmt = tx.prepare_cached(&SQL).map_err(db("storing an article"))?;
     stmt.execute(params_from_iter(values))
         .map_err(db("storing an article"))?;
     Ok(tx.last_insert_rowid())

@@ -115,6 +115,8 @@ fn zone_offset(t: &str) -> Option<i32> {
     Some(hours * 3600)
 }
 
+// The date's fields, as parsed; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn build(
     y: i32,
     mo: u32,
