@@ -237,16 +237,16 @@ mod tests {
         let mut b = a.clone();
         b.origin.source = "elsewhere".into();
         assert_eq!(content_hash(&b), base);
-        let changes: Vec<Box<dyn Fn(&mut Article)>> = vec![
-            Box::new(|a| a.title.push('!')),
-            Box::new(|a| a.excerpt = None),
-            Box::new(|a| a.excerpt = Some(String::new())),
-            Box::new(|a| a.quality = Some(77)),
-            Box::new(|a| a.images[0].width = Some(701)),
-            Box::new(|a| a.provider.as_mut().unwrap().name.push('x')),
-            Box::new(|a| a.topics.push("AI".into())),
-            Box::new(|a| a.related.push(Article::default())),
-            Box::new(|a| a.body = Some("other".into())),
+        let changes: [fn(&mut Article); 9] = [
+            |a| a.title.push('!'),
+            |a| a.excerpt = None,
+            |a| a.excerpt = Some(String::new()),
+            |a| a.quality = Some(77),
+            |a| a.images[0].width = Some(701),
+            |a| a.provider.as_mut().unwrap().name.push('x'),
+            |a| a.topics.push("AI".into()),
+            |a| a.related.push(Article::default()),
+            |a| a.body = Some("other".into()),
         ];
         for change in changes {
             let mut c = a.clone();
