@@ -8,7 +8,7 @@ pub enum IngestError {
     Io { input: String, message: String },
     #[error("{input}: empty input: expected a document, feed, OPML, Reuters SGML or text")]
     Empty { input: String },
-    #[error("{input}: too large: {size} bytes, the limit is {limit} bytes")]
+    #[error("{input}: too large: {} MiB, the limit is {} MiB (raise it with --max-size BYTES)", mib(*size), mib(*limit))]
     TooLarge {
         input: String,
         size: u64,
@@ -46,4 +46,8 @@ impl IngestError {
             | IngestError::Text { input, .. } => input,
         }
     }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }

@@ -212,12 +212,16 @@ pub fn parse_bytes(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
 }
 
 fn read_document(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Encoding {
-        input: locator.to_string(),
-        message: format!(
-            "documents must be UTF-8; invalid byte at offset {}",
-            e.valid_up_to()
-        ),
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        IngestError::Encoding {
+            input: locator.to_string(),
+            message: format!(
+                "line {line}: byte 0x{:02X} at offset {at} is not UTF-8; documents must be UTF-8 (re-save the file as UTF-8)",
+                bytes[at]
+            ),
+        }
     })?;
     let doc = Document::parse(text).map_err(|e| IngestError::Document {
         input: locator.to_string(),

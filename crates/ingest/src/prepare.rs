@@ -136,7 +136,7 @@ pub fn from_text(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
 pub fn from_reuters(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
     let batch = reuters::parse_sgml(bytes, locator).map_err(|e| IngestError::Reuters {
         input: locator.to_string(),
-        message: e.to_string(),
+        message: without_locator(&e, locator),
     })?;
     let mut parsed = Parsed::new(locator, "reuters");
     parsed.source_title = Some("Reuters-21578".into());
@@ -190,11 +190,21 @@ pub fn from_reuters(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> 
     Ok(parsed)
 }
 
+/// A reader's error message without the input's name in front, which
+/// [`IngestError`] adds itself.
+fn without_locator(e: &dyn std::fmt::Display, locator: &str) -> String {
+    let m = e.to_string();
+    match m.strip_prefix(locator).and_then(|r| r.strip_prefix(": ")) {
+        Some(rest) => rest.to_string(),
+        None => m,
+    }
+}
+
 /// A feed: one article per entry.
 pub fn from_feed(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
     let feed = feed::parse_feed(bytes, locator).map_err(|e| IngestError::Feed {
         input: locator.to_string(),
-        message: e.to_string(),
+        message: without_locator(&e, locator),
     })?;
     let mut parsed = Parsed::new(locator, feed.format.family());
     let site_title = feed.title.as_ref().map(plain).filter(|t| !t.is_empty());
@@ -312,7 +322,7 @@ fn entry_article(e: &feed::Entry, cx: &FeedContext<'_>) -> Option<Article> {
 pub fn from_opml(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
     let subs = opml::parse_opml(bytes, locator).map_err(|e| IngestError::Opml {
         input: locator.to_string(),
-        message: e.to_string(),
+        message: without_locator(&e, locator),
     })?;
     let mut parsed = Parsed::new(locator, "opml");
     for s in subs {
