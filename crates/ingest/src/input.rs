@@ -114,6 +114,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Reads and parses one file.
 pub fn read_path(path: &Path, max_bytes: u64) -> Result<Parsed, IngestError> {
     let locator = path.display().to_string();
+    if locator.starts_with("http://") || locator.starts_with("https://") {
+        return Err(IngestError::Unsupported {
+            input: locator,
+            message: "this build reads files and folders only; download the feed or page and ingest the file".into(),
+        });
+    }
     let io = |e: std::io::Error| IngestError::Io {
         input: locator.clone(),
         message: e.to_string(),

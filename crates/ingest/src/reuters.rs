@@ -273,15 +273,32 @@ struct TagRef {
     close: bool,
     /// Where the attributes start (just after the name).
     name_end: usize,
+    /// Where the attributes end: the `>`, or where a cut-off tag stops.
+    attr_end: usize,
     /// Just past the closing `>`; `None` when the tag is cut off.
     end: Option<usize>,
 }
 
+/// Finds `needle` from `from` on. Most of the input is story text between
+/// tags, so this loop is the reader's hot path: it tests eight bytes at a
+/// time (a byte of `x` is zero exactly where the needle is).
 fn find_byte(hay: &[u8], from: usize, needle: u8) -> Option<usize> {
-    hay.get(from..)?
-        .iter()
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let tail = hay.get(from..)?;
+    let pattern = ONES * u64::from(needle);
+    let (words, rest) = tail.as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word) ^ pattern;
+        let zero_bytes = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero_bytes != 0 {
+            return Some(from + i * 8 + (zero_bytes.trailing_zeros() / 8) as usize);
+        }
+    }
+    let done = words.len() * 8;
+    rest.iter()
         .position(|&b| b == needle)
-        .map(|i| i + from)
+        .map(|i| from + done + i)
 }
 
 /// Recognises one of the collection's tags at `lt` (which holds `<`).
@@ -306,6 +323,7 @@ fn read_tag(bytes: &[u8], lt: usize) -> Option<TagRef> {
                 tag,
                 close,
                 name_end: p,
+                attr_end: p,
                 end: Some(p + 1),
             })
         }
@@ -316,6 +334,7 @@ fn read_tag(bytes: &[u8], lt: usize) -> Option<TagRef> {
                 tag,
                 close,
                 name_end: p,
+                attr_end: p,
                 end: None,
             })
         }
@@ -330,6 +349,7 @@ fn read_tag(bytes: &[u8], lt: usize) -> Option<TagRef> {
                     tag,
                     close,
                     name_end: p,
+                    attr_end: q,
                     end: Some(q + 1),
                 })
             }
@@ -341,6 +361,7 @@ fn read_tag(bytes: &[u8], lt: usize) -> Option<TagRef> {
         tag,
         close,
         name_end: p,
+        attr_end: q,
         end: None,
     })
 }
@@ -400,8 +421,7 @@ fn parse_story(
 ) -> (StoryOutcome, usize) {
     let mut story = ReutersStory::default();
     let mut new_id_raw: Option<&[u8]> = None;
-    let attr_end = open.end.map_or(bytes.len(), |e| e - 1);
-    for_each_attr(&bytes[open.name_end..attr_end], |name, value| {
+    for_each_attr(&bytes[open.name_end..open.attr_end], |name, value| {
         if name.eq_ignore_ascii_case(b"NEWID") {
             new_id_raw = Some(value);
         } else if name.eq_ignore_ascii_case(b"OLDID") {
@@ -466,7 +486,7 @@ fn parse_story(
                 )
             }
             (Tag::Text, false) => {
-                for_each_attr(&bytes[t.name_end..t_end - 1], |name, value| {
+                for_each_attr(&bytes[t.name_end..t.attr_end], |name, value| {
                     if name.eq_ignore_ascii_case(b"TYPE") {
                         story.text_type = Some(String::from_utf8_lossy(value).into_owned());
                     }
@@ -493,7 +513,7 @@ fn parse_story(
     };
 
     if text_open.is_some() {
-        return fail("<TEXT> is not closed".to_owned(), end);
+        return (Err((new_id, "<TEXT> is not closed".to_owned())), end);
     }
     let Some(new_id) = new_id else {
         let reason = match new_id_raw {
@@ -721,6 +741,19 @@ impl Cursor<'_> {
     }
 }
 
+/// Bytes copied as they are: printable ASCII except `&`, plus `\n` and `\t`.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = b != b'&' as usize;
+        b += 1;
+    }
+    t[b'\n' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+};
+
 /// Appends the text of `raw` to `out`: entities decoded, UTF-8 kept, other
 /// bytes read as Windows-1252, control characters except `\n` and `\t` dropped.
 fn decode_into(raw: &[u8], out: &mut String) {
@@ -729,13 +762,8 @@ fn decode_into(raw: &[u8], out: &mut String) {
     while i < n {
         // Plain printable ASCII is by far the most common: copy it in runs.
         let run_start = i;
-        while i < n {
-            let b = raw[i];
-            if (0x20..0x7f).contains(&b) && b != b'&' || b == b'\n' || b == b'\t' {
-                i += 1;
-            } else {
-                break;
-            }
+        while i < n && PLAIN[usize::from(raw[i])] {
+            i += 1;
         }
         if i > run_start {
             if let Ok(s) = std::str::from_utf8(&raw[run_start..i]) {
