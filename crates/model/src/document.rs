@@ -159,7 +159,11 @@ impl Reader<'_> {
         match node {
             Node::Empty { .. } => Ok(None),
             Node::Scalar(Scalar { text, style, .. }) => {
-                if *style != default_style(path) {
+                // A plain scalar the desk itself would quote (`Y`, `no`) is
+                // recorded as plain, so that it is written back as it was.
+                if *style != default_style(path)
+                    || (*style == ScalarStyle::Plain && !yaml::plain_safe(text))
+                {
                     self.layout.styles.insert(path.to_string(), *style);
                 }
                 Ok(Some(text.clone()))
@@ -484,10 +488,12 @@ impl Document {
                 continue;
             }
             if !r.field(&mut article, "", e)? {
-                let raw = &text_lines(front_text)[e.line - 2..end_line(&entries, e, front_text)];
-                let mut value = raw.join("\n");
-                value = value[e.key.len() + 1..].to_string();
-                r.layout.extra.push((e.key.clone(), value));
+                let lines = text_lines(front_text);
+                let raw: Vec<&str> = lines[e.line - 2..end_line(&entries, e, front_text)]
+                    .iter()
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                    .collect();
+                r.layout.extra.push((e.key.clone(), raw.join("\n")));
             }
         }
         let canonical: Vec<&str> = FIELD_ORDER
@@ -569,8 +575,8 @@ impl Document {
                 .unwrap_or(blocks.len());
             blocks.insert(at, ("related".into(), s));
         }
-        for (k, v) in &self.layout.extra {
-            blocks.push((k.clone(), format!("{k}:{v}\n")));
+        for (k, raw) in &self.layout.extra {
+            blocks.push((k.clone(), format!("{raw}\n")));
         }
         if let Some(order) = &self.layout.order {
             blocks.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
@@ -644,8 +650,18 @@ impl Writer<'_> {
         push_indent(s, indent);
         s.push_str(key);
         s.push_str(": ");
-        yaml::write_scalar(s, value, self.style(path));
+        self.put(s, path, value);
         s.push('\n');
+    }
+
+    /// A string value: as the file had it when it came from a file (plain
+    /// where the file was plain and our reader reads it back unchanged), else
+    /// in the seeds' style.
+    fn put(&self, s: &mut String, path: &str, value: &str) {
+        match self.layout.styles.get(path) {
+            Some(ScalarStyle::Plain) if yaml::plain_readable(value) => s.push_str(value),
+            _ => yaml::write_scalar(s, value, self.style(path)),
+        }
     }
 
     fn raw(&self, s: &mut String, path: &str, key: &str, value: &str, indent: usize) {
@@ -726,7 +742,7 @@ impl Writer<'_> {
                 for (i, t) in a.topics.iter().enumerate() {
                     push_indent(s, indent + 2);
                     s.push_str("- ");
-                    yaml::write_scalar(s, t, self.style(&format!("{p}[{i}]")));
+                    self.put(s, &format!("{p}[{i}]"), t);
                     s.push('\n');
                 }
                 return true;

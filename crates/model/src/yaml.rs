@@ -545,7 +545,25 @@ fn write_double_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Whether `text` reads back as the same string when written plain.
+/// Whether our reader reads `text` back unchanged when written plain after
+/// `key: ` or `- ` (weaker than [`plain_safe`]: YAML's other readers might
+/// take `yes` for a boolean, ours keeps it as text).
+pub fn plain_readable(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    text == text.trim()
+        && !has_control(text)
+        && !text.contains(['\n', '\r', '\t'])
+        && !"\"'[{|>&*!#".contains(first)
+        && !(first == '-' && (text.len() == 1 || text.starts_with("- ")))
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+}
+
+/// Whether `text` reads back as the same string when written plain, by any
+/// YAML reader (Jekyll's included).
 pub fn plain_safe(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
