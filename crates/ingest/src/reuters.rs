@@ -450,7 +450,8 @@ fn parse_story(
     };
     let fail = |reason: String, at: usize| (Err((new_id, reason)), recover(bytes, at));
 
-    // (content start, TYPE) of an open <TEXT>, and its content once closed.
+    // Where the open <TEXT> content starts, and its range once closed: an
+    // UNPROC story has no <BODY>, so its text is taken from here.
     let mut text_open: Option<usize> = None;
     let mut text_range: Option<(usize, usize)> = None;
     let end = loop {

@@ -67,7 +67,11 @@ pub fn provider_for(url: &str, site_title: Option<&str>) -> Option<Provider> {
     let domain = registrable_of_host(&host)?;
     let name = known_provider(&host, &domain)
         .map(str::to_string)
-        .or_else(|| site_title.and_then(clean_site_title))
+        .or_else(|| {
+            site_title
+                .and_then(clean_site_title)
+                .filter(|t| names_the_site(t, &domain))
+        })
         .unwrap_or_else(|| name_from_domain(&domain));
     Some(Provider {
         name,
@@ -132,6 +136,30 @@ fn clean_site_title(title: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether a site title names the site rather than a section of it: a feed
+/// titled "newest submissions" on reddit.com or "News, Politics, Opinion" on
+/// newyorker.com says nothing about who publishes it. The test: the title,
+/// letters and digits only, contains the domain's name or is contained in it,
+/// or one of its words (4 letters or more) starts the domain's name
+/// ("Example Daily" on example-news.com).
+fn names_the_site(title: &str, domain: &str) -> bool {
+    let compact = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let label = compact(domain.split('.').next().unwrap_or(domain));
+    let word_starts_label = title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(compact)
+        .any(|w| w.chars().count() >= 4 && label.starts_with(&w));
+    let title = compact(title);
+    !label.is_empty()
+        && !title.is_empty()
+        && (title.contains(&label) || label.contains(&title) || word_starts_label)
+}
+
 /// A modest name from the domain: the label before the public suffix, split at
 /// `-` and `_`, each word capitalized (`example-news.com` → `Example News`).
 fn name_from_domain(domain: &str) -> String {
@@ -185,6 +213,33 @@ mod tests {
         ] {
             assert_eq!(clean_site_title(title).as_deref(), expected, "{title:?}");
         }
+    }
+
+    #[test]
+    fn site_titles_must_name_the_site() {
+        for (title, domain, expected) in [
+            ("The Cloudflare Blog", "cloudflare.com", true),
+            ("BBC News", "bbc.co.uk", true),
+            ("Example Chip Notes", "example.org", true),
+            ("newest submissions", "reddit.com", false),
+            (
+                "News, Politics, Opinion, Commentary, and Analysis",
+                "newyorker.com",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                names_the_site(title, domain),
+                expected,
+                "{title:?} on {domain}"
+            );
+        }
+        let p = provider_for(
+            "https://ud.somesite-example.com/r/x",
+            Some("newest submissions"),
+        )
+        .unwrap();
+        assert_eq!(p.name, "Somesite Example");
     }
 
     #[test]
