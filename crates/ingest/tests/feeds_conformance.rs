@@ -1329,6 +1329,11 @@ fn feedparser_corpus_conformance() {
         println!("  {f}");
     }
 
+    assert_eq!(
+        newsdesk_normalize::sanitize::fast_path_mismatches(),
+        0,
+        "the sanitizer's fast path disagreed with the full parser (see stderr)"
+    );
     assert!(
         unsafe_outputs.is_empty(),
         "sanitized output keeps active content:\n{}",

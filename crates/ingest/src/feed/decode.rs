@@ -1,11 +1,15 @@
 //! Turning a feed's raw bytes into text: byte-order mark first, then the XML
 //! declaration, then statistical detection for feeds that lie or say nothing.
 
+use std::borrow::Cow;
+
 use encoding_rs::Encoding;
 
 /// Decoded text, the label of the encoding used and what went wrong on the way.
-pub(crate) struct Decoded {
-    pub text: String,
+/// The text borrows the input bytes when they already were the UTF-8 (or
+/// ASCII) it decodes to, as most feeds are.
+pub(crate) struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub label: String,
     pub problems: Vec<String>,
 }
@@ -18,7 +22,7 @@ enum Utf32 {
 
 /// Decodes `bytes` the way a feed reader must: the BOM wins, then the XML
 /// declaration, then UTF-8 if the bytes are valid UTF-8, then a guess.
-pub(crate) fn decode(bytes: &[u8]) -> Decoded {
+pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
     let mut d = decode_raw(bytes);
     demoronize(&mut d.text);
     d
@@ -26,13 +30,30 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded {
 
 /// C1 control characters in a feed are always windows-1252 punctuation
 /// that went through a wrong conversion (`don\u{92}t`); map them back.
-fn demoronize(text: &mut String) {
+fn demoronize(text: &mut Cow<'_, str>) {
     // U+0080..U+009F encode as C2 80..C2 9F: a byte scan finds them fast.
-    if !text
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
-    {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        return;
+    }
+    let mut found = false;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        // Sixteen bytes at a time while none is C2 (compiles to vector compares).
+        if let Some(chunk) = bytes.get(i..i + 16) {
+            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+            if !chunk.iter().fold(false, |acc, &b| acc | (b == 0xC2)) {
+                i += 16;
+                continue;
+            }
+        }
+        if bytes[i] == 0xC2 && (0x80..=0x9F).contains(&bytes[i + 1]) {
+            found = true;
+            break;
+        }
+        i += 1;
+    }
+    if !found {
         return;
     }
     *text = text
@@ -46,17 +67,18 @@ fn demoronize(text: &mut String) {
                 c
             }
         })
-        .collect();
+        .collect::<String>()
+        .into();
 }
 
-fn decode_raw(bytes: &[u8]) -> Decoded {
+fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
     let mut problems = Vec::new();
 
     // encoding_rs has no UTF-32 (the web never needed it) but feeds do use it.
     if let Some((kind, skip, label)) = sniff_utf32(bytes) {
         let text = decode_utf32(&bytes[skip..], kind, &mut problems);
         return Decoded {
-            text,
+            text: Cow::Owned(text),
             label: label.to_string(),
             problems,
         };
@@ -69,7 +91,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
                 enc.name().to_ascii_lowercase()
             ));
         }
-        let mut text = text.into_owned();
+        let mut text = text;
         // A declaration that contradicts the BOM is wrong; the BOM is what the
         // producer actually wrote.
         if let Some(declared) = declared_encoding(text.as_bytes()) {
@@ -104,7 +126,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
                 ));
             }
             return Decoded {
-                text: text.into_owned(),
+                text,
                 label: enc.name().to_ascii_lowercase(),
                 problems,
             };
@@ -125,7 +147,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
                 let (text, had_errors) = enc.decode_without_bom_handling(bytes);
                 if !had_errors {
                     return Decoded {
-                        text: text.into_owned(),
+                        text,
                         label,
                         problems,
                     };
@@ -137,14 +159,14 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
                 // windows-1252 text (or the reverse).
                 if let Ok(text) = std::str::from_utf8(bytes) {
                     return Decoded {
-                        text: text.to_string(),
+                        text: Cow::Borrowed(text),
                         label: "utf-8".to_string(),
                         problems,
                     };
                 }
                 let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
                 return Decoded {
-                    text: text.into_owned(),
+                    text,
                     label: "windows-1252".to_string(),
                     problems,
                 };
@@ -155,7 +177,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
 
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             label: "utf-8".to_string(),
             problems,
         };
@@ -171,15 +193,21 @@ fn decode_raw(bytes: &[u8]) -> Decoded {
         ));
     }
     Decoded {
-        text: text.into_owned(),
+        text,
         label: enc.name().to_ascii_lowercase(),
         problems,
     }
 }
 
-fn strip_leading_bom(text: &mut String) {
+fn strip_leading_bom(text: &mut Cow<'_, str>) {
     if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
+        *text = match std::mem::take(text) {
+            Cow::Borrowed(t) => Cow::Borrowed(&t['\u{feff}'.len_utf8()..]),
+            Cow::Owned(mut t) => {
+                t.drain(..'\u{feff}'.len_utf8());
+                Cow::Owned(t)
+            }
+        };
     }
 }
 

@@ -9,6 +9,7 @@
 //! DTD-declared entities have hard limits so hostile input cannot hang us or
 //! exhaust memory.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -25,23 +26,26 @@ const MAX_ENTITY_NESTING: usize = 8;
 /// After this many syntax errors the document is garbage, not a feed.
 const MAX_ERRORS: usize = 32;
 
+/// Names, attribute values and text borrow from the decoded document where
+/// they appear in it verbatim (most do), so building the tree allocates
+/// little more than the nodes themselves.
 #[derive(Debug, Clone)]
-pub(crate) enum Node {
-    Element(Element),
-    Text(String),
+pub(crate) enum Node<'a> {
+    Element(Element<'a>),
+    Text(Cow<'a, str>),
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Element {
+pub(crate) struct Element<'a> {
     /// The name with its namespace replaced by a well-known prefix (`dc:creator`,
     /// `media:content`); elements of the core feed vocabularies (Atom, RSS 0.90,
     /// RSS 1.0, no namespace) have no prefix.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The local name as written, used when re-serializing XHTML content.
-    pub local: String,
+    pub local: Cow<'a, str>,
     /// Attributes with the same prefix rewriting as `name`; values unescaped.
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub children: Vec<Node<'a>>,
     /// `xml:base` in effect here, resolved to an absolute URL when possible.
     /// Shared with the parent unless this element sets its own: cloning a
     /// string per element was a large share of parse time.
@@ -50,22 +54,22 @@ pub(crate) struct Element {
     pub lang: Option<Rc<str>>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
         })
     }
 
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.elements().find(|e| e.name == name)
     }
 
@@ -100,8 +104,8 @@ pub(crate) enum DomError {
     Truncated(String),
 }
 
-pub(crate) struct Document {
-    pub root: Element,
+pub(crate) struct Document<'a> {
+    pub root: Element<'a>,
     /// The default namespace URI declared on the root, to tell versions apart.
     pub root_ns: Option<String>,
     pub problems: Vec<String>,
@@ -143,20 +147,21 @@ struct Scope {
 }
 
 struct Builder<'a> {
-    stack: Vec<Element>,
+    /// The document text the tree borrows from.
+    text: &'a str,
+    stack: Vec<Element<'a>>,
     scopes: Vec<Scope>,
     problems: Vec<String>,
     dtd_entities: Vec<(String, String)>,
     expanded: usize,
     doc_base: Option<Rc<str>>,
-    _doc: std::marker::PhantomData<&'a str>,
-    root: Option<Element>,
+    root: Option<Element<'a>>,
     root_ns: Option<String>,
     /// Name of the first unclosed element below the root when input ended.
     finished: bool,
 }
 
-pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomError> {
+pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Document<'a>, DomError> {
     if text.trim().is_empty() {
         return Err(DomError::Empty);
     }
@@ -170,13 +175,13 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
         cfg.trim_text(false);
     }
     let mut b = Builder {
+        text,
         stack: Vec::new(),
         scopes: Vec::new(),
         problems: Vec::new(),
         dtd_entities: Vec::new(),
         expanded: 0,
         doc_base: doc_base.map(Rc::from),
-        _doc: std::marker::PhantomData,
         root: None,
         root_ns: None,
         finished: false,
@@ -210,11 +215,11 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
                 b.close_top();
             }
             Ok(Event::End(e)) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let name = b.borrow(e.name().into_inner());
                 b.close_named(&name);
             }
             Ok(Event::Text(t)) => {
-                let raw = String::from_utf8_lossy(t.as_ref());
+                let raw = b.borrow(t.as_ref());
                 if b.stack.is_empty() {
                     if !raw.trim().is_empty() {
                         if b.root.is_none() {
@@ -230,21 +235,29 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
                 if raw.contains('&') {
                     b.problems.push("unescaped & in text".to_string());
                 }
-                b.push_text(&normalize_newlines(&raw));
+                b.push_text(normalize_newlines(raw));
             }
             Ok(Event::CData(t)) => {
-                let raw = String::from_utf8_lossy(t.as_ref()).into_owned();
+                let raw = b.borrow(t.as_ref());
                 if !b.stack.is_empty() {
-                    b.push_text(&normalize_newlines(&raw));
+                    b.push_text(normalize_newlines(raw));
                 }
             }
             Ok(Event::GeneralRef(r)) => {
-                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 if b.stack.is_empty() {
                     continue;
                 }
-                let expansion = b.resolve_ref(&name)?;
-                b.push_text(&expansion);
+                let name = b.borrow(r.as_ref());
+                // The five predefined entities are most references.
+                let expansion: Cow<'static, str> = match name.as_ref() {
+                    "amp" => Cow::Borrowed("&"),
+                    "lt" => Cow::Borrowed("<"),
+                    "gt" => Cow::Borrowed(">"),
+                    "quot" => Cow::Borrowed("\""),
+                    "apos" => Cow::Borrowed("'"),
+                    _ => Cow::Owned(b.resolve_ref(&name)?),
+                };
+                b.push_text(expansion);
             }
             Ok(Event::DocType(d)) => {
                 let raw = String::from_utf8_lossy(d.as_ref()).into_owned();
@@ -270,7 +283,7 @@ pub(crate) fn parse(text: &str, doc_base: Option<&str>) -> Result<Document, DomE
         }
     }
     if b.stack.len() > 1 {
-        let open: Vec<String> = b.stack.iter().skip(1).map(|e| e.name.clone()).collect();
+        let open: Vec<&str> = b.stack.iter().skip(1).map(|e| e.name.as_ref()).collect();
         return Err(DomError::Truncated(format!(
             "the document ends inside <{}>",
             open.join("><")
@@ -304,24 +317,48 @@ fn snippet(s: &str) -> String {
     }
 }
 
-fn normalize_newlines(s: &str) -> std::borrow::Cow<'_, str> {
+fn normalize_newlines(s: Cow<'_, str>) -> Cow<'_, str> {
     if s.contains('\r') {
-        std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        std::borrow::Cow::Borrowed(s)
+        s
     }
 }
 
-impl Builder<'_> {
-    fn push_text(&mut self, s: &str) {
+impl<'a> Builder<'a> {
+    /// `bytes` as text: borrowed from the document when they are a slice of
+    /// it (the reader reads from the document, so they nearly always are).
+    fn borrow(&self, bytes: &[u8]) -> Cow<'a, str> {
+        let start = (bytes.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if let Some(s) = start
+            .checked_add(bytes.len())
+            .and_then(|end| self.text.get(start..end))
+        {
+            if s.as_bytes().as_ptr() == bytes.as_ptr() {
+                return Cow::Borrowed(s);
+            }
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Owned(s.to_string()),
+            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+
+    fn push_text(&mut self, s: Cow<'a, str>) {
         if s.is_empty() {
             return;
         }
         if let Some(top) = self.stack.last_mut() {
             if let Some(Node::Text(t)) = top.children.last_mut() {
-                t.push_str(s);
+                // Text split by references grows piece by piece: leave room.
+                if let Cow::Borrowed(first) = t {
+                    let mut owned = String::with_capacity(2 * (first.len() + s.len()));
+                    owned.push_str(first);
+                    *t = Cow::Owned(owned);
+                }
+                t.to_mut().push_str(&s);
             } else {
-                top.children.push(Node::Text(s.to_string()));
+                top.children.push(Node::Text(s));
             }
         }
     }
@@ -340,30 +377,40 @@ impl Builder<'_> {
     }
 
     /// Rewrites `prefix:local` (or bare `local`) to the canonical form.
-    fn canonical_name(&mut self, qname: &str, is_attr: bool) -> String {
-        match qname.split_once(':') {
-            Some(("xml", local)) => format!("xml:{local}"),
-            Some((prefix, local)) => match self.lookup_prefix(prefix) {
-                Some("") => local.to_string(),
-                Some(c) => format!("{c}:{local}"),
-                None => {
-                    self.problems
-                        .push(format!("undeclared namespace prefix {prefix}"));
-                    format!("{}:{local}", prefix.to_ascii_lowercase())
-                }
+    fn canonical_name(&mut self, qname: Cow<'a, str>, is_attr: bool) -> Cow<'a, str> {
+        let Some((prefix, local)) = qname.split_once(':') else {
+            if is_attr {
+                return qname;
+            }
+            return match self.default_ns() {
+                Some("") | None => qname,
+                Some(c) => Cow::Owned(format!("{c}:{qname}")),
+            };
+        };
+        if prefix == "xml" {
+            return qname;
+        }
+        match self.lookup_prefix(prefix) {
+            Some("") => match &qname {
+                Cow::Borrowed(q) => Cow::Borrowed(&q[prefix.len() + 1..]),
+                Cow::Owned(_) => Cow::Owned(local.to_string()),
             },
-            None if is_attr => qname.to_string(),
-            None => match self.default_ns() {
-                Some("") | None => qname.to_string(),
-                Some(c) => format!("{c}:{qname}"),
-            },
+            // The usual case: the conventional prefix for the namespace.
+            Some(c) if c == prefix => qname,
+            Some(c) => Cow::Owned(format!("{c}:{local}")),
+            None => {
+                let name = format!("{}:{local}", prefix.to_ascii_lowercase());
+                self.problems
+                    .push(format!("undeclared namespace prefix {prefix}"));
+                Cow::Owned(name)
+            }
         }
     }
 
     fn open(&mut self, e: &BytesStart<'_>) -> Result<(), DomError> {
-        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-        let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-        let mut raw_attrs: Vec<(String, String)> = Vec::new();
+        let qname = self.borrow(e.name().into_inner());
+        let local = self.borrow(e.local_name().into_inner());
+        let mut raw_attrs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
         let mut scope = Scope {
             decls: Vec::new(),
             default: None,
@@ -377,9 +424,9 @@ impl Builder<'_> {
                     continue;
                 }
             };
-            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-            let raw = String::from_utf8_lossy(&a.value).into_owned();
-            let value = self.unescape(&raw)?;
+            let key = self.borrow(a.key.into_inner());
+            let raw = self.borrow(&a.value);
+            let value = self.unescape(raw)?;
             if key == "xmlns" {
                 if self.stack.is_empty() && self.root.is_none() {
                     self.root_ns = Some(value.trim().to_string());
@@ -402,10 +449,10 @@ impl Builder<'_> {
             }
         }
         self.scopes.push(scope);
-        let name = self.canonical_name(&qname, false);
+        let name = self.canonical_name(qname, false);
         let mut attrs = Vec::with_capacity(raw_attrs.len());
         for (k, v) in raw_attrs {
-            let k = self.canonical_name(&k, true);
+            let k = self.canonical_name(k, true);
             attrs.push((k, v));
         }
         let parent_base = self
@@ -418,7 +465,7 @@ impl Builder<'_> {
             None => parent_base,
         };
         let lang = match attrs.iter().find(|(k, _)| k == "xml:lang") {
-            Some((_, l)) => Some(Rc::from(l.as_str())),
+            Some((_, l)) => Some(Rc::from(l.as_ref())),
             None => self.stack.last().and_then(|p| p.lang.clone()),
         };
         self.stack.push(Element {
@@ -568,10 +615,11 @@ impl Builder<'_> {
     }
 
     /// Unescapes an attribute value, with the same entity rules as text.
-    fn unescape(&mut self, raw: &str) -> Result<String, DomError> {
+    fn unescape(&mut self, raw: Cow<'a, str>) -> Result<Cow<'a, str>, DomError> {
         if !raw.contains('&') {
             return Ok(normalize_attr_ws(raw));
         }
+        let raw = raw.as_ref();
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw;
         while let Some(amp) = rest.find('&') {
@@ -602,15 +650,15 @@ impl Builder<'_> {
             }
         }
         out.push_str(rest);
-        Ok(normalize_attr_ws(&out))
+        Ok(normalize_attr_ws(Cow::Owned(out)))
     }
 }
 
-fn normalize_attr_ws(s: &str) -> String {
+fn normalize_attr_ws(s: Cow<'_, str>) -> Cow<'_, str> {
     if s.contains(['\n', '\r', '\t']) {
-        s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ")
+        Cow::Owned(s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " "))
     } else {
-        s.to_string()
+        s
     }
 }
 

@@ -39,7 +39,7 @@ pub(crate) fn parse(
     let doc = dom::parse(text, doc_base).map_err(|e| dom_error(e, text, source))?;
     let root = &doc.root;
     let root_ns = doc.root_ns.as_deref().unwrap_or("");
-    let mut feed = match root.name.as_str() {
+    let mut feed = match root.name.as_ref() {
         "rss" | "channel" => {
             let format = match root.attr("version").map(str::trim) {
                 Some("2.0" | "2.00" | "2.0.1" | "2") => FeedFormat::Rss20,
@@ -293,7 +293,7 @@ fn serialize(el: &Element, out: &mut String) {
         escape_into(v, out, true);
         out.push('"');
     }
-    if el.children.is_empty() && VOID.contains(&el.local.as_str()) {
+    if el.children.is_empty() && VOID.contains(&el.local.as_ref()) {
         out.push_str(" />");
         return;
     }
@@ -514,7 +514,7 @@ fn person(el: &Element, ctx: &Ctx<'_>) -> Option<Person> {
     let mut p = Person::default();
     for c in el.elements() {
         let v = non_empty(trimmed(c));
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "name" => p.name = v,
             "email" => p.email = v,
             "uri" | "url" | "homepage" => p.uri = v.map(|u| resolve_url(c, &u, ctx)),
@@ -544,7 +544,7 @@ fn media(el: &Element, kind: MediaKind, ctx: &Ctx<'_>) -> Option<Media> {
 }
 
 fn collect_media(el: &Element, entry: &mut Entry, ctx: &Ctx<'_>, depth: usize) {
-    match el.name.as_str() {
+    match el.name.as_ref() {
         "media:content" => {
             entry.media.extend(media(el, MediaKind::Content, ctx));
             for c in el.elements() {
@@ -621,7 +621,7 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
     let mut alt_links: Vec<usize> = Vec::new();
     let mut title_from_fallback = false;
     for c in item.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "title" | "dc:title" | "media:title" => {
                 if e.title.is_none() || (c.name == "title" && title_from_fallback) {
                     e.title = construct(c, ctx, false);
@@ -798,7 +798,7 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: None,
     };
     for c in channel.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "link" => {
                 if c.attr("href").is_some() {
                     feed.links.extend(atom_link(c, &ctx0));
@@ -838,7 +838,7 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: fallback.as_deref(),
     };
     for c in channel.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "title" | "dc:title" => {
                 if feed.title.is_none() {
                     feed.title = construct(c, &ctx, false);
@@ -918,7 +918,7 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: fallback.as_deref(),
     };
     for c in root.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "title" => {
                 if feed.title.is_none() {
                     feed.title = construct(c, &ctx, false);
