@@ -52,27 +52,35 @@ def main():
     blobs = [open(f, "rb").read() for f in files]
     total = sum(len(b) for b in blobs)
 
-    start = time.perf_counter()
-    for _ in range(repeat):
-        for b in blobs:
-            feedparser.parse(b)
-    py_s = time.perf_counter() - start
-    py = {
-        "files": len(blobs),
-        "bytes": total,
-        "seconds": py_s,
-        "feeds_per_s": len(blobs) * repeat / py_s,
-        "mb_per_s": total * repeat / py_s / 1e6,
-    }
-
-    # Rust gets more repetitions so its run is long enough to time reliably.
-    rust_repeat = repeat * 50
-    out = subprocess.check_output([EXAMPLE, "--repeat", str(rust_repeat)] + files, text=True)
-    rs = json.loads(out.strip().splitlines()[-1])
+    # The machine is shared and noisy: run the two parsers in alternating
+    # rounds and keep each one's best round, so a burst of load on one side
+    # does not decide the ratio.
+    rounds = 1 if "--smoke" in sys.argv else 5
+    rust_repeat = repeat * 50  # enough work for the Rust side to time reliably
+    py = rs = None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for b in blobs:
+                feedparser.parse(b)
+        py_s = time.perf_counter() - start
+        round_py = {
+            "files": len(blobs),
+            "bytes": total,
+            "seconds": py_s,
+            "feeds_per_s": len(blobs) * repeat / py_s,
+            "mb_per_s": total * repeat / py_s / 1e6,
+        }
+        if py is None or round_py["feeds_per_s"] > py["feeds_per_s"]:
+            py = round_py
+        out = subprocess.check_output([EXAMPLE, "--repeat", str(rust_repeat)] + files, text=True)
+        round_rs = json.loads(out.strip().splitlines()[-1])
+        if rs is None or round_rs["feeds_per_s"] > rs["feeds_per_s"]:
+            rs = round_rs
 
     print(f"files: {len(blobs)}, bytes: {total}")
-    print(f"feedparser {feedparser.__version__}: {py['feeds_per_s']:.0f} feeds/s, {py['mb_per_s']:.2f} MB/s (repeat {repeat})")
-    print(f"newsdesk:  {rs['feeds_per_s']:.0f} feeds/s, {rs['mb_per_s']:.2f} MB/s (repeat {rust_repeat})")
+    print(f"feedparser {feedparser.__version__}: {py['feeds_per_s']:.0f} feeds/s, {py['mb_per_s']:.2f} MB/s (best of {rounds} rounds of {repeat})")
+    print(f"newsdesk:  {rs['feeds_per_s']:.0f} feeds/s, {rs['mb_per_s']:.2f} MB/s (best of {rounds} rounds of {rust_repeat})")
     print(f"ratio: {rs['feeds_per_s'] / py['feeds_per_s']:.1f}x")
     print(json.dumps({"feedparser": py, "newsdesk": rs, "ratio": rs["feeds_per_s"] / py["feeds_per_s"]}))
 

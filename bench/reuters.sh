@@ -12,22 +12,30 @@ python3 - "${files[@]}" <<'PY'
 import json, subprocess, sys, tempfile, time, os
 files = sys.argv[1:]
 docs = sum(open(f, "rb").read().count(b"<REUTERS ") for f in files)
-with tempfile.TemporaryDirectory() as work:
-    nd_dir = os.path.join(work, "nd")
-    t0 = time.perf_counter()
-    subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "ingest", "--quiet", *files],
-                   check=True, stdout=subprocess.DEVNULL)
-    ours = time.perf_counter() - t0
-    stats = json.loads(subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "stats", "--json"],
+rounds = 1 if len(files) < 5 else 3
+ours = py = None
+# Alternating rounds, best of each: the machine is shared and noisy.
+for _ in range(rounds):
+    with tempfile.TemporaryDirectory() as work:
+        nd_dir = os.path.join(work, "nd")
+        t0 = time.perf_counter()
+        subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "ingest", "--quiet", *files],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        took = time.perf_counter() - t0
+        ours = took if ours is None else min(ours, took)
+        stats = json.loads(subprocess.run(["target/release/newsdesk", "--data-dir", nd_dir, "stats", "--json"],
+                                          check=True, capture_output=True).stdout)
+        # Story 12793 (in reut2-012.sgm) has no text and is skipped, not stored.
+        expected = docs - (1 if any(f.endswith("reut2-012.sgm") for f in files) else 0)
+        if stats["articles"] != expected:
+            sys.exit(f"newsdesk stored {stats['articles']} articles, expected {expected}")
+        r = json.loads(subprocess.run([sys.executable, "bench/reuters_python_import.py",
+                                       "--db", os.path.join(work, "py.sqlite3"), *files],
                                       check=True, capture_output=True).stdout)
-    if stats["articles"] != docs:
-        sys.exit(f"newsdesk stored {stats['articles']} articles, expected {docs}")
-    py = json.loads(subprocess.run([sys.executable, "bench/reuters_python_import.py",
-                                    "--db", os.path.join(work, "py.sqlite3"), *files],
-                                   check=True, capture_output=True).stdout)
+        py = r if py is None or r["docs_per_s"] > py["docs_per_s"] else py
 nd = docs / ours
 print(f"reuters ingest: {docs} stories in {len(files)} files")
-print(f"  newsdesk       {nd:10.0f} docs/s  ({ours:.2f} s: read, normalize, store in SQLite)")
-print(f"  python import  {py['docs_per_s']:10.0f} docs/s  ({py['seconds']:.2f} s)")
+print(f"  newsdesk       {nd:10.0f} docs/s  ({ours:.2f} s: read, normalize, store in SQLite; best of {rounds})")
+print(f"  python import  {py['docs_per_s']:10.0f} docs/s  ({py['seconds']:.2f} s: parse, SQLite + FTS5; best of {rounds})")
 print(f"  ratio          {nd / py['docs_per_s']:10.1f}x")
 PY

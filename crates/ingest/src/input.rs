@@ -58,6 +58,9 @@ pub struct Parsed {
     /// Parts of the input that were skipped, each with its reason; the rest
     /// of the input was read.
     pub skipped: Vec<String>,
+    /// Damage the reader recovered from (a feed's undeclared entity, a
+    /// mismatched tag): everything was read, but the publisher should know.
+    pub warnings: Vec<String>,
 }
 
 impl Parsed {
@@ -69,6 +72,7 @@ impl Parsed {
             articles: Vec::new(),
             subscriptions: Vec::new(),
             skipped: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }

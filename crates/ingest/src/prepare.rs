@@ -207,6 +207,7 @@ pub fn from_feed(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
         message: without_locator(&e, locator),
     })?;
     let mut parsed = Parsed::new(locator, feed.format.family());
+    parsed.warnings = feed.problems.clone();
     let site_title = feed.title.as_ref().map(plain).filter(|t| !t.is_empty());
     parsed.source_title = site_title.clone();
     let cx = FeedContext {

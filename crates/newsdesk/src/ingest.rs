@@ -41,6 +41,7 @@ struct Summary {
     sources: usize,
     failed: Vec<String>,
     skipped: Vec<String>,
+    warnings: Vec<String>,
 }
 
 pub fn run(
@@ -101,6 +102,9 @@ pub fn run(
     for s in &sum.skipped {
         eprintln!("skipped: {s}");
     }
+    for w in &sum.warnings {
+        eprintln!("warning: {w}");
+    }
     // Skipped entries (an empty story in a good file) are reported, but only a
     // failed input makes the run fail.
     Ok(if sum.failed.is_empty() {
@@ -114,6 +118,9 @@ fn store_one(store: &mut SqliteStore, mut p: Parsed, sum: &mut Summary) {
     let now = Utc::now();
     for s in p.skipped.drain(..) {
         sum.skipped.push(format!("{}: {s}", p.locator));
+    }
+    for w in p.warnings.drain(..) {
+        sum.warnings.push(format!("{}: {w}", p.locator));
     }
     if !p.subscriptions.is_empty() {
         let subs: Vec<SourceInfo> = p

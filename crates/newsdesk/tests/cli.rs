@@ -308,6 +308,7 @@ fn bad_inputs_fail_with_reasons_and_the_rest_is_stored() {
     let w = |name: &str, bytes: &[u8]| std::fs::write(inp.join(name), bytes).unwrap();
     w("good.md", b"---\ntitle: \"Good\"\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: \"https://x.test/good\"\n---\n\n");
     w("good.xml", br#"<rss version="2.0"><channel><title>F</title><item><title>Item</title><link>https://x.test/item</link></item></channel></rss>"#);
+    w("nbsp.xml", br#"<rss version="2.0"><channel><title>F</title><item><title>Caf&eacute;&nbsp;news</title><link>https://x.test/nbsp</link></item></channel></rss>"#);
     w("empty.xml", b"");
     w(
         "binary.bin",
