@@ -9,7 +9,11 @@
 //! scope too: we parse bytes, not responses.
 //!
 //! One leniency, because our sanitizer serializes HTML like a browser does:
-//! when two strings are compared, `<br />` and `<br>` are the same.
+//! when two strings are compared, equivalent HTML spellings are the same
+//! (`<br />` and `<br>`, `&gt;` and `>`, character references, attribute
+//! order).
+//!
+//! `FEEDS_DEBUG=1` prints what we parsed for every failing case.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,10 +50,72 @@ impl V {
     }
 }
 
-/// HTML-equivalent spellings: `<br />` is `<br>`, `&#38;` is `&amp;`, and a
-/// character reference is the character.
+/// Start tags with their attributes in name order: attribute order carries
+/// no meaning in HTML. Tags whose attributes are not all `name="value"` are
+/// left as written.
+fn sort_attributes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let name_len = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != ':' && c != '-')
+            .unwrap_or(rest.len() - 1);
+        let mut attrs: Vec<&str> = Vec::new();
+        let mut j = 1 + name_len;
+        let mut ok = name_len > 0;
+        while ok {
+            let t = &rest[j..];
+            let ws = t.len() - t.trim_start().len();
+            let t = t.trim_start();
+            if t.starts_with('>') || t.starts_with("/>") {
+                break;
+            }
+            // name="value"
+            let eq = t.find("=\"");
+            let valid_name = eq.is_some_and(|e| {
+                e > 0
+                    && t[..e]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+            });
+            match (valid_name, eq) {
+                (true, Some(e)) => match t[e + 2..].find('"') {
+                    Some(q) if ws > 0 => {
+                        attrs.push(&t[..e + 2 + q + 1]);
+                        j += ws + e + 2 + q + 1;
+                    }
+                    _ => ok = false,
+                },
+                _ => ok = false,
+            }
+        }
+        if ok && attrs.len() > 1 {
+            attrs.sort_unstable();
+            out.push_str(&rest[..1 + name_len]);
+            for a in attrs {
+                out.push(' ');
+                out.push_str(a);
+            }
+            rest = &rest[j..];
+        } else {
+            out.push('<');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML-equivalent spellings: `<br />` is `<br>`, `&#38;` is `&amp;`, a
+/// character reference is the character, `&gt;` is `>`, and attribute order
+/// does not matter.
 fn norm_html(s: &str) -> String {
-    let s = s.replace(" />", ">").replace("/>", ">");
+    let s = sort_attributes(s)
+        .replace("&gt;", ">")
+        .replace(" />", ">")
+        .replace("/>", ">");
     let mut out = String::with_capacity(s.len());
     let mut rest = s.as_str();
     while let Some(i) = rest.find("&#") {
@@ -66,7 +132,7 @@ fn norm_html(s: &str) -> String {
         {
             Some('&') => out.push_str("&amp;"),
             Some('<') => out.push_str("&lt;"),
-            Some('>') => out.push_str("&gt;"),
+            Some('>') => out.push('>'),
             Some(c) if end > 0 => out.push(c),
             _ => {
                 out.push_str("&#");
@@ -196,8 +262,8 @@ fn common(
     link: &Option<String>,
     links: &[newsdesk_ingest::feed::Link],
     authors: &[Person],
-    published: &Option<chrono::DateTime<chrono::Utc>>,
-    updated: &Option<chrono::DateTime<chrono::Utc>>,
+    (published, published_raw): (&Option<chrono::DateTime<chrono::Utc>>, &Option<String>),
+    (updated, updated_raw): (&Option<chrono::DateTime<chrono::Utc>>, &Option<String>),
     id: &Option<String>,
     language: &Option<String>,
 ) {
@@ -232,9 +298,13 @@ fn common(
             Some(V::List(authors.iter().map(person_detail).collect())),
         ));
     }
-    out.push(("published", published.as_ref().map(fmt)));
+    // feedparser's `published`/`updated` are the dates as written.
+    out.push((
+        "published",
+        opt(published_raw).or(published.as_ref().map(fmt)),
+    ));
     out.push(("published_parsed", published.as_ref().map(time_tuple)));
-    out.push(("updated", updated.as_ref().map(fmt)));
+    out.push(("updated", opt(updated_raw).or(updated.as_ref().map(fmt))));
     out.push(("updated_parsed", updated.as_ref().map(time_tuple)));
     out.push(("id", opt(id)));
     out.push(("language", opt(language)));
@@ -248,8 +318,8 @@ fn entry_view(e: &Entry) -> V {
         &e.link,
         &e.links,
         &e.authors,
-        &e.published,
-        &e.updated,
+        (&e.published, &e.published_raw),
+        (&e.updated, &e.updated_raw),
         &e.id,
         &e.language,
     );
@@ -343,8 +413,8 @@ fn view(result: &Result<Feed, String>) -> V {
         &f.link,
         &f.links,
         &f.authors,
-        &f.published,
-        &f.updated,
+        (&f.published, &f.published_raw),
+        (&f.updated, &f.updated_raw),
         &f.id,
         &f.language,
     );
@@ -1128,6 +1198,8 @@ fn header_text(bytes: &[u8]) -> String {
 
 /// True when the HTML keeps something that can run code or load active
 /// content: the check the desk relies on, independent of exact output.
+/// Inline SVG and MathML may stay, but not their scripting, embedding,
+/// referencing and animation elements, nor `data:` links.
 fn active_content(html: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     let mut rest = lower.as_str();
@@ -1138,7 +1210,7 @@ fn active_content(html: &str) -> Option<String> {
         let name: String = tag
             .trim_start_matches('/')
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect();
         if matches!(
             name.as_str(),
@@ -1154,8 +1226,17 @@ fn active_content(html: &str) -> Option<String> {
                 | "base"
                 | "frame"
                 | "frameset"
-                | "svg"
-                | "math"
+                | "foreignobject"
+                | "use"
+                | "image"
+                | "animate"
+                | "animatemotion"
+                | "animatetransform"
+                | "animatecolor"
+                | "set"
+                | "handler"
+                | "listener"
+                | "annotation-xml"
                 | "input"
                 | "button"
         ) {
@@ -1169,6 +1250,9 @@ fn active_content(html: &str) -> Option<String> {
             "expression(",
             "url(",
             "-moz-binding",
+            "href=\"data:",
+            "href='data:",
+            "href=data:",
         ] {
             if compact.contains(bad) {
                 return Some(bad.to_string());
@@ -1285,6 +1369,11 @@ fn feedparser_corpus_conformance() {
             tally.passed += 1;
         } else {
             failures.push(format!("{rel}  expect: {expect}"));
+            if std::env::var_os("FEEDS_DEBUG").is_some() {
+                let got = format!("{result:?}");
+                let cut = got.char_indices().nth(2500).map_or(got.len(), |(i, _)| i);
+                println!("--- {rel}\n{}", &got[..cut]);
+            }
             // bozo_linenoise expects feedparser's particular mojibake of
             // undecodable bytes, not a correct decoding.
             if rel.starts_with("encoding/") && rel != "encoding/bozo_linenoise.xml" {
@@ -1344,8 +1433,8 @@ fn feedparser_corpus_conformance() {
         "encoding cases decoded wrongly: {encoding_failures:?}"
     );
     assert!(
-        rate >= 0.95,
-        "pass rate {:.1}% over {} translated cases is below 95%",
+        rate >= 0.965,
+        "pass rate {:.1}% over {} translated cases is below 96.5%",
         rate * 100.0,
         total.translated
     );
@@ -1372,6 +1461,15 @@ fn evaluator_understands_the_corpus_dialect() {
     assert!(t("feed.title == 'Ex\\u00e9'"));
     assert!(t("entries[0]['published_parsed'] == (2004, 1)"));
     assert!(t("entries[0]['description'] == '<img src=\"x\" />'"));
+    assert!(t("entries[0]['description'] != '<img src=\"y\" />'"));
+    assert_eq!(
+        norm_html("<img src=\"a\" alt=\"x&gt;y\"/><b>&gt;</b>"),
+        norm_html("<img alt=\"x>y\" src=\"a\"><b>></b>")
+    );
+    assert_ne!(
+        norm_html("<a href=\"a\" title=\"b\">x</a>"),
+        norm_html("<a href=\"b\" title=\"a\">x</a>")
+    );
     assert!(t("len(entries) == 1 and entries[0].get('nothing') == None"));
     assert!(!t("feed['title'] == 'other' or bozo"));
     assert!(t("'E' in feed['title'] and 'x' + 'y' == 'xy'"));

@@ -14,12 +14,15 @@ pub const MIN_YEAR: i32 = 1900;
 pub const MAX_YEAR: i32 = 2200;
 
 /// Parses a publication date to UTC. Accepts RFC 3339 / ISO 8601 (with or
-/// without offset, `T` or space, fractional seconds, date only = midnight
-/// UTC), RFC 2822 and its common violations (wrong weekday, zone names such as
-/// `PDT`/`EST`/`GMT`/`UT`/`Z`, military zones, two-digit years, missing
-/// seconds, full month names, month-first order), `YYYYMMDD`, and Unix epoch
-/// seconds (9–10 digits) or milliseconds (13 digits). Text without a zone is
-/// taken as UTC.
+/// without offset, `T` or space, fractional seconds, basic `20031231T101455Z`
+/// or extended format, hour-only times, `24:00`), W3C-DTF's reduced precisions
+/// (`2003-12`, `2003`: the first instant of that month or year; a date only is
+/// midnight UTC), RFC 2822 and its common violations (wrong or misplaced
+/// weekday, zone names such as `PDT`/`EST`/`GMT`/`UT`/`Z`, military zones,
+/// zones attached to the time, two- and three-digit years, missing or
+/// fractional seconds, abbreviated or full month names, month-first order,
+/// `01-Jan-2004`), `YYYYMMDD`, and Unix epoch seconds (9–10 digits) or
+/// milliseconds (13 digits). Text without a zone is taken as UTC.
 ///
 /// Rejects `0000-00-00` and other impossible dates, and years outside
 /// 1900–2200, with an error naming the value.
@@ -85,12 +88,15 @@ type Parsed = Result<DateTime<Utc>, Failure>;
 
 fn parse_digits(v: &str) -> Parsed {
     match v.len() {
-        8 => {
-            let n =
-                |r: std::ops::Range<usize>| v[r].parse::<u32>().map_err(|_| Failure::Unrecognized);
-            let year = n(0..4)? as i32;
-            build(year, n(4..6)?, n(6..8)?, 0, 0, 0, 0, 0)
-        }
+        // W3C-DTF's year-only precision.
+        4 => build(digits(v, 0..4)? as i32, 1, 1, Clock::MIDNIGHT, 0),
+        8 => build(
+            digits(v, 0..4)? as i32,
+            digits(v, 4..6)?,
+            digits(v, 6..8)?,
+            Clock::MIDNIGHT,
+            0,
+        ),
         9 | 10 => {
             let secs: i64 = v.parse().map_err(|_| Failure::Unrecognized)?;
             Utc.timestamp_opt(secs, 0)
@@ -107,159 +113,325 @@ fn parse_digits(v: &str) -> Parsed {
     }
 }
 
-/// `YYYY-MM-DD` or `YYYY/MM/DD` at the start.
+/// The number in `v[range]`, which the caller has checked is ASCII digits.
+fn digits(v: &str, range: std::ops::Range<usize>) -> Result<u32, Failure> {
+    v.get(range)
+        .and_then(|d| d.parse().ok())
+        .ok_or(Failure::Unrecognized)
+}
+
+/// Number of leading ASCII digits.
+fn digit_run(b: &[u8]) -> usize {
+    b.iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// `YYYY-M…`, `YYYY/M…`, or a basic `YYYYMMDD` followed by a time.
 fn looks_iso(v: &str) -> bool {
     let b = v.as_bytes();
-    b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4] == b'-' || b[4] == b'/')
-        && b[7] == b[4]
+    let run = digit_run(b);
+    (run == 4 && matches!(b.get(4), Some(b'-' | b'/')) && b.get(5).is_some_and(u8::is_ascii_digit))
+        || (run == 8 && matches!(b.get(8), Some(b'T' | b't' | b' ')))
+}
+
+/// A one- or two-digit field at the start of `b`, and its length.
+fn short_field(b: &[u8]) -> Result<(u32, usize), Failure> {
+    match digit_run(b) {
+        1 => Ok((u32::from(b[0] - b'0'), 1)),
+        2 => Ok((u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0'), 2)),
+        _ => Err(Failure::Unrecognized),
+    }
 }
 
 fn parse_iso(v: &str) -> Parsed {
-    let num = |s: &str| -> Result<u32, Failure> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    let b = v.as_bytes();
+    let year = digits(v, 0..4)? as i32;
+    let (month, day, rest) = if matches!(b[4], b'-' | b'/') {
+        let sep = b[4];
+        let (month, n) = short_field(&b[5..])?;
+        let mut i = 5 + n;
+        // W3C-DTF's year-and-month precision: the first of the month.
+        let day = if i == b.len() {
+            1
+        } else if b[i] == sep {
+            let (day, n) = short_field(&b[i + 1..])?;
+            i += 1 + n;
+            day
+        } else {
             return Err(Failure::Unrecognized);
-        }
-        s.parse().map_err(|_| Failure::Unrecognized)
+        };
+        (month, day, &v[i..])
+    } else {
+        (digits(v, 4..6)?, digits(v, 6..8)?, &v[8..])
     };
-    let year = num(&v[0..4])? as i32;
-    let month = num(v.get(5..7).ok_or(Failure::Unrecognized)?)?;
-    let day = num(v.get(8..10).ok_or(Failure::Unrecognized)?)?;
-    let rest = &v[10..];
     if rest.trim().is_empty() {
-        return build(year, month, day, 0, 0, 0, 0, 0);
+        return build(year, month, day, Clock::MIDNIGHT, 0);
     }
     let rest = rest
         .strip_prefix(['T', 't', ' '])
         .ok_or(Failure::Unrecognized)?
         .trim_start();
-    // Time: HH:MM[:SS[.fraction]]
-    let time_end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ','))
-        .unwrap_or(rest.len());
-    let (time, zone) = rest.split_at(time_end);
-    let (hms, frac) = match time.find(['.', ',']) {
-        Some(i) => (&time[..i], &time[i + 1..]),
-        None => (time, ""),
-    };
-    let mut fields = hms.split(':');
-    let hour = num(fields.next().unwrap_or(""))?;
-    let minute = num(fields.next().ok_or(Failure::Unrecognized)?)?;
-    let second = match fields.next() {
-        Some(s) => num(s)?,
-        None => 0,
-    };
-    if fields.next().is_some() {
-        return Err(Failure::Unrecognized);
+    let (clock, zone_text) = parse_clock(rest, true)?;
+    let mut zone = Zone::default();
+    for tok in zone_text.split_whitespace() {
+        zone.token(tok)?;
     }
-    let nanos = if frac.is_empty() {
-        0
-    } else {
-        let digits: String = frac.chars().take(9).collect();
-        let n = num(&digits)?;
-        n * 10u32.pow(9 - digits.len() as u32)
-    };
-    let offset = parse_zone(zone.trim())?;
-    build(year, month, day, hour, minute, second, nanos, offset)
+    zone.finish()?;
+    build(year, month, day, clock, zone.offset.unwrap_or(0))
 }
 
-/// RFC 2822 and the shapes real feeds and pages use instead:
-/// `[Weekday,] D Month YYYY [HH:MM[:SS]] [zone]`, `Month D, YYYY ...`.
-fn parse_textual(v: &str) -> Parsed {
-    let cleaned: String = v.chars().map(|c| if c == ',' { ' ' } else { c }).collect();
-    let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
-    // The weekday carries no information (and is often wrong): drop it.
-    if tokens.first().is_some_and(|t| weekday(t)) {
-        tokens.remove(0);
+/// A time of day as written; `hour` may be 24 (the end of the day) and
+/// `second` 60 (a leap second) until [`build`] resolves them.
+#[derive(Clone, Copy)]
+struct Clock {
+    hour: u32,
+    minute: u32,
+    second: u32,
+    nanos: u32,
+}
+
+impl Clock {
+    const MIDNIGHT: Clock = Clock {
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanos: 0,
+    };
+}
+
+/// A time at the start of `s`: `H[H][:MM[:SS[.fraction]]]`, or with `basic`
+/// also ISO 8601's `HHMM[SS[.fraction]]`. Returns the rest, which holds the
+/// zone if one is attached.
+fn parse_clock(s: &str, basic: bool) -> Result<(Clock, &str), Failure> {
+    let b = s.as_bytes();
+    let run = digit_run(b);
+    let mut clock = Clock::MIDNIGHT;
+    let mut i;
+    let has_seconds;
+    if run == 1 || run == 2 {
+        clock.hour = short_field(b)?.0;
+        i = run;
+        let mut has_minutes = false;
+        if b.get(i) == Some(&b':') {
+            let (m, n) = short_field(&b[i + 1..])?;
+            clock.minute = m;
+            i += 1 + n;
+            has_minutes = true;
+        }
+        has_seconds = has_minutes && b.get(i) == Some(&b':');
+        if has_seconds {
+            let (sec, n) = short_field(&b[i + 1..])?;
+            clock.second = sec;
+            i += 1 + n;
+        }
+    } else if basic && (run == 4 || run == 6) {
+        clock.hour = digits(s, 0..2)?;
+        clock.minute = digits(s, 2..4)?;
+        has_seconds = run == 6;
+        if has_seconds {
+            clock.second = digits(s, 4..6)?;
+        }
+        i = run;
+    } else {
+        return Err(Failure::Unrecognized);
     }
-    let mut day = None;
-    let mut month = None;
-    let mut year = None;
-    let mut time = None;
-    let mut offset = None;
-    let mut pm = None;
-    for (i, tok) in tokens.iter().enumerate() {
-        let t = tok.trim_end_matches('.');
+    if has_seconds && matches!(b.get(i), Some(b'.' | b',')) {
+        i += 1;
+        let frac = digit_run(&b[i..]);
+        // Beyond nanoseconds the digits carry nothing chrono can keep.
+        let kept = frac.min(9);
+        let mut nanos = 0u32;
+        for d in &b[i..i + kept] {
+            nanos = nanos * 10 + u32::from(d - b'0');
+        }
+        clock.nanos = nanos * 10u32.pow(9 - kept as u32);
+        i += frac;
+    }
+    Ok((clock, &s[i..]))
+}
+
+/// The zone tokens after a time. The first one gives the offset; after it, a
+/// zone name (`-0800 PST`, `GMT GMT`) or a parenthesized comment
+/// (`+0000 (UTC)`, `EST (Eastern)`) only restates it and is skipped.
+#[derive(Default)]
+struct Zone {
+    offset: Option<i32>,
+    in_comment: bool,
+}
+
+impl Zone {
+    fn token(&mut self, tok: &str) -> Result<(), Failure> {
+        if self.in_comment {
+            self.in_comment = !tok.ends_with(')');
+            return Ok(());
+        }
+        if let Some(inner) = tok.strip_prefix('(') {
+            if self.offset.is_some() {
+                self.in_comment = !inner.ends_with(')');
+                return Ok(());
+            }
+            // `(PDT)` standing in for the zone must name one: a longer
+            // comment cannot be read as an offset.
+            let name = inner.strip_suffix(')').ok_or(Failure::Unrecognized)?;
+            self.offset = Some(parse_zone(name)?);
+            return Ok(());
+        }
+        match self.offset {
+            None => self.offset = Some(parse_zone(tok)?),
+            Some(_) if !tok.starts_with(['+', '-']) && parse_zone(tok).is_ok() => {}
+            Some(_) => return Err(Failure::Unrecognized),
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<(), Failure> {
+        if self.in_comment {
+            return Err(Failure::Unrecognized);
+        }
+        Ok(())
+    }
+}
+
+/// What the words of a textual date have said so far.
+#[derive(Default)]
+struct Textual {
+    day: Option<u32>,
+    month: Option<u32>,
+    year: Option<i32>,
+    time: Option<Clock>,
+    pm: Option<bool>,
+    zone: Zone,
+}
+
+impl Textual {
+    fn word(&mut self, tok: &str) -> Result<(), Failure> {
+        if self.zone.in_comment || tok.starts_with('(') {
+            return self.zone_word(tok);
+        }
+        let t = tok.strip_suffix('.').unwrap_or(tok);
+        if t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return self.numeric_word(t);
+        }
         if let Some(m) = month_number(t) {
-            if month.replace(m).is_some() {
+            if self.month.replace(m).is_some() {
                 return Err(Failure::Unrecognized);
             }
-        } else if t.contains(':') && time.is_none() {
-            time = Some(parse_hms(t)?);
-        } else if t.eq_ignore_ascii_case("am") || t.eq_ignore_ascii_case("pm") {
-            pm = Some(t.eq_ignore_ascii_case("pm"));
-        } else if t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty() {
+            return Ok(());
+        }
+        if is_weekday(t) {
+            // The weekday carries no information (and is often wrong).
+            return Ok(());
+        }
+        if t.eq_ignore_ascii_case("am") || t.eq_ignore_ascii_case("pm") {
+            return match self.pm.replace(t.eq_ignore_ascii_case("pm")) {
+                Some(_) => Err(Failure::Unrecognized),
+                None => Ok(()),
+            };
+        }
+        // `Jan 1 2004 at 19:48`
+        if t.eq_ignore_ascii_case("at") && self.time.is_none() {
+            return Ok(());
+        }
+        if is_dashed_date(t) {
+            return self.dashed(t);
+        }
+        self.zone_word(tok)
+    }
+
+    fn numeric_word(&mut self, t: &str) -> Result<(), Failure> {
+        let b = t.as_bytes();
+        let run = digit_run(b);
+        if run == b.len() {
             let n: u32 = t.parse().map_err(|_| Failure::Unrecognized)?;
-            if t.len() >= 3 && year.is_none() {
-                year = Some(n as i32);
-            } else if day.is_none() && (month.is_some() || i == 0) {
-                day = Some(n);
-            } else if year.is_none() {
-                year = Some(expand_two_digit_year(n));
+            if run >= 3 {
+                if self.year.is_some() {
+                    return Err(Failure::Unrecognized);
+                }
+                // RFC 5322 §4.3: a three-digit year is 1900 plus its value.
+                self.year = Some(if run == 3 { 1900 + n as i32 } else { n as i32 });
+            } else if self.day.is_none() {
+                self.day = Some(n);
+            } else if self.year.is_none() {
+                self.year = Some(expand_two_digit_year(n));
             } else {
                 return Err(Failure::Unrecognized);
             }
-        } else if let Some(d) = ordinal_day(t) {
-            if day.replace(d).is_some() {
+            return Ok(());
+        }
+        if b.get(run) == Some(&b':') {
+            if self.time.is_some() {
                 return Err(Failure::Unrecognized);
             }
-        } else if time.is_some() || year.is_some() {
-            // Anything after the date parts must be a zone: `GMT`, `+0200`,
-            // `GMT+2`, `(PDT)` comments.
-            let z = t.trim_matches(|c| c == '(' || c == ')');
-            if z.is_empty() {
-                continue;
+            let (clock, zone) = parse_clock(t, false)?;
+            self.time = Some(clock);
+            // `19:48:21+0100`, `19:48:21Z`
+            if !zone.is_empty() {
+                self.zone.token(zone)?;
             }
-            if offset.is_some() {
-                // `+0000 (UTC)`: a trailing comment after the zone.
-                if tok.starts_with('(') {
-                    continue;
-                }
-                return Err(Failure::Unrecognized);
+            return Ok(());
+        }
+        if is_dashed_date(t) {
+            return self.dashed(t);
+        }
+        match ordinal_day(t) {
+            Some(d) if self.day.is_none() => {
+                self.day = Some(d);
+                Ok(())
             }
-            offset = Some(parse_zone(z)?);
-        } else {
-            return Err(Failure::Unrecognized);
+            _ => Err(Failure::Unrecognized),
         }
     }
-    let (Some(day), Some(month), Some(year)) = (day, month, year) else {
-        return Err(Failure::Unrecognized);
-    };
-    let (mut hour, minute, second) = time.unwrap_or((0, 0, 0));
-    match pm {
-        Some(true) if hour < 12 => hour += 12,
-        Some(false) if hour == 12 => hour = 0,
-        Some(_) if hour > 12 => return Err(Failure::Impossible),
-        _ => {}
+
+    /// `01-Jan-2004`, `Jan-01-2004`, `2004-Jan-01`: each part is a word.
+    fn dashed(&mut self, t: &str) -> Result<(), Failure> {
+        for part in t.split('-') {
+            self.word(part)?;
+        }
+        Ok(())
     }
-    build(
-        year,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        0,
-        offset.unwrap_or(0),
-    )
+
+    /// Anything after the date parts must be a zone: `GMT`, `+0200`,
+    /// `GMT+2`, `(PDT)`, or a comment after one.
+    fn zone_word(&mut self, tok: &str) -> Result<(), Failure> {
+        if self.time.is_none() && self.year.is_none() {
+            return Err(Failure::Unrecognized);
+        }
+        self.zone.token(tok)
+    }
 }
 
-fn parse_hms(t: &str) -> Result<(u32, u32, u32), Failure> {
-    let parts: Vec<&str> = t.split(':').collect();
-    if !(2..=3).contains(&parts.len())
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+/// Three dash-separated parts, each a number or a month name. Offsets
+/// (`-0800`, `GMT-5`) never have this shape.
+fn is_dashed_date(t: &str) -> bool {
+    t.bytes().filter(|c| *c == b'-').count() == 2
+        && t.split('-').all(|p| {
+            !p.is_empty() && (p.bytes().all(|c| c.is_ascii_digit()) || month_number(p).is_some())
+        })
+}
+
+/// RFC 2822 and the shapes real feeds and pages use instead:
+/// `[Weekday,] D Month YYYY [HH:MM[:SS]] [zone]`, `Month D, YYYY ...`,
+/// `D-Mon-YYYY`.
+fn parse_textual(v: &str) -> Parsed {
+    let mut words = Textual::default();
+    for tok in v
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
     {
-        return Err(Failure::Unrecognized);
+        words.word(tok)?;
     }
-    let n = |s: &str| s.parse::<u32>().map_err(|_| Failure::Unrecognized);
-    Ok((
-        n(parts[0])?,
-        n(parts[1])?,
-        parts.get(2).map_or(Ok(0), |s| n(s))?,
-    ))
+    words.zone.finish()?;
+    let (Some(day), Some(month), Some(year)) = (words.day, words.month, words.year) else {
+        return Err(Failure::Unrecognized);
+    };
+    let mut clock = words.time.unwrap_or(Clock::MIDNIGHT);
+    match words.pm {
+        Some(_) if words.time.is_none() => return Err(Failure::Unrecognized),
+        Some(true) if clock.hour < 12 => clock.hour += 12,
+        Some(false) if clock.hour == 12 => clock.hour = 0,
+        Some(_) if clock.hour > 12 => return Err(Failure::Impossible),
+        _ => {}
+    }
+    build(year, month, day, clock, words.zone.offset.unwrap_or(0))
 }
 
 /// RFC 2822 §4.3: two-digit years 00–49 are 2000–2049, 50–99 are 1950–1999.
@@ -271,20 +443,30 @@ fn expand_two_digit_year(n: u32) -> i32 {
     }
 }
 
+/// `4th`, `1st`, `22nd`, `3rd`.
 fn ordinal_day(t: &str) -> Option<u32> {
-    let lower = t.to_ascii_lowercase();
-    let digits = lower
-        .strip_suffix("st")
-        .or_else(|| lower.strip_suffix("nd"))
-        .or_else(|| lower.strip_suffix("rd"))
-        .or_else(|| lower.strip_suffix("th"))?;
-    (!digits.is_empty() && digits.len() <= 2 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
+    let b = t.as_bytes();
+    if !(3..=4).contains(&b.len()) {
+        return None;
+    }
+    let (digits, suffix) = b.split_at(b.len() - 2);
+    let known = [b"st", b"nd", b"rd", b"th"]
+        .iter()
+        .any(|s| suffix.eq_ignore_ascii_case(*s));
+    if !known || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
 }
 
-fn weekday(t: &str) -> bool {
-    let lower = t.trim_end_matches('.').to_ascii_lowercase();
+/// `t` abbreviates `full` (three letters at least), ignoring case.
+fn abbreviates(t: &str, full: &str) -> bool {
+    t.len() >= 3
+        && t.len() <= full.len()
+        && full.as_bytes()[..t.len()].eq_ignore_ascii_case(t.as_bytes())
+}
+
+fn is_weekday(t: &str) -> bool {
     const DAYS: [&str; 7] = [
         "monday",
         "tuesday",
@@ -294,14 +476,10 @@ fn weekday(t: &str) -> bool {
         "saturday",
         "sunday",
     ];
-    lower.len() >= 3
-        && DAYS
-            .iter()
-            .any(|d| *d == lower || (lower.len() <= 4 && d.starts_with(lower.as_str())))
+    DAYS.iter().any(|d| abbreviates(t, d))
 }
 
 fn month_number(t: &str) -> Option<u32> {
-    let lower = t.to_ascii_lowercase();
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -316,102 +494,129 @@ fn month_number(t: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    if lower.len() < 3 {
-        return None;
-    }
     MONTHS
         .iter()
-        .position(|m| *m == lower || (lower.len() <= 4 && m.starts_with(lower.as_str())))
+        .position(|m| abbreviates(t, m))
         .map(|i| i as u32 + 1)
 }
 
+/// Zone names, in seconds east of UTC: the ones RFC 2822 defines and others
+/// common in feeds. Where a name is ambiguous the reading most feeds mean is
+/// taken: `IST` is India (not Ireland or Israel), `BST` British Summer Time,
+/// `AST`/`ADT` Atlantic.
+const ZONE_NAMES: [(&str, i32); 37] = [
+    ("Z", 0),
+    ("UT", 0),
+    ("UTC", 0),
+    ("GMT", 0),
+    ("WET", 0),
+    ("EST", -5 * 3600),
+    ("EDT", -4 * 3600),
+    ("CST", -6 * 3600),
+    ("CDT", -5 * 3600),
+    ("MST", -7 * 3600),
+    ("MDT", -6 * 3600),
+    ("PST", -8 * 3600),
+    ("PDT", -7 * 3600),
+    ("AST", -4 * 3600),
+    ("ADT", -3 * 3600),
+    ("AKST", -9 * 3600),
+    ("AKDT", -8 * 3600),
+    ("HST", -10 * 3600),
+    ("BST", 3600),
+    ("WEST", 3600),
+    ("CET", 3600),
+    ("MET", 3600),
+    ("CEST", 2 * 3600),
+    ("MEST", 2 * 3600),
+    ("EET", 2 * 3600),
+    ("EEST", 3 * 3600),
+    ("MSK", 3 * 3600),
+    ("IST", 5 * 3600 + 1800),
+    ("SGT", 8 * 3600),
+    ("HKT", 8 * 3600),
+    ("AWST", 8 * 3600),
+    ("JST", 9 * 3600),
+    ("KST", 9 * 3600),
+    ("AEST", 10 * 3600),
+    ("AEDT", 11 * 3600),
+    ("NZST", 12 * 3600),
+    ("NZDT", 13 * 3600),
+];
+
 /// A zone to seconds east of UTC: `Z`, `±HH:MM`, `±HHMM`, `±HH`, `UT`, `UTC`,
-/// `GMT` (optionally followed by an offset), the North American names RFC 2822
-/// defines, a few unambiguous others seen in feeds, and military letters.
+/// `GMT` (optionally followed by an offset), a name from [`ZONE_NAMES`], or a
+/// military letter.
 fn parse_zone(z: &str) -> Result<i32, Failure> {
     if z.is_empty() {
         return Ok(0);
     }
-    let upper = z.to_ascii_uppercase();
+    if z.starts_with(['+', '-']) {
+        return numeric_offset(z);
+    }
     for prefix in ["UTC", "GMT", "UT"] {
-        if let Some(rest) = upper.strip_prefix(prefix) {
-            if rest.is_empty() {
-                return Ok(0);
-            }
-            if rest.starts_with(['+', '-']) {
-                return numeric_offset(rest);
-            }
+        let b = z.as_bytes();
+        if b.len() > prefix.len()
+            && b[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            && matches!(b[prefix.len()], b'+' | b'-')
+        {
+            return numeric_offset(&z[prefix.len()..]);
         }
     }
-    if upper.starts_with(['+', '-']) {
-        return numeric_offset(&upper);
+    if let Some((_, offset)) = ZONE_NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(z)) {
+        return Ok(*offset);
     }
-    let hours = match upper.as_str() {
-        "Z" => 0,
-        "EST" => -5,
-        "EDT" => -4,
-        "CST" => -6,
-        "CDT" => -5,
-        "MST" => -7,
-        "MDT" => -6,
-        "PST" => -8,
-        "PDT" => -7,
-        "AKST" => -9,
-        "AKDT" => -8,
-        "HST" => -10,
-        "WET" => 0,
-        "WEST" | "CET" => 1,
-        "CEST" | "EET" => 2,
-        "EEST" | "MSK" => 3,
-        "SGT" | "HKT" | "AWST" => 8,
-        "JST" | "KST" => 9,
-        "AEST" => 10,
-        "AEDT" => 11,
-        "NZST" => 12,
-        "NZDT" => 13,
+    match z.as_bytes() {
         // RFC 5322 §4.3: the military zones were defined with the wrong sign
-        // in RFC 822, so their meaning is unknowable; read them as UTC.
-        m if m.len() == 1 && m.as_bytes()[0].is_ascii_alphabetic() && m != "J" => 0,
-        _ => return Err(Failure::Unrecognized),
-    };
-    Ok(hours * 3600)
+        // in RFC 822, so their meaning is unknowable; read them as UTC. `J`
+        // was never a zone.
+        [c] if c.is_ascii_alphabetic() && !c.eq_ignore_ascii_case(&b'J') => Ok(0),
+        _ => Err(Failure::Unrecognized),
+    }
 }
 
+/// `±H`, `±HH`, `±HMM`, `±HHMM`, with or without a colon. Hours go to 23 as
+/// RFC 3339's and RFC 2822's grammars allow, though no zone is beyond 14.
 fn numeric_offset(s: &str) -> Result<i32, Failure> {
     let sign = if s.starts_with('-') { -1 } else { 1 };
-    let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
-    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Failure::Unrecognized);
+    let mut d = [0i32; 4];
+    let mut n = 0;
+    for c in s[1..].bytes() {
+        match c {
+            b':' => {}
+            b'0'..=b'9' if n < 4 => {
+                d[n] = i32::from(c - b'0');
+                n += 1;
+            }
+            _ => return Err(Failure::Unrecognized),
+        }
     }
-    let (h, m) = match digits.len() {
-        1 | 2 => (digits.parse::<i32>().unwrap_or(99), 0),
-        3 => (
-            digits[..1].parse().unwrap_or(99),
-            digits[1..].parse().unwrap_or(99),
-        ),
-        _ => (
-            digits[..2].parse().unwrap_or(99),
-            digits[2..].parse().unwrap_or(99),
-        ),
+    let (h, m) = match n {
+        1 => (d[0], 0),
+        2 => (d[0] * 10 + d[1], 0),
+        3 => (d[0], d[1] * 10 + d[2]),
+        4 => (d[0] * 10 + d[1], d[2] * 10 + d[3]),
+        _ => return Err(Failure::Unrecognized),
     };
-    if h > 14 || m > 59 {
+    if h > 23 || m > 59 {
         return Err(Failure::Impossible);
     }
     Ok(sign * (h * 3600 + m * 60))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build(
-    year: i32,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-    nanos: u32,
-    offset_secs: i32,
-) -> Parsed {
-    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(Failure::Impossible)?;
+fn build(year: i32, month: u32, day: u32, clock: Clock, offset_secs: i32) -> Parsed {
+    let mut date = NaiveDate::from_ymd_opt(year, month, day).ok_or(Failure::Impossible)?;
+    let Clock {
+        mut hour,
+        minute,
+        second,
+        nanos,
+    } = clock;
+    // ISO 8601's 24:00 is the end of the day, the next day's midnight.
+    if hour == 24 && minute == 0 && second == 0 && nanos == 0 {
+        date = date.succ_opt().ok_or(Failure::OutOfRange)?;
+        hour = 0;
+    }
     // A leap second (`23:59:60`) is kept as the last second of the minute.
     let second = if second == 60 { 59 } else { second };
     let time =

@@ -9,6 +9,12 @@
 //! ones feed readers have converged on (the Universal Feed Parser's corpus
 //! tests them), minus form controls.
 //!
+//! Inline SVG drawings and MathML formulas stay too, limited to shapes, text
+//! and presentation: no `<script>`, `<style>`, `<foreignObject>`, `<use>`,
+//! `<image>` or animation elements, no event handlers, no active or `data:`
+//! URLs in `href`/`xlink:href`, no `url(...)` paints. HTML that tries to hide
+//! inside foreign content is removed by ammonia's namespace check.
+//!
 //! The HTML parser is html5ever through `ammonia`, so the output is what a
 //! browser would build from the input, serialized again: void elements are
 //! written `<br>`, not `<br />`.
@@ -125,6 +131,54 @@ const TAGS: &[&str] = &[
     "var",
     "video",
     "wbr",
+    // Inline SVG: shapes, text and gradients.
+    "svg",
+    "g",
+    "defs",
+    "desc",
+    "circle",
+    "ellipse",
+    "line",
+    "path",
+    "polygon",
+    "polyline",
+    "rect",
+    "text",
+    "tspan",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    // MathML presentation markup.
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "mfenced",
+    "menclose",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mmultiscripts",
+    "mprescripts",
+    "semantics",
+    "annotation",
 ];
 
 /// Elements removed together with everything inside them: their content is
@@ -282,6 +336,71 @@ const ATTRIBUTES: &[&str] = &[
     "width",
     "wrap",
     "xml:lang",
+    // SVG presentation (names as the HTML parser adjusts them).
+    "baseProfile",
+    "version",
+    "viewBox",
+    "preserveAspectRatio",
+    "transform",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "dx",
+    "dy",
+    "d",
+    "points",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "opacity",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "gradientUnits",
+    "text-anchor",
+    "font-family",
+    "font-size",
+    "font-weight",
+    // Namespace declarations (`xmlns`, `xmlns:xlink`) and XLink (`xlink:show`;
+    // `xlink:href` and `xlink:type` are `href` and `type`).
+    "xmlns",
+    "xlink",
+    "show",
+    // MathML.
+    "mathvariant",
+    "mathcolor",
+    "mathbackground",
+    "mathsize",
+    "displaystyle",
+    "scriptlevel",
+    "display",
+    "fence",
+    "separator",
+    "separators",
+    "stretchy",
+    "lspace",
+    "rspace",
+    "linethickness",
+    "notation",
+    "accent",
+    "accentunder",
+    "columnalign",
+    "rowalign",
+    "close",
 ];
 
 /// Attributes holding a URL: these are resolved against the base and checked
@@ -534,9 +653,90 @@ pub fn fast_path_mismatches() -> usize {
 fn sanitize_with_ammonia(html: &str, base_url: Option<&str>) -> String {
     let base = base_url.and_then(|b| Url::parse(b.trim()).ok());
     BASE.with(|cell| *cell.borrow_mut() = base);
-    let out = builder().clean(html).to_string();
+    let out = match table_part_wrapper(html) {
+        Some(wrapper) => clean_table_part(html, wrapper),
+        None => builder().clean(html).to_string(),
+    };
     BASE.with(|cell| *cell.borrow_mut() = None);
     out
+}
+
+/// The table a fragment that starts with a table part (`<td>`, `<tr>`,
+/// `<thead>`, `<col>`, ...) belongs in, as (opening, closing) markup. Parsed
+/// on its own such a fragment loses its tags (outside a table the parser
+/// ignores them), so it is parsed inside the table it implies instead.
+fn table_part_wrapper(html: &str) -> Option<(&'static str, &'static str)> {
+    let rest = html.trim_start().strip_prefix('<')?;
+    let name_len = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    if !rest[name_len..].starts_with(['>', '/', ' ', '\t', '\n', '\r', '\x0c']) {
+        return None;
+    }
+    let name = rest[..name_len].to_ascii_lowercase();
+    Some(match name.as_str() {
+        "caption" | "colgroup" | "thead" | "tbody" | "tfoot" => ("<table>", "</table>"),
+        "col" => ("<table><colgroup>", "</colgroup></table>"),
+        "tr" => ("<table><tbody>", "</tbody></table>"),
+        "td" | "th" => ("<table><tbody><tr>", "</tr></tbody></table>"),
+        _ => return None,
+    })
+}
+
+/// Cleans `html` inside `wrapper` and takes the wrapper off again. When the
+/// fragment does not stay inside the wrapper (it closes the table, or text
+/// was moved out of it), the fragment is cleaned as it is.
+fn clean_table_part(html: &str, (open, close): (&str, &str)) -> String {
+    let wrapped = builder().clean(&format!("{open}{html}{close}")).to_string();
+    match wrapped
+        .strip_prefix(open)
+        .and_then(|w| w.strip_suffix(close))
+    {
+        Some(inner) if stays_inside(inner) => inner.to_string(),
+        _ => builder().clean(html).to_string(),
+    }
+}
+
+/// Whether serialized HTML closes no element it did not open. In html5ever's
+/// output `<` only starts a tag (text escapes it) and attribute values are
+/// double-quoted with `"` escaped, so tags can be read off directly.
+fn stays_inside(html: &str) -> bool {
+    const VOID: &[&str] = &[
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+        "keygen", "link", "meta", "param", "source", "track", "wbr",
+    ];
+    let b = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let start = i + 1 + usize::from(closing);
+        let mut j = start;
+        while j < b.len() && !matches!(b[j], b' ' | b'>') {
+            j += 1;
+        }
+        let name = &html[start..j];
+        // Skip to the end of the tag, over quoted attribute values.
+        let mut quoted = false;
+        while j < b.len() && (quoted || b[j] != b'>') {
+            quoted ^= b[j] == b'"';
+            j += 1;
+        }
+        if closing {
+            match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            }
+        } else if !VOID.contains(&name) {
+            depth += 1;
+        }
+        i = j + 1;
+    }
+    depth == 0
 }
 
 fn allowed_attribute(name: &str) -> bool {
@@ -1221,6 +1421,16 @@ fn filter_attribute<'u>(
     if is_active_url(element, value) {
         return None;
     }
+    // SVG paints are CSS values: `url(...)` would load a resource, and CSS
+    // escapes could spell it; colours and keywords need neither.
+    if matches!(attribute, "fill" | "stroke")
+        && (value.to_ascii_lowercase().contains("url")
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " #,.%()-".contains(c)))
+    {
+        return None;
+    }
     if URL_ATTRIBUTES.contains(&attribute) && !value.trim().is_empty() {
         let resolved = base
             .filter(|_| !has_scheme(value.trim()))
@@ -1370,6 +1580,57 @@ mod tests {
             out,
             r#"<a href="http://example.com/a">x</a><img src="http://example.com/dir/b.png">"#
         );
+    }
+
+    #[test]
+    fn svg_and_mathml_stay_without_active_parts() {
+        let out = sanitize_html(
+            r##"<svg width="10" xmlns="http://www.w3.org/2000/svg" onload="x()"><script>alert(1)</script><circle r="5" fill="#f00" stroke="url(http://e.test/p)"/><a xlink:href="javascript:alert(1)"><text>t</text></a><a xlink:href="data:text/html,x"></a><foreignObject><p>smuggled</p><iframe src="x"></iframe></foreignObject><use href="#a"/><animate attributeName="href" values="javascript:alert(1)"/></svg><math><mi>a</mi><mo>+</mo></math>"##,
+            None,
+        );
+        assert_eq!(
+            out,
+            r##"<svg width="10" xmlns="http://www.w3.org/2000/svg"><circle r="5" fill="#f00"></circle><a><text>t</text></a><a></a></svg><math><mi>a</mi><mo>+</mo></math>"##
+        );
+        let out = sanitize_html(
+            r#"<svg><a xlink:href="http://e.test/" xmlns:xlink="http://www.w3.org/1999/xlink">x</a><desc><b onclick="x">d</b></desc></svg>"#,
+            None,
+        );
+        assert_eq!(
+            out,
+            r#"<svg><a xlink:href="http://e.test/" xmlns:xlink="http://www.w3.org/1999/xlink">x</a><desc></desc></svg>"#
+        );
+    }
+
+    #[test]
+    fn table_parts_keep_their_tags() {
+        assert_eq!(sanitize_html("<td>a</td>", None), "<td>a</td>");
+        assert_eq!(
+            sanitize_html(" <TR><th>h</th></TR>", None),
+            " <tr><th>h</th></tr>"
+        );
+        assert_eq!(sanitize_html("<col span=\"2\">", None), "<col span=\"2\">");
+        assert_eq!(
+            sanitize_html("<thead><tr><td onclick=\"x\">a</td></tr></thead>", None),
+            "<thead><tr><td>a</td></tr></thead>"
+        );
+        // Fragments that leave the implied table are cleaned as they are.
+        assert_eq!(
+            sanitize_html("<td>a</td></table><p>b</p>", None),
+            "a<p>b</p>"
+        );
+        assert_eq!(sanitize_html("<tr>text</tr>", None), "text");
+        assert_eq!(
+            sanitize_html(
+                "<td title=\"</td>\">a</td></tr></tbody></table><b>x</b><table><tbody><tr><td>",
+                None
+            ),
+            "a<b>x</b><table><tbody><tr><td></td></tr></tbody></table>"
+        );
+        assert!(!stays_inside("<b>x</b></tr><tr><b>y</b>"));
+        assert!(stays_inside(
+            "<td title=\"</td>\"><br><svg><circle></circle></svg></td>"
+        ));
     }
 
     #[test]

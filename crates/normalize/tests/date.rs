@@ -113,7 +113,6 @@ fn rejected_values_name_the_value_and_the_expectation() {
         "   ",
         "yesterday",
         "now",
-        "2021",
         "May 2021",
         "12:30",
         "2021-05-04T",
@@ -125,6 +124,141 @@ fn rejected_values_name_the_value_and_the_expectation() {
     ] {
         assert!(parse_date(input).is_err(), "{input:?} should be rejected");
     }
+}
+
+/// Forms the feed reader's own lenient parser accepted before feeds were moved
+/// onto `parse_date`; feeds rely on every one of them.
+#[test]
+fn forms_feeds_rely_on() {
+    let cases = [
+        // W3C-DTF reduced precision: a year, or a year and month, is the first
+        // instant of that period (feedparser reads them the same way).
+        ("2003", "2003-01-01T00:00:00Z"),
+        ("2003-12", "2003-12-01T00:00:00Z"),
+        ("2003-1", "2003-01-01T00:00:00Z"),
+        // One-digit month and day.
+        ("2003-1-5", "2003-01-05T00:00:00Z"),
+        ("2003-01-5", "2003-01-05T00:00:00Z"),
+        ("2003-1-05T10:00Z", "2003-01-05T10:00:00Z"),
+        // ISO 8601 basic format, and basic date with extended time.
+        ("20031231T101455Z", "2003-12-31T10:14:55Z"),
+        ("20031231T101455", "2003-12-31T10:14:55Z"),
+        ("20031231T1014Z", "2003-12-31T10:14:00Z"),
+        ("20031231T10:14:55Z", "2003-12-31T10:14:55Z"),
+        ("20031231 10:14:55", "2003-12-31T10:14:55Z"),
+        ("2003-12-31T101455Z", "2003-12-31T10:14:55Z"),
+        ("2003-12-31T1014-0100", "2003-12-31T11:14:00Z"),
+        // Hour-only time.
+        ("2003-12-31T10Z", "2003-12-31T10:00:00Z"),
+        ("2003-12-31T10", "2003-12-31T10:00:00Z"),
+        ("2003-12-31T10+01:00", "2003-12-31T09:00:00Z"),
+        // 24:00 is the end of the day, i.e. the next midnight.
+        ("2003-12-31T24:00:00Z", "2004-01-01T00:00:00Z"),
+        ("2003-12-31T24:00Z", "2004-01-01T00:00:00Z"),
+        ("Thu, 01 Jan 2004 24:00:00 GMT", "2004-01-02T00:00:00Z"),
+        // Zones: parenthesized, offsets up to 23:59 as RFC 3339 and RFC 2822
+        // allow, and names the RFC 2822 table lacks.
+        ("2003-12-31T10:14:55 (PST)", "2003-12-31T18:14:55Z"),
+        ("2003-12-31T10:14:55+15:00", "2003-12-30T19:14:55Z"),
+        ("Thu, 01 Jan 2004 19:48:21 +2300", "2003-12-31T20:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 -1500", "2004-01-02T10:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 AST", "2004-01-01T23:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 ADT", "2004-01-01T22:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 BST", "2004-01-01T18:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 MET", "2004-01-01T18:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 MEST", "2004-01-01T17:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 IST", "2004-01-01T14:18:21Z"),
+        ("2003-12-31T10:14:55 AST", "2003-12-31T14:14:55Z"),
+        ("2003-12-31T10:14:55 IST", "2003-12-31T04:44:55Z"),
+        // A zone name restating a zone already given.
+        (
+            "Thu, 01 Jan 2004 19:48:21 -0800 PST",
+            "2004-01-02T03:48:21Z",
+        ),
+        (
+            "Thu, 01 Jan 2004 19:48:21 +0000 GMT",
+            "2004-01-01T19:48:21Z",
+        ),
+        ("01 Jan 2004 19:48:21 GMT GMT", "2004-01-01T19:48:21Z"),
+        // RFC 2822 time with the zone attached, and fractional seconds.
+        ("Thu, 01 Jan 2004 19:48:21+0100", "2004-01-01T18:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21Z", "2004-01-01T19:48:21Z"),
+        ("1 Jan 2004 19:48:21-08:00", "2004-01-02T03:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21.5 GMT", "2004-01-01T19:48:21Z"),
+        (
+            "1 Jan 2004 19:48:21.1234567891234 GMT",
+            "2004-01-01T19:48:21Z",
+        ),
+        // RFC 5322 §4.3: a three-digit year is 1900 plus its value.
+        ("Thu, 01 Jan 104 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        // Any abbreviation of a month or weekday name, weekday anywhere.
+        ("Thu, 01 Janua 2004 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        ("Thu, 01 Septem 2004 19:48:21 GMT", "2004-09-01T19:48:21Z"),
+        ("Thurs, 01 Jan 2004 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        ("Thu, 01 Jan 2004 19:48:21 GMT Thu", "2004-01-01T19:48:21Z"),
+        ("Jan 01 2004 Thu", "2004-01-01T00:00:00Z"),
+        // Dashed day-month-year, in any order a reader can tell apart.
+        ("01-Jan-2004 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        ("Thu, 01-Jan-2004 19:48:21 GMT", "2004-01-01T19:48:21Z"),
+        ("01-Jan-2004", "2004-01-01T00:00:00Z"),
+        ("01-Jan-04", "2004-01-01T00:00:00Z"),
+        ("Jan-01-2004", "2004-01-01T00:00:00Z"),
+        ("2004-Jan-01", "2004-01-01T00:00:00Z"),
+        // Year first, then day, then month.
+        ("2004 01 Jan", "2004-01-01T00:00:00Z"),
+        // `at` between the date and the time.
+        ("Jan 1 2004 at 19:48", "2004-01-01T19:48:00Z"),
+        // The feed reader's own unit cases.
+        ("01 Jan 04 19:48 EST", "2004-01-02T00:48:00Z"),
+        ("Jan 1 2004", "2004-01-01T00:00:00Z"),
+        ("Mon, 01 Jan 2004 19:48:21 +0100", "2004-01-01T18:48:21Z"),
+        ("2003-12-31T10:14:55.25+01:00", "2003-12-31T09:14:55Z"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(utc(input), expected, "{input:?}");
+    }
+    // Sub-second precision is kept, though the record format drops it.
+    let d = parse_date("2003-12-31T101455.25Z").unwrap();
+    assert_eq!(d.timestamp_subsec_millis(), 250);
+    let d = parse_date("2003-12-31T10:14:55,5Z").unwrap();
+    assert_eq!(d.timestamp_subsec_millis(), 500);
+}
+
+/// Where the feed reader's parser guessed or misread, `parse_date` keeps
+/// rejecting or reads the value as written.
+#[test]
+fn what_the_feed_parser_guessed_stays_rejected() {
+    // The feed parser ignored any word it did not know, so an unknown zone
+    // became UTC and prose around a date passed.
+    for input in [
+        "Thu, 01 Jan 2004 19:48:21 XYZ",
+        "Thu, 01 Jan 2004 19:48:21 GMTXYZ",
+        "Thu, 01 Jan 2004 19:48:21 GMT+25",
+        "Posted 01 Jan 2004",
+        "01 Jan 2004 foo",
+        "Foo, 01 Jan 2004 19:48:21 GMT",
+        "01 Jan 2004 19:48:21 +0100 +0200",
+        "2003-12-31T",
+        "2003-12-31T24:00:00.5Z",
+        "2003-12-31T24:30Z",
+        "02004-01-01",
+        "2003-13-45",
+    ] {
+        assert!(parse_date(input).is_err(), "{input:?} should be rejected");
+    }
+    // It ignored AM/PM; the hour is as written.
+    for (input, expected) in [
+        ("Thu, 01 Jan 2004 7:48:21 PM GMT", "2004-01-01T19:48:21Z"),
+        ("1 Jan 2004 12:00 am", "2004-01-01T00:00:00Z"),
+    ] {
+        assert_eq!(utc(input), expected, "{input:?}");
+    }
+    assert!(parse_date("01 Jan 2004 19:48:21 pm").is_err());
+    // A year-only value is still a year in range.
+    assert!(matches!(
+        parse_date("1850"),
+        Err(NormalizeError::DateOutOfRange { .. })
+    ));
 }
 
 #[test]

@@ -186,17 +186,56 @@ fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _) = enc.decode_without_bom_handling(bytes);
+    let label = narrowest_label(enc, bytes);
     if problems.is_empty() {
         problems.push(format!(
-            "the document is not valid utf-8 and declares no encoding; decoded as {}",
-            enc.name().to_ascii_lowercase()
+            "the document is not valid utf-8 and declares no encoding; decoded as {label}"
         ));
     }
     Decoded {
         text,
-        label: enc.name().to_ascii_lowercase(),
+        label,
         problems,
     }
+}
+
+/// The label of the smallest classic encoding that decodes `bytes` exactly
+/// as `enc` does: the detector answers with supersets (GBK for GB2312,
+/// windows-874 for TIS-620, KOI8-U for KOI8-R), but a document that uses
+/// none of the superset's additions is in the older, more widely known
+/// encoding.
+fn narrowest_label(enc: &'static Encoding, bytes: &[u8]) -> String {
+    let narrower = if enc == encoding_rs::GBK {
+        // EUC-CN: every non-ASCII byte is in a pair of A1..=F7, A1..=FE.
+        let mut i = 0;
+        let mut euc_cn = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                i += 1;
+            } else if (0xa1..=0xf7).contains(&b)
+                && bytes.get(i + 1).is_some_and(|t| (0xa1..=0xfe).contains(t))
+            {
+                i += 2;
+            } else {
+                euc_cn = false;
+                break;
+            }
+        }
+        euc_cn.then_some("gb2312")
+    } else if enc == encoding_rs::WINDOWS_874 {
+        // windows-874 adds only the 0x80..=0x9F range to TIS-620.
+        (!bytes.iter().any(|b| (0x80..=0x9f).contains(b))).then_some("tis-620")
+    } else if enc == encoding_rs::KOI8_U {
+        // KOI8-U differs from KOI8-R in these eight positions only.
+        (!bytes
+            .iter()
+            .any(|b| matches!(b, 0xa4 | 0xa6 | 0xa7 | 0xad | 0xb4 | 0xb6 | 0xb7 | 0xbd)))
+        .then_some("koi8-r")
+    } else {
+        None
+    };
+    narrower.map_or_else(|| enc.name().to_ascii_lowercase(), str::to_string)
 }
 
 fn strip_leading_bom(text: &mut Cow<'_, str>) {

@@ -134,6 +134,8 @@ fn canonical_prefix(uri: &str) -> Option<&'static str> {
         "http://purl.org/rss/1.0/modules/slash/" => "slash",
         "http://wellformedweb.org/CommentAPI/" => "wfw",
         "http://www.w3.org/1999/xlink" => "xlink",
+        "http://www.w3.org/2000/svg" => "svg",
+        "http://www.w3.org/1998/Math/MathML" => "mathml",
         "http://purl.org/rss/1.0/modules/syndication/" => "sy",
         _ => return None,
     })

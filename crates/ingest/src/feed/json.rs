@@ -4,8 +4,8 @@ use newsdesk_normalize::sanitize::sanitize_html;
 use serde_json::Value;
 
 use super::{
-    date, urls, Category, Enclosure, Entry, Feed, FeedError, FeedFormat, Link, Media, MediaKind,
-    Person, Text, TextKind,
+    urls, Category, Enclosure, Entry, Feed, FeedError, FeedFormat, Link, Media, MediaKind, Person,
+    Text, TextKind,
 };
 
 fn string(v: &Value, key: &str) -> Option<String> {
@@ -120,8 +120,10 @@ fn entry(item: &Value, base: Option<&str>) -> Entry {
             kind: TextKind::Text,
         }),
         link: string(item, "url").map(|u| urls::resolve(base, &u)),
-        published: string(item, "date_published").and_then(|d| date::parse(&d)),
-        updated: string(item, "date_modified").and_then(|d| date::parse(&d)),
+        published: string(item, "date_published")
+            .and_then(|d| newsdesk_normalize::parse_date(&d).ok()),
+        updated: string(item, "date_modified")
+            .and_then(|d| newsdesk_normalize::parse_date(&d).ok()),
         authors: authors(item),
         summary: string(item, "summary").map(|value| Text {
             value,

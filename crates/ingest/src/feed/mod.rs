@@ -14,7 +14,6 @@
 //! a budget, external entities are never fetched, and nothing here panics on
 //! input.
 
-mod date;
 mod decode;
 mod dom;
 mod entities;
@@ -183,6 +182,11 @@ pub struct Entry {
     pub links: Vec<Link>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// The publication date as the feed wrote it (trimmed), parsed or not:
+    /// for display and for dates [`Entry::published`] cannot represent.
+    pub published_raw: Option<String>,
+    /// The update date as the feed wrote it (trimmed), parsed or not.
+    pub updated_raw: Option<String>,
     pub authors: Vec<Person>,
     /// RSS `description`, Atom `summary`, JSON Feed `summary`.
     pub summary: Option<Text>,
@@ -209,6 +213,10 @@ pub struct Feed {
     pub language: Option<String>,
     pub updated: Option<DateTime<Utc>>,
     pub published: Option<DateTime<Utc>>,
+    /// The update date as the feed wrote it (trimmed), parsed or not.
+    pub updated_raw: Option<String>,
+    /// The publication date as the feed wrote it (trimmed), parsed or not.
+    pub published_raw: Option<String>,
     pub id: Option<String>,
     pub authors: Vec<Person>,
     pub categories: Vec<Category>,
@@ -232,6 +240,8 @@ impl Feed {
             language: None,
             updated: None,
             published: None,
+            updated_raw: None,
+            published_raw: None,
             id: None,
             authors: Vec::new(),
             categories: Vec::new(),

@@ -13,8 +13,8 @@ use newsdesk_normalize::sanitize::sanitize_html;
 
 use super::dom::{self, DomError, Element, Node};
 use super::{
-    date, urls, Category, Enclosure, Entry, Feed, FeedError, FeedFormat, Link, Media, MediaKind,
-    Person, Text, TextKind,
+    urls, Category, Enclosure, Entry, Feed, FeedError, FeedFormat, Link, Media, MediaKind, Person,
+    Text, TextKind,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -168,6 +168,14 @@ fn trimmed(el: &Element) -> String {
     el.text().trim().to_string()
 }
 
+/// The text of the first child named in `names`, as written: the original
+/// of a date that `date` parses (feed readers show it when parsing fails).
+fn raw_date(el: &Element, names: &[&str]) -> Option<String> {
+    el.elements()
+        .find(|c| names.contains(&c.name.as_ref()))
+        .and_then(|c| non_empty(trimmed(c)))
+}
+
 fn non_empty(s: String) -> Option<String> {
     if s.is_empty() {
         None
@@ -275,23 +283,49 @@ const VOID: &[&str] = &[
 ];
 
 fn serialize_children(el: &Element, out: &mut String) {
+    let prefix = ns_prefix(el);
     for n in &el.children {
         match n {
             Node::Text(t) => escape_into(t, out, false),
-            Node::Element(e) => serialize(e, out),
+            Node::Element(e) => serialize(e, prefix, out),
         }
     }
 }
 
-fn serialize(el: &Element, out: &mut String) {
+/// The canonical namespace prefix of an element (`svg`, `xhtml`, or empty).
+fn ns_prefix<'e>(el: &'e Element) -> &'e str {
+    el.name.split_once(':').map_or("", |(p, _)| p)
+}
+
+/// Writes an element as HTML. Prefixes go (HTML has none), but where SVG or
+/// MathML starts the namespace is declared, and XLink attributes keep their
+/// prefix and declaration: HTML parsers read them the same way.
+fn serialize(el: &Element, parent_prefix: &str, out: &mut String) {
     out.push('<');
     out.push_str(&el.local);
+    let mut xlink = false;
     for (k, v) in &el.attrs {
         out.push(' ');
-        out.push_str(k.rsplit(':').next().unwrap_or(k));
+        if k.starts_with("xlink:") {
+            xlink = true;
+            out.push_str(k);
+        } else {
+            out.push_str(k.rsplit(':').next().unwrap_or(k));
+        }
         out.push_str("=\"");
         escape_into(v, out, true);
         out.push('"');
+    }
+    let prefix = ns_prefix(el);
+    if prefix != parent_prefix {
+        match prefix {
+            "svg" => out.push_str(" xmlns=\"http://www.w3.org/2000/svg\""),
+            "mathml" => out.push_str(" xmlns=\"http://www.w3.org/1998/Math/MathML\""),
+            _ => {}
+        }
+    }
+    if xlink {
+        out.push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
     }
     if el.children.is_empty() && VOID.contains(&el.local.as_ref()) {
         out.push_str(" />");
@@ -442,7 +476,18 @@ fn resolve_url(el: &Element, raw: &str, ctx: &Ctx<'_>) -> String {
 }
 
 fn atom_link(el: &Element, ctx: &Ctx<'_>) -> Option<Link> {
-    let href = el.attr("href").or_else(|| el.attr("url"))?.trim();
+    // Some Atom feeds write the URL as the element's text instead of `href`.
+    let text;
+    let href = match el.attr("href").or_else(|| el.attr("url")) {
+        Some(h) => h.trim(),
+        None => {
+            text = trimmed(el);
+            if text.is_empty() {
+                return None;
+            }
+            &text
+        }
+    };
     Some(Link {
         href: resolve_url(el, href, ctx),
         rel: el
@@ -618,6 +663,8 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
     let mut e = Entry::default();
     let mut guid: Option<(String, bool)> = None;
     let mut text_link: Option<String> = None;
+    // Where the text link goes in `links`: links keep document order.
+    let mut text_link_at = 0;
     let mut alt_links: Vec<usize> = Vec::new();
     let mut title_from_fallback = false;
     for c in item.elements() {
@@ -636,7 +683,7 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
             "itunes:category" => collect_itunes_categories(c, &mut e.categories),
             "itunes:keywords" => collect_keywords(c, &mut e.categories),
             "link" => {
-                if c.attr("href").is_some() {
+                if c.attr("href").is_some() || ctx.family != Family::Rss {
                     if let Some(l) = atom_link(c, ctx) {
                         if l.rel == "enclosure" {
                             e.enclosures.push(Enclosure {
@@ -654,6 +701,7 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
                     let raw = trimmed(c);
                     if !raw.is_empty() {
                         text_link = Some(resolve_url(c, &raw, ctx));
+                        text_link_at = e.links.len();
                     }
                 }
             }
@@ -700,12 +748,12 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
             "pubDate" | "published" | "issued" | "dcterms:issued" | "dcterms:created"
             | "created" => {
                 if e.published.is_none() {
-                    e.published = date::parse(&c.text());
+                    e.published = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "updated" | "modified" | "dc:date" | "dcterms:modified" => {
                 if e.updated.is_none() {
-                    e.updated = date::parse(&c.text());
+                    e.updated = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "author" | "dc:creator" | "dc:author" | "itunes:author" => {
@@ -752,7 +800,7 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
         .map(|l| l.href.clone());
     if let Some(l) = &text_link {
         e.links.insert(
-            0,
+            text_link_at,
             Link {
                 href: l.clone(),
                 rel: "alternate".to_string(),
@@ -783,8 +831,21 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
             .map(|l| l.trim().to_string())
             .filter(|l| !l.is_empty());
     }
+    e.published_raw = raw_date(item, ENTRY_PUBLISHED);
+    e.updated_raw = raw_date(item, ENTRY_UPDATED);
     e
 }
+
+/// The elements `read_entry` takes an entry's dates from.
+const ENTRY_PUBLISHED: &[&str] = &[
+    "pubDate",
+    "published",
+    "issued",
+    "dcterms:issued",
+    "dcterms:created",
+    "created",
+];
+const ENTRY_UPDATED: &[&str] = &["updated", "modified", "dc:date", "dcterms:modified"];
 
 fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
     let mut feed = Feed::new(format, encoding);
@@ -859,12 +920,12 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
             "itunes:keywords" => collect_keywords(c, &mut feed.categories),
             "lastBuildDate" | "dc:date" | "dcterms:modified" | "updated" => {
                 if feed.updated.is_none() {
-                    feed.updated = date::parse(&c.text());
+                    feed.updated = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "pubDate" | "dcterms:issued" => {
                 if feed.published.is_none() {
-                    feed.published = date::parse(&c.text());
+                    feed.published = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "managingEditor" | "dc:creator" | "dc:author" | "author" | "itunes:author" => {
@@ -890,6 +951,11 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         items.extend(root.elements().filter(|e| e.name == "item"));
     }
     feed.entries = items.into_iter().map(|i| read_entry(i, &ctx)).collect();
+    feed.updated_raw = raw_date(
+        channel,
+        &["lastBuildDate", "dc:date", "dcterms:modified", "updated"],
+    );
+    feed.published_raw = raw_date(channel, &["pubDate", "dcterms:issued"]);
     feed
 }
 
@@ -931,12 +997,12 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
             }
             "updated" | "modified" => {
                 if feed.updated.is_none() {
-                    feed.updated = date::parse(&c.text());
+                    feed.updated = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "published" | "issued" => {
                 if feed.published.is_none() {
-                    feed.published = date::parse(&c.text());
+                    feed.published = newsdesk_normalize::parse_date(&c.text()).ok();
                 }
             }
             "author" => {
@@ -962,5 +1028,7 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         .filter(|e| e.name == "entry")
         .map(|e| read_entry(e, &ctx))
         .collect();
+    feed.updated_raw = raw_date(root, &["updated", "modified"]);
+    feed.published_raw = raw_date(root, &["published", "issued"]);
     feed
 }
