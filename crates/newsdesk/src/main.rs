@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod docs;
 mod export;
+mod generate;
 mod ingest;
 mod stats;
 
@@ -62,6 +63,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic newsroom: RSS feeds from invented outlets covering
+    /// invented events, plus truth.jsonl (each article's story and original).
+    Generate {
+        /// The folder to write (created if missing).
+        out: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        events: usize,
+        #[arg(long, default_value_t = 40)]
+        providers: usize,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        /// Same seed, same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Work on seed-format documents.
     Docs {
         #[command(subcommand)]
@@ -113,6 +129,13 @@ fn main() -> ExitCode {
             ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
         },
         Command::Stats { json } => stats::run(&cli.data_dir, json),
+        Command::Generate {
+            out,
+            events,
+            providers,
+            days,
+            seed,
+        } => generate::run(&out, events, providers, days, seed),
         Command::Docs {
             command: DocsCommand::Check { paths, roundtrip },
         } => docs::check(&paths, roundtrip),
