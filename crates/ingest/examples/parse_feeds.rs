@@ -2,6 +2,8 @@
 //! recursively) `--repeat N` times and prints one JSON line:
 //! `{"files":..,"bytes":..,"seconds":..,"feeds_per_s":..,"mb_per_s":..}`.
 //!
+//! `--threads N` splits the file list across N threads (default 1; the
+//! JSON line then also has `"threads"`), to measure all-cores throughput.
 //! `--dump` prints each parsed feed as JSON instead (for inspecting results).
 //! Files are read once up front so the numbers measure parsing, not I/O.
 //! feed-rs's expected-output files (`*.serde.json`) and licences are skipped.
@@ -39,6 +41,7 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let mut repeat = 1usize;
     let mut dump = false;
+    let mut threads = 1usize;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -49,12 +52,22 @@ fn main() {
                     std::process::exit(2)
                 })
             }
+            "--threads" => {
+                threads = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .unwrap_or_else(|| {
+                        eprintln!("--threads needs a positive number");
+                        std::process::exit(2)
+                    })
+            }
             "--dump" => dump = true,
             _ => paths.push(PathBuf::from(a)),
         }
     }
     if paths.is_empty() {
-        eprintln!("usage: parse_feeds [--repeat N] [--dump] FILE_OR_DIR...");
+        eprintln!("usage: parse_feeds [--repeat N] [--threads N] [--dump] FILE_OR_DIR...");
         std::process::exit(2);
     }
     let mut files = Vec::new();
@@ -84,25 +97,50 @@ fn main() {
     }
 
     let bytes: usize = inputs.iter().map(|(_, b)| b.len()).sum();
-    let mut ok = 0usize;
     let start = Instant::now();
-    for _ in 0..repeat {
-        for (name, b) in &inputs {
-            if parse_feed(b, name).is_ok() {
-                ok += 1;
-            }
-        }
-    }
+    let ok: usize = if threads == 1 {
+        parse_all(inputs.iter(), repeat)
+    } else {
+        // Files dealt out in turn, so that each thread gets a similar mix of
+        // small and large feeds.
+        let inputs = &inputs;
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| s.spawn(move || parse_all(inputs.iter().skip(t).step_by(threads), repeat)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("parser thread panicked"))
+                .sum()
+        })
+    };
     let seconds = start.elapsed().as_secs_f64();
     let parsed = inputs.len() * repeat;
     println!(
-        "{{\"files\":{},\"bytes\":{},\"repeat\":{},\"ok\":{},\"seconds\":{:.6},\"feeds_per_s\":{:.1},\"mb_per_s\":{:.2}}}",
+        "{{\"files\":{},\"bytes\":{},\"repeat\":{},\"threads\":{},\"ok\":{},\"seconds\":{:.6},\"feeds_per_s\":{:.1},\"mb_per_s\":{:.2}}}",
         inputs.len(),
         bytes,
         repeat,
+        threads,
         ok / repeat.max(1),
         seconds,
         parsed as f64 / seconds,
         (bytes * repeat) as f64 / seconds / 1e6
     );
+}
+
+/// Parses every input `repeat` times; returns how many parses succeeded.
+fn parse_all<'a, I>(inputs: I, repeat: usize) -> usize
+where
+    I: Iterator<Item = &'a (String, Vec<u8>)> + Clone,
+{
+    let mut ok = 0usize;
+    for _ in 0..repeat {
+        for (name, b) in inputs.clone() {
+            if parse_feed(b, name).is_ok() {
+                ok += 1;
+            }
+        }
+    }
+    ok
 }

@@ -740,6 +740,14 @@ fn stays_inside(html: &str) -> bool {
 }
 
 fn allowed_attribute(name: &str) -> bool {
+    // The attributes feed HTML nearly always has, all in `ATTRIBUTES`,
+    // without hashing.
+    if matches!(
+        name,
+        "href" | "src" | "alt" | "title" | "width" | "height" | "class" | "style"
+    ) {
+        return true;
+    }
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| ATTRIBUTES.iter().copied().collect())
         .contains(name)
@@ -748,11 +756,54 @@ fn allowed_attribute(name: &str) -> bool {
 /// ammonia's own URL check, before the attribute filter: absolute URLs need
 /// an allowed scheme, relative ones pass, unparsable ones go.
 fn url_allowed(value: &str) -> bool {
+    // Without a `:` there is no scheme, and the parser, having no base,
+    // answers `RelativeUrlWithoutBase` whatever else the value holds.
+    if plain_http_url(value) || !value.contains(':') {
+        return true;
+    }
     match Url::parse(value) {
         Ok(u) => URL_SCHEMES.contains(&u.scheme()),
         Err(ammonia::url::ParseError::RelativeUrlWithoutBase) => true,
         Err(_) => false,
     }
+}
+
+/// Whether `value` is an `http://` or `https://` URL the URL parser is sure
+/// to accept: an ASCII host of letters, digits, `-` and non-empty `.`-separated
+/// labels (no punycode, no IPv4-looking last label, no port or user info),
+/// then nothing or a path, query or fragment, which parse whatever they hold.
+fn plain_http_url(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    // One pass over the host, label by label.
+    let b = rest.as_bytes();
+    let mut label_start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' | b'?' | b'#' => break,
+            b'.' => {
+                if i == label_start {
+                    return false;
+                }
+                label_start = i + 1;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'-' => {
+                if i == label_start + 3 && b[label_start..=i].eq_ignore_ascii_case(b"xn--") {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+        i += 1;
+    }
+    // A last label starting with a letter is not a number, so the host is
+    // not read as an IPv4 address.
+    i > label_start && b[label_start].is_ascii_alphabetic()
 }
 
 /// ammonia's list of attributes holding URLs (for HTML elements).
@@ -1046,6 +1097,7 @@ mod fast {
         }
         let mut out = String::with_capacity(html.len() + html.len() / 8);
         let mut stack: Vec<&'static str> = Vec::new();
+        let mut attrs: Attrs<'_> = Vec::new();
         let mut text_start = 0;
         let mut i = 0;
         while i < b.len() {
@@ -1056,7 +1108,7 @@ mod fast {
                     escape(&html[text_start..i], false, &mut out);
                     match b.get(i + 1) {
                         Some(c) if c.is_ascii_alphabetic() => {
-                            i = start_tag(html, i + 1, &mut out, &mut stack, base)?;
+                            i = start_tag(html, i + 1, &mut out, &mut stack, base, &mut attrs)?;
                         }
                         Some(b'/') if b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => {
                             i = end_tag(html, i + 2, &mut out, &mut stack)?;
@@ -1150,12 +1202,17 @@ mod fast {
         }
     }
 
-    fn start_tag(
-        html: &str,
+    /// A tag's attributes; reused from tag to tag so that tags with
+    /// attributes do not each allocate a list.
+    type Attrs<'h> = Vec<(Cow<'h, str>, Cow<'h, str>)>;
+
+    fn start_tag<'h>(
+        html: &'h str,
         at: usize,
         out: &mut String,
         stack: &mut Vec<&'static str>,
         base: &mut Base<'_>,
+        attrs: &mut Attrs<'h>,
     ) -> Option<usize> {
         let b = html.as_bytes();
         let len = b[at..]
@@ -1163,7 +1220,7 @@ mod fast {
             .take_while(|c| !is_ws(**c) && **c != b'/' && **c != b'>')
             .count();
         let (name, kind) = tag(&lower(&html[at..at + len]))?;
-        let mut attrs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
+        attrs.clear();
         let mut j = at + len;
         // Attributes, per the tokenizer's attribute states.
         loop {
@@ -1260,6 +1317,9 @@ mod fast {
             let base_url = if is_url_value(n) { base.get() } else { None };
             match filter_attribute(name, n, v, base_url) {
                 None => dropped.push(idx),
+                // Unchanged values come back as the very same slice.
+                Some(Cow::Borrowed(new))
+                    if std::ptr::eq(new.as_ptr(), v.as_ptr()) && new.len() == v.len() => {}
                 Some(Cow::Borrowed(new)) if new == v.as_ref() => {}
                 Some(new) => *v = Cow::Owned(new.into_owned()),
             }
@@ -1270,7 +1330,7 @@ mod fast {
 
         out.push('<');
         out.push_str(name);
-        for (n, v) in &attrs {
+        for (n, v) in attrs.iter() {
             out.push(' ');
             out.push_str(n);
             out.push_str("=\"");
@@ -1338,6 +1398,12 @@ mod fast {
 /// True when `value`, as a browser would read it, starts with a scheme that
 /// runs code or embeds a document.
 fn is_active_url(element: &str, value: &str) -> bool {
+    // Every active scheme ends in `:`, which only `:` or a reference
+    // (`&#58;`) can spell; `http(s)://` is never active.
+    if !value.contains([':', '&']) || value.starts_with("http://") || value.starts_with("https://")
+    {
+        return false;
+    }
     // Browsers ignore whitespace and control characters inside the scheme,
     // so `java\tscript:` is `javascript:`.
     let compact: String = value
@@ -1521,6 +1587,56 @@ fn filter_style(css: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcuts in `url_allowed` answer what the URL parser would.
+    #[test]
+    fn url_shortcuts_agree_with_the_parser() {
+        let by_parser = |v: &str| match Url::parse(v) {
+            Ok(u) => URL_SCHEMES.contains(&u.scheme()),
+            Err(ammonia::url::ParseError::RelativeUrlWithoutBase) => true,
+            Err(_) => false,
+        };
+        for v in [
+            "",
+            "/a/b?c=d#e",
+            "img.png",
+            " \t",
+            "http://example.com",
+            "https://example.com/",
+            "http://a.b-c.example/x?y#z",
+            "http://example.com./",
+            "http://ex..ample.com/",
+            "http://.example.com/",
+            "http:///x",
+            "http://",
+            "https://1.2.3.4/",
+            "https://1.2.3.999/",
+            "http://0x7f.1/",
+            "http://a.0x7f/",
+            "http://xn--nxasmq6b.com/",
+            "http://xn--a.com/",
+            "http://XN--a.com/",
+            "http://a.xn--/",
+            "http://-a-.com/",
+            "http://a_b.com/",
+            "http://exa mple.com/",
+            "http://example.com:80/",
+            "http://example.com:99999/",
+            "http://user@example.com/",
+            "http://example.com/\u{7f}\u{0}%zz<>\"`{}|\\^ ",
+            "http://example.com?q=1",
+            "http://example.com#f",
+            "http://ex\tample.com/",
+            "HTTP://example.com/",
+            "javascript:alert(1)",
+            "mailto:a@b",
+            "weird:thing",
+            "a:b",
+            "1http://x",
+        ] {
+            assert_eq!(url_allowed(v), by_parser(v), "{v:?}");
+        }
+    }
 
     #[test]
     fn removes_scripts_and_handlers() {

@@ -146,12 +146,26 @@ struct Scope {
     decls: Vec<(String, String)>,
     /// Whether this element declared the default namespace, and as what.
     default: Option<String>,
+    /// The scope whose `default` is in effect here (this one or an
+    /// ancestor's), so finding it does not walk the scopes.
+    default_from: Option<usize>,
 }
 
 struct Builder<'a> {
     /// The document text the tree borrows from.
     text: &'a str,
     stack: Vec<Element<'a>>,
+    /// The children of every open element, in document order: an element's
+    /// children are `pending[starts[i]..]` of the part not owned by deeper
+    /// elements. On close they move into one exactly sized vector, so a
+    /// child list never regrows (and a lone text child costs one small
+    /// allocation, not a vector grown for four nodes).
+    pending: Vec<Node<'a>>,
+    /// Where each open element's children start in `pending`.
+    starts: Vec<usize>,
+    /// For each open element: whether it and all its ancestors are feed
+    /// containers (see [`is_container`]).
+    containers: Vec<bool>,
     scopes: Vec<Scope>,
     problems: Vec<String>,
     dtd_entities: Vec<(String, String)>,
@@ -179,6 +193,9 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
     let mut b = Builder {
         text,
         stack: Vec::new(),
+        pending: Vec::new(),
+        starts: Vec::new(),
+        containers: Vec::new(),
         scopes: Vec::new(),
         problems: Vec::new(),
         dtd_entities: Vec::new(),
@@ -234,7 +251,16 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
                 }
                 // A lone `&` is let through by the reader; it is an error
                 // feeds commonly make.
-                if raw.contains('&') {
+                // The indentation between a container's children is never
+                // read: not storing it saves a node apiece.
+                if b.containers.last() == Some(&true)
+                    && raw
+                        .bytes()
+                        .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                {
+                    continue;
+                }
+                if has_byte(&raw, b'&') {
                     b.problems.push("unescaped & in text".to_string());
                 }
                 b.push_text(normalize_newlines(raw));
@@ -319,8 +345,30 @@ fn snippet(s: &str) -> String {
     }
 }
 
+/// The feed's structural elements (root, channel, items and entries, each
+/// below the previous): the mapping reads their child elements and
+/// attributes, never their own text. Only when every ancestor is one too, so
+/// that an `<item>` inside HTML content keeps its whitespace.
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "rss" | "rdf:RDF" | "feed" | "channel" | "item" | "entry"
+    )
+}
+
+/// Whether `s` holds the ASCII byte `b`. Most text nodes are short (a date,
+/// a link, the whitespace between tags), where a plain loop is cheaper than
+/// setting up `memchr`.
+fn has_byte(s: &str, b: u8) -> bool {
+    if s.len() < 32 {
+        s.bytes().any(|c| c == b)
+    } else {
+        s.as_bytes().contains(&b)
+    }
+}
+
 fn normalize_newlines(s: Cow<'_, str>) -> Cow<'_, str> {
-    if s.contains('\r') {
+    if has_byte(&s, b'\r') {
         Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         s
@@ -350,8 +398,13 @@ impl<'a> Builder<'a> {
         if s.is_empty() {
             return;
         }
-        if let Some(top) = self.stack.last_mut() {
-            if let Some(Node::Text(t)) = top.children.last_mut() {
+        if let Some(&start) = self.starts.last() {
+            let own_last = if self.pending.len() > start {
+                self.pending.last_mut()
+            } else {
+                None
+            };
+            if let Some(Node::Text(t)) = own_last {
                 // Text split by references grows piece by piece: leave room.
                 if let Cow::Borrowed(first) = t {
                     let mut owned = String::with_capacity(2 * (first.len() + s.len()));
@@ -360,7 +413,7 @@ impl<'a> Builder<'a> {
                 }
                 t.to_mut().push_str(&s);
             } else {
-                top.children.push(Node::Text(s));
+                self.pending.push(Node::Text(s));
             }
         }
     }
@@ -375,12 +428,15 @@ impl<'a> Builder<'a> {
     }
 
     fn default_ns(&self) -> Option<&str> {
-        self.scopes.iter().rev().find_map(|s| s.default.as_deref())
+        let at = self.scopes.last()?.default_from?;
+        self.scopes[at].default.as_deref()
     }
 
     /// Rewrites `prefix:local` (or bare `local`) to the canonical form.
     fn canonical_name(&mut self, qname: Cow<'a, str>, is_attr: bool) -> Cow<'a, str> {
-        let Some((prefix, local)) = qname.split_once(':') else {
+        // Names are short: a plain loop beats a memchr set-up here.
+        let colon = qname.bytes().position(|c| c == b':');
+        let Some((prefix, local)) = colon.map(|i| (&qname[..i], &qname[i + 1..])) else {
             if is_attr {
                 return qname;
             }
@@ -416,6 +472,7 @@ impl<'a> Builder<'a> {
         let mut scope = Scope {
             decls: Vec::new(),
             default: None,
+            default_from: None,
         };
         for a in e.attributes().with_checks(false) {
             let a = match a {
@@ -450,12 +507,16 @@ impl<'a> Builder<'a> {
                 raw_attrs.push((key, value));
             }
         }
+        scope.default_from = if scope.default.is_some() {
+            Some(self.scopes.len())
+        } else {
+            self.scopes.last().and_then(|s| s.default_from)
+        };
         self.scopes.push(scope);
         let name = self.canonical_name(qname, false);
-        let mut attrs = Vec::with_capacity(raw_attrs.len());
-        for (k, v) in raw_attrs {
-            let k = self.canonical_name(k, true);
-            attrs.push((k, v));
+        let mut attrs = raw_attrs;
+        for (k, _) in attrs.iter_mut() {
+            *k = self.canonical_name(std::mem::take(k), true);
         }
         let parent_base = self
             .stack
@@ -470,6 +531,9 @@ impl<'a> Builder<'a> {
             Some((_, l)) => Some(Rc::from(l.as_ref())),
             None => self.stack.last().and_then(|p| p.lang.clone()),
         };
+        self.starts.push(self.pending.len());
+        let container = is_container(&name) && self.containers.last().copied().unwrap_or(true);
+        self.containers.push(container);
         self.stack.push(Element {
             name,
             local,
@@ -483,9 +547,14 @@ impl<'a> Builder<'a> {
 
     fn close_top(&mut self) {
         self.scopes.pop();
-        if let Some(el) = self.stack.pop() {
+        if let Some(mut el) = self.stack.pop() {
+            let start = self.starts.pop().unwrap_or(self.pending.len());
+            self.containers.pop();
+            if start < self.pending.len() {
+                el.children = self.pending.split_off(start);
+            }
             match self.stack.last_mut() {
-                Some(parent) => parent.children.push(Node::Element(el)),
+                Some(_) => self.pending.push(Node::Element(el)),
                 None => {
                     if self.root.is_none() {
                         self.root = Some(el);
@@ -657,7 +726,7 @@ impl<'a> Builder<'a> {
 }
 
 fn normalize_attr_ws(s: Cow<'_, str>) -> Cow<'_, str> {
-    if s.contains(['\n', '\r', '\t']) {
+    if s.bytes().any(|c| matches!(c, b'\n' | b'\r' | b'\t')) {
         Cow::Owned(s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " "))
     } else {
         s

@@ -165,6 +165,10 @@ fn language_tag(s: &str) -> Option<String> {
 }
 
 fn trimmed(el: &Element) -> String {
+    // Most fields are one text node: trim it in place, copy once.
+    if let [Node::Text(t)] = el.children.as_slice() {
+        return t.trim().to_string();
+    }
     el.text().trim().to_string()
 }
 
