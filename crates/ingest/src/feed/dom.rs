@@ -10,7 +10,6 @@
 //! exhaust memory.
 
 use std::borrow::Cow;
-use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -26,71 +25,190 @@ const MAX_ENTITY_NESTING: usize = 8;
 /// After this many syntax errors the document is garbage, not a feed.
 const MAX_ERRORS: usize = 32;
 
+/// "No node": the end of a sibling chain, an element without children, no
+/// `xml:base`/`xml:lang`.
+const NONE: u32 = u32::MAX;
+/// More nodes or attributes than this do not fit the tree's 32-bit links
+/// (and are no feed).
+const MAX_NODES: usize = 1 << 30;
+
+/// One node of a document: an element or a text node. All nodes of a
+/// document live in one vector, in document order, linked by index, so a
+/// document costs a handful of allocations however many elements it has.
+///
 /// Names, attribute values and text borrow from the decoded document where
-/// they appear in it verbatim (most do), so building the tree allocates
-/// little more than the nodes themselves.
-#[derive(Debug, Clone)]
-pub(crate) enum Node<'a> {
-    Element(Element<'a>),
-    Text(Cow<'a, str>),
-}
-
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Element<'a> {
-    /// The name with its namespace replaced by a well-known prefix (`dc:creator`,
-    /// `media:content`); elements of the core feed vocabularies (Atom, RSS 0.90,
-    /// RSS 1.0, no namespace) have no prefix.
-    pub name: Cow<'a, str>,
+/// they appear in it verbatim (most do).
+#[derive(Debug)]
+struct Slot<'a> {
+    /// An element's name with its namespace replaced by a well-known prefix
+    /// (`dc:creator`, `media:content`; elements of the core feed vocabularies,
+    /// Atom, RSS 0.90, RSS 1.0 and no namespace, have no prefix); a text
+    /// node's text.
+    name: Cow<'a, str>,
     /// The local name as written, used when re-serializing XHTML content.
-    pub local: Cow<'a, str>,
-    /// Attributes with the same prefix rewriting as `name`; values unescaped.
-    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
-    pub children: Vec<Node<'a>>,
-    /// `xml:base` in effect here, resolved to an absolute URL when possible.
-    /// Shared with the parent unless this element sets its own: cloning a
-    /// string per element was a large share of parse time.
-    pub base: Option<Rc<str>>,
-    /// `xml:lang` in effect here (shared like `base`).
-    pub lang: Option<Rc<str>>,
+    local: Cow<'a, str>,
+    text: bool,
+    /// The element's attributes: `Tree::attrs[attrs.0..attrs.1]`.
+    attrs: (u32, u32),
+    /// `xml:base` in effect here, resolved to an absolute URL when possible,
+    /// and `xml:lang`: indexes into `Tree::strings`, shared with the parent
+    /// unless this element sets its own.
+    base: u32,
+    lang: u32,
+    first_child: u32,
+    next_sibling: u32,
 }
 
-impl<'a> Element<'a> {
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_ref())
+/// The nodes of a document and what they share.
+#[derive(Debug, Default)]
+pub(crate) struct Tree<'a> {
+    nodes: Vec<Slot<'a>>,
+    /// Attributes of all elements, with the same prefix rewriting as names;
+    /// values unescaped.
+    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// `xml:base` and `xml:lang` values.
+    strings: Vec<String>,
+}
+
+impl Tree<'_> {
+    fn string(&self, at: u32) -> Option<&str> {
+        if at == NONE {
+            None
+        } else {
+            self.strings.get(at as usize).map(String::as_str)
+        }
+    }
+}
+
+/// A handle on an element of a parsed document.
+#[derive(Clone, Copy)]
+pub(crate) struct El<'a> {
+    tree: &'a Tree<'a>,
+    at: u32,
+}
+
+/// A child of an element, as [`El::children`] yields it.
+#[derive(Clone, Copy)]
+pub(crate) enum Child<'a> {
+    Element(El<'a>),
+    Text(&'a str),
+}
+
+/// The children of an element, in document order.
+pub(crate) struct Children<'a> {
+    tree: &'a Tree<'a>,
+    next: u32,
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = Child<'a>;
+
+    fn next(&mut self) -> Option<Child<'a>> {
+        let at = self.next;
+        let slot = self.tree.nodes.get(at as usize)?;
+        self.next = slot.next_sibling;
+        Some(if slot.text {
+            Child::Text(&slot.name)
+        } else {
+            Child::Element(El {
+                tree: self.tree,
+                at,
+            })
+        })
+    }
+}
+
+impl<'a> El<'a> {
+    fn slot(self) -> &'a Slot<'a> {
+        &self.tree.nodes[self.at as usize]
     }
 
-    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
+    pub fn name(self) -> &'a str {
+        &self.slot().name
+    }
+
+    pub fn local(self) -> &'a str {
+        &self.slot().local
+    }
+
+    /// `xml:base` in effect here.
+    pub fn base(self) -> Option<&'a str> {
+        self.tree.string(self.slot().base)
+    }
+
+    /// `xml:lang` in effect here.
+    pub fn lang(self) -> Option<&'a str> {
+        self.tree.string(self.slot().lang)
+    }
+
+    pub fn attrs(self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let (start, end) = self.slot().attrs;
+        self.tree
+            .attrs
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
+    pub fn attr(self, name: &str) -> Option<&'a str> {
+        self.attrs().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn children(self) -> Children<'a> {
+        Children {
+            tree: self.tree,
+            next: self.slot().first_child,
+        }
+    }
+
+    pub fn elements(self) -> impl Iterator<Item = El<'a>> {
+        self.children().filter_map(|n| match n {
+            Child::Element(e) => Some(e),
+            Child::Text(_) => None,
         })
     }
 
-    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
-        self.elements().find(|e| e.name == name)
+    pub fn child(self, name: &str) -> Option<El<'a>> {
+        self.elements().find(|e| e.name() == name)
     }
 
     /// The concatenated text of this element and its descendants.
-    pub fn text(&self) -> String {
+    pub fn text(self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
         out
     }
 
-    fn collect_text(&self, out: &mut String) {
-        for n in &self.children {
+    fn collect_text(self, out: &mut String) {
+        for n in self.children() {
             match n {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => e.collect_text(out),
+                Child::Text(t) => out.push_str(t),
+                Child::Element(e) => e.collect_text(out),
             }
         }
     }
 
-    pub fn has_element_children(&self) -> bool {
+    pub fn has_children(self) -> bool {
+        self.slot().first_child != NONE
+    }
+
+    pub fn has_element_children(self) -> bool {
         self.elements().next().is_some()
+    }
+
+    /// The text of an element whose only child is one text node.
+    pub fn only_text(self) -> Option<&'a str> {
+        let mut children = self.children();
+        match (children.next(), children.next()) {
+            (Some(Child::Text(t)), None) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether `self` and `other` are the same element.
+    pub fn same(self, other: El<'_>) -> bool {
+        self.at == other.at && std::ptr::eq(self.tree, other.tree)
     }
 }
 
@@ -105,10 +223,20 @@ pub(crate) enum DomError {
 }
 
 pub(crate) struct Document<'a> {
-    pub root: Element<'a>,
+    tree: Tree<'a>,
+    root: u32,
     /// The default namespace URI declared on the root, to tell versions apart.
     pub root_ns: Option<String>,
     pub problems: Vec<String>,
+}
+
+impl Document<'_> {
+    pub fn root(&self) -> El<'_> {
+        El {
+            tree: &self.tree,
+            at: self.root,
+        }
+    }
 }
 
 /// Maps namespace URIs to the prefixes the extractor matches on.
@@ -151,18 +279,19 @@ struct Scope {
     default_from: Option<usize>,
 }
 
+/// An element being built.
+struct Open {
+    node: u32,
+    /// Its last child so far, where the next one is linked.
+    last_child: u32,
+}
+
 struct Builder<'a> {
     /// The document text the tree borrows from.
     text: &'a str,
-    stack: Vec<Element<'a>>,
-    /// The children of every open element, in document order: an element's
-    /// children are `pending[starts[i]..]` of the part not owned by deeper
-    /// elements. On close they move into one exactly sized vector, so a
-    /// child list never regrows (and a lone text child costs one small
-    /// allocation, not a vector grown for four nodes).
-    pending: Vec<Node<'a>>,
-    /// Where each open element's children start in `pending`.
-    starts: Vec<usize>,
+    tree: Tree<'a>,
+    /// The open elements, outermost first.
+    stack: Vec<Open>,
     /// For each open element: whether it and all its ancestors are feed
     /// containers (see [`is_container`]).
     containers: Vec<bool>,
@@ -170,8 +299,10 @@ struct Builder<'a> {
     problems: Vec<String>,
     dtd_entities: Vec<(String, String)>,
     expanded: usize,
-    doc_base: Option<Rc<str>>,
-    root: Option<Element<'a>>,
+    /// The document's base URL, as an index into `tree.strings`.
+    doc_base: u32,
+    /// The root element, once it is closed.
+    root: Option<u32>,
     root_ns: Option<String>,
     /// Name of the first unclosed element below the root when input ended.
     finished: bool,
@@ -192,19 +323,26 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
     }
     let mut b = Builder {
         text,
+        tree: Tree {
+            // Guesses that spare most regrowing on typical feeds.
+            nodes: Vec::with_capacity(text.len() / 48 + 8),
+            attrs: Vec::with_capacity(text.len() / 256 + 4),
+            strings: Vec::new(),
+        },
         stack: Vec::new(),
-        pending: Vec::new(),
-        starts: Vec::new(),
         containers: Vec::new(),
         scopes: Vec::new(),
         problems: Vec::new(),
         dtd_entities: Vec::new(),
         expanded: 0,
-        doc_base: doc_base.map(Rc::from),
+        doc_base: NONE,
         root: None,
         root_ns: None,
         finished: false,
     };
+    if let Some(base) = doc_base {
+        b.doc_base = b.push_string(base.to_string());
+    }
     let mut errors = 0usize;
     let mut last_error_pos = u64::MAX;
     loop {
@@ -311,7 +449,12 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
         }
     }
     if b.stack.len() > 1 {
-        let open: Vec<&str> = b.stack.iter().skip(1).map(|e| e.name.as_ref()).collect();
+        let open: Vec<&str> = b
+            .stack
+            .iter()
+            .skip(1)
+            .map(|o| b.tree.nodes[o.node as usize].name.as_ref())
+            .collect();
         return Err(DomError::Truncated(format!(
             "the document ends inside <{}>",
             open.join("><")
@@ -320,13 +463,14 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
     if b.stack.len() == 1 {
         b.problems.push(format!(
             "the root element <{}> is not closed",
-            b.stack[0].name
+            b.tree.nodes[b.stack[0].node as usize].name
         ));
         b.close_top();
     }
     let _ = b.finished;
     match b.root {
         Some(root) => Ok(Document {
+            tree: b.tree,
             root,
             root_ns: b.root_ns,
             problems: b.problems,
@@ -367,17 +511,34 @@ fn has_byte(s: &str, b: u8) -> bool {
     }
 }
 
+#[inline]
 fn normalize_newlines(s: Cow<'_, str>) -> Cow<'_, str> {
     if has_byte(&s, b'\r') {
-        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+        Cow::Owned(without_cr(&s))
     } else {
         s
+    }
+}
+
+#[cold]
+fn without_cr(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Text the reader did not slice from the document (it practically always
+/// does).
+#[cold]
+fn owned_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
 impl<'a> Builder<'a> {
     /// `bytes` as text: borrowed from the document when they are a slice of
     /// it (the reader reads from the document, so they nearly always are).
+    #[inline]
     fn borrow(&self, bytes: &[u8]) -> Cow<'a, str> {
         let start = (bytes.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
         if let Some(s) = start
@@ -388,23 +549,19 @@ impl<'a> Builder<'a> {
                 return Cow::Borrowed(s);
             }
         }
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Cow::Owned(s.to_string()),
-            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
-        }
+        Cow::Owned(owned_text(bytes))
     }
 
     fn push_text(&mut self, s: Cow<'a, str>) {
         if s.is_empty() {
             return;
         }
-        if let Some(&start) = self.starts.last() {
-            let own_last = if self.pending.len() > start {
-                self.pending.last_mut()
-            } else {
-                None
+        if let Some(top) = self.stack.last() {
+            let own_last = match self.tree.nodes.get_mut(top.last_child as usize) {
+                Some(slot) if slot.text => Some(&mut slot.name),
+                _ => None,
             };
-            if let Some(Node::Text(t)) = own_last {
+            if let Some(t) = own_last {
                 // Text split by references grows piece by piece: leave room.
                 if let Cow::Borrowed(first) = t {
                     let mut owned = String::with_capacity(2 * (first.len() + s.len()));
@@ -413,9 +570,45 @@ impl<'a> Builder<'a> {
                 }
                 t.to_mut().push_str(&s);
             } else {
-                self.pending.push(Node::Text(s));
+                self.push_node(Slot {
+                    name: s,
+                    local: Cow::Borrowed(""),
+                    text: true,
+                    attrs: (0, 0),
+                    base: NONE,
+                    lang: NONE,
+                    first_child: NONE,
+                    next_sibling: NONE,
+                });
             }
         }
+    }
+
+    /// Adds a node as the last child of the innermost open element.
+    fn push_node(&mut self, slot: Slot<'a>) -> u32 {
+        let at = self.tree.nodes.len() as u32;
+        self.tree.nodes.push(slot);
+        if let Some(top) = self.stack.last_mut() {
+            let prev = if top.last_child == NONE {
+                top.node
+            } else {
+                top.last_child
+            };
+            if let Some(p) = self.tree.nodes.get_mut(prev as usize) {
+                if top.last_child == NONE {
+                    p.first_child = at;
+                } else {
+                    p.next_sibling = at;
+                }
+            }
+            top.last_child = at;
+        }
+        at
+    }
+
+    fn push_string(&mut self, s: String) -> u32 {
+        self.tree.strings.push(s);
+        self.tree.strings.len() as u32 - 1
     }
 
     fn lookup_prefix(&self, prefix: &str) -> Option<&str> {
@@ -468,7 +661,10 @@ impl<'a> Builder<'a> {
     fn open(&mut self, e: &BytesStart<'_>) -> Result<(), DomError> {
         let qname = self.borrow(e.name().into_inner());
         let local = self.borrow(e.local_name().into_inner());
-        let mut raw_attrs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
+        if self.tree.nodes.len() >= MAX_NODES || self.tree.attrs.len() >= MAX_NODES {
+            return Err(DomError::NotXml("too many elements".to_string()));
+        }
+        let attrs_start = self.tree.attrs.len();
         let mut scope = Scope {
             decls: Vec::new(),
             default: None,
@@ -504,7 +700,7 @@ impl<'a> Builder<'a> {
                     .unwrap_or_else(|| p.to_ascii_lowercase());
                 scope.decls.push((p.to_string(), c));
             } else {
-                raw_attrs.push((key, value));
+                self.tree.attrs.push((key, value));
             }
         }
         scope.default_from = if scope.default.is_some() {
@@ -514,59 +710,74 @@ impl<'a> Builder<'a> {
         };
         self.scopes.push(scope);
         let name = self.canonical_name(qname, false);
-        let mut attrs = raw_attrs;
-        for (k, _) in attrs.iter_mut() {
-            *k = self.canonical_name(std::mem::take(k), true);
+        let attrs_end = self.tree.attrs.len();
+        for i in attrs_start..attrs_end {
+            let k = std::mem::take(&mut self.tree.attrs[i].0);
+            self.tree.attrs[i].0 = self.canonical_name(k, true);
         }
-        let parent_base = self
+        let parent = self
             .stack
             .last()
-            .and_then(|p| p.base.clone())
-            .or_else(|| self.doc_base.clone());
-        let base = match attrs.iter().find(|(k, _)| k == "xml:base") {
-            Some((_, b)) => Some(Rc::from(super::urls::resolve(parent_base.as_deref(), b))),
+            .and_then(|p| self.tree.nodes.get(p.node as usize));
+        let parent_base = match parent.map(|p| p.base) {
+            Some(b) if b != NONE => b,
+            _ => self.doc_base,
+        };
+        let parent_lang = parent.map_or(NONE, |p| p.lang);
+        let own = &self.tree.attrs[attrs_start..attrs_end];
+        let xml_base = own
+            .iter()
+            .find(|(k, _)| k == "xml:base")
+            .map(|(_, b)| super::urls::resolve(self.tree.string(parent_base), b));
+        let xml_lang = own
+            .iter()
+            .find(|(k, _)| k == "xml:lang")
+            .map(|(_, l)| l.to_string());
+        let base = match xml_base {
+            Some(b) => self.push_string(b),
             None => parent_base,
         };
-        let lang = match attrs.iter().find(|(k, _)| k == "xml:lang") {
-            Some((_, l)) => Some(Rc::from(l.as_ref())),
-            None => self.stack.last().and_then(|p| p.lang.clone()),
+        let lang = match xml_lang {
+            Some(l) => self.push_string(l),
+            None => parent_lang,
         };
-        self.starts.push(self.pending.len());
         let container = is_container(&name) && self.containers.last().copied().unwrap_or(true);
         self.containers.push(container);
-        self.stack.push(Element {
+        let node = self.push_node(Slot {
             name,
             local,
-            attrs,
-            children: Vec::new(),
+            text: false,
+            attrs: (attrs_start as u32, attrs_end as u32),
             base,
             lang,
+            first_child: NONE,
+            next_sibling: NONE,
+        });
+        self.stack.push(Open {
+            node,
+            last_child: NONE,
         });
         Ok(())
     }
 
     fn close_top(&mut self) {
         self.scopes.pop();
-        if let Some(mut el) = self.stack.pop() {
-            let start = self.starts.pop().unwrap_or(self.pending.len());
+        if let Some(open) = self.stack.pop() {
             self.containers.pop();
-            if start < self.pending.len() {
-                el.children = self.pending.split_off(start);
-            }
-            match self.stack.last_mut() {
-                Some(_) => self.pending.push(Node::Element(el)),
-                None => {
-                    if self.root.is_none() {
-                        self.root = Some(el);
-                    }
-                }
+            if self.stack.is_empty() && self.root.is_none() {
+                self.root = Some(open.node);
             }
         }
     }
 
     fn close_named(&mut self, qname: &str) {
         let local = qname.rsplit(':').next().unwrap_or(qname);
-        let Some(pos) = self.stack.iter().rposition(|e| e.local == local) else {
+        let nodes = &self.tree.nodes;
+        let Some(pos) = self
+            .stack
+            .iter()
+            .rposition(|o| nodes.get(o.node as usize).is_some_and(|n| n.local == local))
+        else {
             self.problems
                 .push(format!("end tag </{qname}> without a start tag"));
             return;
@@ -725,12 +936,22 @@ impl<'a> Builder<'a> {
     }
 }
 
+#[inline]
 fn normalize_attr_ws(s: Cow<'_, str>) -> Cow<'_, str> {
-    if s.bytes().any(|c| matches!(c, b'\n' | b'\r' | b'\t')) {
-        Cow::Owned(s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " "))
+    // Without an early exit the scan vectorizes: values are often long URLs.
+    let ws = s
+        .bytes()
+        .fold(false, |any, c| any | matches!(c, b'\n' | b'\r' | b'\t'));
+    if ws {
+        Cow::Owned(attr_ws_to_spaces(&s))
     } else {
         s
     }
+}
+
+#[cold]
+fn attr_ws_to_spaces(s: &str) -> String {
+    s.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ")
 }
 
 /// `<!ENTITY name "value">` declarations of an internal DTD subset. Parameter

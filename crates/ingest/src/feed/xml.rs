@@ -11,7 +11,7 @@
 
 use newsdesk_normalize::sanitize::sanitize_html;
 
-use super::dom::{self, DomError, Element, Node};
+use super::dom::{self, Child, DomError, El};
 use super::{
     urls, Category, Enclosure, Entry, Feed, FeedError, FeedFormat, Link, Media, MediaKind, Person,
     Text, TextKind,
@@ -37,9 +37,9 @@ pub(crate) fn parse(
     encoding: String,
 ) -> Result<Feed, FeedError> {
     let doc = dom::parse(text, doc_base).map_err(|e| dom_error(e, text, source))?;
-    let root = &doc.root;
+    let root = doc.root();
     let root_ns = doc.root_ns.as_deref().unwrap_or("");
-    let mut feed = match root.name.as_ref() {
+    let mut feed = match root.name() {
         "rss" | "channel" => {
             let format = match root.attr("version").map(str::trim) {
                 Some("2.0" | "2.00" | "2.0.1" | "2") => FeedFormat::Rss20,
@@ -85,7 +85,7 @@ pub(crate) fn parse(
         _ => {
             return Err(FeedError::NotAFeed {
                 input: source.to_string(),
-                found: format!("<{}>", root.local),
+                found: format!("<{}>", root.local()),
             })
         }
     };
@@ -164,9 +164,9 @@ fn language_tag(s: &str) -> Option<String> {
     }
 }
 
-fn trimmed(el: &Element) -> String {
+fn trimmed(el: El) -> String {
     // Most fields are one text node: trim it in place, copy once.
-    if let [Node::Text(t)] = el.children.as_slice() {
+    if let Some(t) = el.only_text() {
         return t.trim().to_string();
     }
     el.text().trim().to_string()
@@ -174,9 +174,9 @@ fn trimmed(el: &Element) -> String {
 
 /// The text of the first child named in `names`, as written: the original
 /// of a date that `date` parses (feed readers show it when parsing fails).
-fn raw_date(el: &Element, names: &[&str]) -> Option<String> {
+fn raw_date(el: El, names: &[&str]) -> Option<String> {
     el.elements()
-        .find(|c| names.contains(&c.name.as_ref()))
+        .find(|c| names.contains(&c.name()))
         .and_then(|c| non_empty(trimmed(c)))
 }
 
@@ -188,8 +188,8 @@ fn non_empty(s: String) -> Option<String> {
     }
 }
 
-fn html(raw: &str, el: &Element, ctx: &Ctx<'_>) -> Text {
-    let base = el.base.as_deref().or(ctx.fallback_base);
+fn html(raw: &str, el: El, ctx: &Ctx<'_>) -> Text {
+    let base = el.base().or(ctx.fallback_base);
     Text {
         value: sanitize_html(raw.trim(), base),
         kind: TextKind::Html,
@@ -286,29 +286,29 @@ const VOID: &[&str] = &[
     "track", "wbr",
 ];
 
-fn serialize_children(el: &Element, out: &mut String) {
+fn serialize_children(el: El, out: &mut String) {
     let prefix = ns_prefix(el);
-    for n in &el.children {
+    for n in el.children() {
         match n {
-            Node::Text(t) => escape_into(t, out, false),
-            Node::Element(e) => serialize(e, prefix, out),
+            Child::Text(t) => escape_into(t, out, false),
+            Child::Element(e) => serialize(e, prefix, out),
         }
     }
 }
 
 /// The canonical namespace prefix of an element (`svg`, `xhtml`, or empty).
-fn ns_prefix<'e>(el: &'e Element) -> &'e str {
-    el.name.split_once(':').map_or("", |(p, _)| p)
+fn ns_prefix<'e>(el: El<'e>) -> &'e str {
+    el.name().split_once(':').map_or("", |(p, _)| p)
 }
 
 /// Writes an element as HTML. Prefixes go (HTML has none), but where SVG or
 /// MathML starts the namespace is declared, and XLink attributes keep their
 /// prefix and declaration: HTML parsers read them the same way.
-fn serialize(el: &Element, parent_prefix: &str, out: &mut String) {
+fn serialize(el: El, parent_prefix: &str, out: &mut String) {
     out.push('<');
-    out.push_str(&el.local);
+    out.push_str(el.local());
     let mut xlink = false;
-    for (k, v) in &el.attrs {
+    for (k, v) in el.attrs() {
         out.push(' ');
         if k.starts_with("xlink:") {
             xlink = true;
@@ -331,14 +331,14 @@ fn serialize(el: &Element, parent_prefix: &str, out: &mut String) {
     if xlink {
         out.push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
     }
-    if el.children.is_empty() && VOID.contains(&el.local.as_ref()) {
+    if !el.has_children() && VOID.contains(&el.local()) {
         out.push_str(" />");
         return;
     }
     out.push('>');
     serialize_children(el, out);
     out.push_str("</");
-    out.push_str(&el.local);
+    out.push_str(el.local());
     out.push('>');
 }
 
@@ -356,15 +356,15 @@ fn escape_into(s: &str, out: &mut String, attr: bool) {
 
 /// The markup inside an element, for XHTML content and RSS elements holding
 /// unescaped HTML. Atom's wrapping `<div>` is not part of the content.
-fn inner_markup(el: &Element, strip_div: bool) -> String {
+fn inner_markup(el: El, strip_div: bool) -> String {
     let mut out = String::new();
     if strip_div {
-        let elems: Vec<&Element> = el.elements().collect();
-        let only_ws_text = el.children.iter().all(|n| match n {
-            Node::Text(t) => t.trim().is_empty(),
-            Node::Element(_) => true,
+        let elems: Vec<El> = el.elements().collect();
+        let only_ws_text = el.children().all(|n| match n {
+            Child::Text(t) => t.trim().is_empty(),
+            Child::Element(_) => true,
         });
-        if elems.len() == 1 && elems[0].local == "div" && only_ws_text {
+        if elems.len() == 1 && elems[0].local() == "div" && only_ws_text {
             serialize_children(elems[0], &mut out);
             return out;
         }
@@ -374,7 +374,7 @@ fn inner_markup(el: &Element, strip_div: bool) -> String {
 }
 
 /// A text construct, typed the way its vocabulary says.
-fn construct(el: &Element, ctx: &Ctx<'_>, rss_html: bool) -> Option<Text> {
+fn construct(el: El, ctx: &Ctx<'_>, rss_html: bool) -> Option<Text> {
     let declared = el.attr("type").map(|t| t.trim().to_ascii_lowercase());
     let atomish = ctx.family != Family::Rss || declared.is_some();
     let text = if atomish {
@@ -475,11 +475,11 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn resolve_url(el: &Element, raw: &str, ctx: &Ctx<'_>) -> String {
-    urls::resolve(el.base.as_deref().or(ctx.fallback_base), raw)
+fn resolve_url(el: El, raw: &str, ctx: &Ctx<'_>) -> String {
+    urls::resolve(el.base().or(ctx.fallback_base), raw)
 }
 
-fn atom_link(el: &Element, ctx: &Ctx<'_>) -> Option<Link> {
+fn atom_link(el: El, ctx: &Ctx<'_>) -> Option<Link> {
     // Some Atom feeds write the URL as the element's text instead of `href`.
     let text;
     let href = match el.attr("href").or_else(|| el.attr("url")) {
@@ -556,14 +556,14 @@ fn person_from_text(s: &str) -> Option<Person> {
     })
 }
 
-fn person(el: &Element, ctx: &Ctx<'_>) -> Option<Person> {
+fn person(el: El, ctx: &Ctx<'_>) -> Option<Person> {
     if !el.has_element_children() {
         return person_from_text(&el.text());
     }
     let mut p = Person::default();
     for c in el.elements() {
         let v = non_empty(trimmed(c));
-        match c.name.as_ref() {
+        match c.name() {
             "name" => p.name = v,
             "email" => p.email = v,
             "uri" | "url" | "homepage" => p.uri = v.map(|u| resolve_url(c, &u, ctx)),
@@ -577,7 +577,7 @@ fn person(el: &Element, ctx: &Ctx<'_>) -> Option<Person> {
     }
 }
 
-fn media(el: &Element, kind: MediaKind, ctx: &Ctx<'_>) -> Option<Media> {
+fn media(el: El, kind: MediaKind, ctx: &Ctx<'_>) -> Option<Media> {
     let url = el.attr("url")?.trim();
     if url.is_empty() {
         return None;
@@ -592,8 +592,8 @@ fn media(el: &Element, kind: MediaKind, ctx: &Ctx<'_>) -> Option<Media> {
     })
 }
 
-fn collect_media(el: &Element, entry: &mut Entry, ctx: &Ctx<'_>, depth: usize) {
-    match el.name.as_ref() {
+fn collect_media(el: El, entry: &mut Entry, ctx: &Ctx<'_>, depth: usize) {
+    match el.name() {
         "media:content" => {
             entry.media.extend(media(el, MediaKind::Content, ctx));
             for c in el.elements() {
@@ -614,7 +614,7 @@ fn collect_media(el: &Element, entry: &mut Entry, ctx: &Ctx<'_>, depth: usize) {
     }
 }
 
-fn category(el: &Element) -> Option<Category> {
+fn category(el: El) -> Option<Category> {
     let term = el
         .attr("term")
         .map(str::to_string)
@@ -634,7 +634,7 @@ fn category(el: &Element) -> Option<Category> {
     })
 }
 
-fn collect_itunes_categories(el: &Element, out: &mut Vec<Category>) {
+fn collect_itunes_categories(el: El, out: &mut Vec<Category>) {
     if let Some(t) = el.attr("text").map(str::trim).filter(|t| !t.is_empty()) {
         let c = Category {
             term: t.to_string(),
@@ -645,12 +645,12 @@ fn collect_itunes_categories(el: &Element, out: &mut Vec<Category>) {
             out.push(c);
         }
     }
-    for c in el.elements().filter(|c| c.name == "itunes:category") {
+    for c in el.elements().filter(|c| c.name() == "itunes:category") {
         collect_itunes_categories(c, out);
     }
 }
 
-fn collect_keywords(el: &Element, out: &mut Vec<Category>) {
+fn collect_keywords(el: El, out: &mut Vec<Category>) {
     for k in el.text().split(',') {
         let k = k.trim();
         if !k.is_empty() && !out.iter().any(|c| c.term == k) {
@@ -663,7 +663,7 @@ fn collect_keywords(el: &Element, out: &mut Vec<Category>) {
     }
 }
 
-fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
+fn read_entry(item: El, ctx: &Ctx<'_>) -> Entry {
     let mut e = Entry::default();
     let mut guid: Option<(String, bool)> = None;
     let mut text_link: Option<String> = None;
@@ -672,11 +672,11 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
     let mut alt_links: Vec<usize> = Vec::new();
     let mut title_from_fallback = false;
     for c in item.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "title" | "dc:title" | "media:title" => {
-                if e.title.is_none() || (c.name == "title" && title_from_fallback) {
+                if e.title.is_none() || (c.name() == "title" && title_from_fallback) {
                     e.title = construct(c, ctx, false);
-                    title_from_fallback = c.name == "media:title";
+                    title_from_fallback = c.name() == "media:title";
                 }
             }
             "itunes:summary" => {
@@ -742,7 +742,7 @@ fn read_entry(item: &Element, ctx: &Ctx<'_>) -> Entry {
             }
             "content:encoded" | "xhtml:body" | "body" | "fullitem" | "content" => {
                 if e.content.is_none() {
-                    e.content = if c.name == "xhtml:body" || c.name == "body" {
+                    e.content = if c.name() == "xhtml:body" || c.name() == "body" {
                         Some(html(&inner_markup(c, false), c, ctx)).filter(|t| !t.value.is_empty())
                     } else {
                         construct(c, ctx, true)
@@ -851,9 +851,9 @@ const ENTRY_PUBLISHED: &[&str] = &[
 ];
 const ENTRY_UPDATED: &[&str] = &["updated", "modified", "dc:date", "dcterms:modified"];
 
-fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
+fn read_rss(root: El, format: FeedFormat, encoding: String) -> Feed {
     let mut feed = Feed::new(format, encoding);
-    let channel = if root.name == "channel" {
+    let channel = if root.name() == "channel" {
         root
     } else {
         root.child("channel").unwrap_or(root)
@@ -863,7 +863,7 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: None,
     };
     for c in channel.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "link" => {
                 if c.attr("href").is_some() {
                     feed.links.extend(atom_link(c, &ctx0));
@@ -903,7 +903,7 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: fallback.as_deref(),
     };
     for c in channel.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "title" | "dc:title" => {
                 if feed.title.is_none() {
                     feed.title = construct(c, &ctx, false);
@@ -944,15 +944,11 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         }
     }
     if feed.language.is_none() {
-        feed.language = channel
-            .lang
-            .as_deref()
-            .or(root.lang.as_deref())
-            .and_then(language_tag);
+        feed.language = channel.lang().or(root.lang()).and_then(language_tag);
     }
-    let mut items: Vec<&Element> = channel.elements().filter(|e| e.name == "item").collect();
-    if !std::ptr::eq(channel, root) {
-        items.extend(root.elements().filter(|e| e.name == "item"));
+    let mut items: Vec<El> = channel.elements().filter(|e| e.name() == "item").collect();
+    if !channel.same(root) {
+        items.extend(root.elements().filter(|e| e.name() == "item"));
     }
     feed.entries = items.into_iter().map(|i| read_entry(i, &ctx)).collect();
     feed.updated_raw = raw_date(
@@ -963,7 +959,7 @@ fn read_rss(root: &Element, format: FeedFormat, encoding: String) -> Feed {
     feed
 }
 
-fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
+fn read_atom(root: El, format: FeedFormat, encoding: String) -> Feed {
     let family = if format == FeedFormat::Atom03 {
         Family::Atom03
     } else {
@@ -974,7 +970,7 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         family,
         fallback_base: None,
     };
-    for c in root.elements().filter(|c| c.name == "link") {
+    for c in root.elements().filter(|c| c.name() == "link") {
         feed.links.extend(atom_link(c, &ctx0));
     }
     feed.link = feed
@@ -988,7 +984,7 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         fallback_base: fallback.as_deref(),
     };
     for c in root.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "title" => {
                 if feed.title.is_none() {
                     feed.title = construct(c, &ctx, false);
@@ -1025,11 +1021,11 @@ fn read_atom(root: &Element, format: FeedFormat, encoding: String) -> Feed {
         }
     }
     if feed.language.is_none() {
-        feed.language = root.lang.as_deref().and_then(language_tag);
+        feed.language = root.lang().and_then(language_tag);
     }
     feed.entries = root
         .elements()
-        .filter(|e| e.name == "entry")
+        .filter(|e| e.name() == "entry")
         .map(|e| read_entry(e, &ctx))
         .collect();
     feed.updated_raw = raw_date(root, &["updated", "modified"]);
