@@ -24,4 +24,4 @@ pub use error::NormalizeError;
 pub use mojibake::fix_mojibake;
 pub use provider::{provider_for, registrable_domain};
 pub use text::{clean_whitespace, excerpt, html_to_text, normalize_text_field, title_from_text};
-pub use url::{canonical_url, is_tracking_param, resolve_url};
+pub use url::{canonical_url, has_scheme, is_tracking_param, resolve_url};

@@ -1499,7 +1499,7 @@ fn filter_attribute<'u>(
     }
     if URL_ATTRIBUTES.contains(&attribute) && !value.trim().is_empty() {
         let resolved = base
-            .filter(|_| !has_scheme(value.trim()))
+            .filter(|_| !crate::url::has_scheme(value.trim()))
             .and_then(|base| base.join(value.trim()).ok())
             .map(|u| u.to_string());
         if let Some(u) = resolved {
@@ -1507,19 +1507,6 @@ fn filter_attribute<'u>(
         }
     }
     Some(value.into())
-}
-
-fn has_scheme(s: &str) -> bool {
-    match s.split_once(':') {
-        Some((scheme, _)) => {
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
-    }
 }
 
 /// Keeps the allowed declarations of a `style` attribute, written

@@ -85,6 +85,20 @@ pub fn is_tracking_param(key: &str) -> bool {
     key.starts_with("utm_") || TRACKING_KEYS.binary_search(&key.as_str()).is_ok()
 }
 
+/// Whether `s` starts with a URI scheme (`http:`, `mailto:`, `tag:`), i.e. is
+/// an absolute reference rather than a path to resolve.
+pub fn has_scheme(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
 /// Parses an absolute http(s) URL, with the errors the desk reports.
 pub(crate) fn parse_http_url(raw: &str) -> Result<Url, NormalizeError> {
     let trimmed = raw.trim();

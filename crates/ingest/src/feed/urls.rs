@@ -1,5 +1,6 @@
 //! Relative reference resolution for links and `xml:base`.
 
+use newsdesk_normalize::has_scheme;
 use url::Url;
 
 /// Resolves `reference` against `base`; returns `reference` unchanged when
@@ -15,18 +16,5 @@ pub(crate) fn resolve(base: Option<&str>, reference: &str) -> String {
     match base.join(reference) {
         Ok(u) => u.to_string(),
         Err(_) => reference.to_string(),
-    }
-}
-
-pub(crate) fn has_scheme(s: &str) -> bool {
-    match s.split_once(':') {
-        Some((scheme, _)) => {
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
     }
 }

@@ -816,7 +816,7 @@ fn read_entry(item: El, ctx: &Ctx<'_>) -> Entry {
     }
     e.link = text_link.or(atom_alt);
     if let Some((g, permalink)) = guid {
-        if e.link.is_none() && permalink && urls::has_scheme(&g) {
+        if e.link.is_none() && permalink && newsdesk_normalize::has_scheme(&g) {
             e.link = Some(g.clone());
         }
         if e.id.is_none() {
