@@ -822,6 +822,16 @@ fn push_indent(s: &mut String, n: usize) {
     }
 }
 
+/// The 1-based line at which two texts first differ, `None` when they are
+/// equal. A text that is a prefix of the other differs at the line after it.
+pub fn first_difference(a: &str, b: &str) -> Option<usize> {
+    if a == b {
+        return None;
+    }
+    let same = a.lines().zip(b.lines()).take_while(|(x, y)| x == y).count();
+    Some(same + 1)
+}
+
 /// The slug of a title, as in the seed site's file names: lower case, letters
 /// and digits kept, spaces and dashes one `-`, every other character dropped
 /// (`Halo/Stryker` gives `halostryker`, `Rs 10.8` gives `rs-108`).

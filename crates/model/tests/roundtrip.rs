@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use newsdesk_model::document::first_difference;
 use newsdesk_model::Document;
 
 fn records(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -40,13 +41,7 @@ fn seeds_and_corpus_round_trip_byte_for_byte() {
         match Document::parse(&text) {
             Ok(doc) => {
                 let back = doc.to_string_lossless();
-                if back != text {
-                    let line = text
-                        .lines()
-                        .zip(back.lines())
-                        .position(|(a, b)| a != b)
-                        .map(|i| i + 1)
-                        .unwrap_or(0);
+                if let Some(line) = first_difference(&text, &back) {
                     let want = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
                     let got = back.lines().nth(line.saturating_sub(1)).unwrap_or("");
                     failures.push(format!(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::Utc;
+use newsdesk_model::document::first_difference;
 use newsdesk_model::validate::validate;
 use newsdesk_model::Document;
 
@@ -92,14 +93,7 @@ pub fn check(paths: &[PathBuf], roundtrip: bool) -> anyhow::Result<ExitCode> {
             bad += 1;
         }
         if roundtrip {
-            let back = doc.to_string_lossless();
-            if back != text {
-                let line = text
-                    .lines()
-                    .zip(back.lines())
-                    .position(|(a, b)| a != b)
-                    .map(|i| i + 1)
-                    .unwrap_or_else(|| text.lines().count().min(back.lines().count()) + 1);
+            if let Some(line) = first_difference(&text, &doc.to_string_lossless()) {
                 println!("{shown}:{line}: would change when re-written");
                 changed += 1;
             }

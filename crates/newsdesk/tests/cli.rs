@@ -259,6 +259,13 @@ fn docs_check_reports_line_and_field_and_fails() {
         "---\ntitle: \"T\"\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: \"/a/b\"\n\nprovider:\n  name: X\n  domain: x.test\n---\n",
     )
     .unwrap();
+    // Valid, but written with two spaces after a colon: re-writing changes line 2.
+    let spaced = dir.path().join("spaced.md");
+    std::fs::write(
+        &spaced,
+        "---\ntitle:  \"T\"\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: https://x.test/b\n\nprovider:\n  name: X\n  domain: x.test\n---\n\n",
+    )
+    .unwrap();
     let good = dir.path().join("good.md");
     std::fs::write(
         &good,
@@ -273,6 +280,7 @@ fn docs_check_reports_line_and_field_and_fails() {
             "--roundtrip",
             bad.to_str().unwrap(),
             relative.to_str().unwrap(),
+            spaced.to_str().unwrap(),
             good.to_str().unwrap(),
         ],
     );

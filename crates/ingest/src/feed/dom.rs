@@ -348,7 +348,7 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
     loop {
         let ev = reader.read_event();
         match ev {
-            Ok(Event::Start(e)) => {
+            Ok(Event::Start(ref e) | Event::Empty(ref e)) => {
                 if b.root.is_some() && b.stack.is_empty() {
                     b.problems
                         .push("content after the end of the root element".to_string());
@@ -357,19 +357,10 @@ pub(crate) fn parse<'a>(text: &'a str, doc_base: Option<&str>) -> Result<Documen
                 if b.stack.len() >= MAX_DEPTH {
                     return Err(DomError::TooDeep);
                 }
-                b.open(&e)?;
-            }
-            Ok(Event::Empty(e)) => {
-                if b.root.is_some() && b.stack.is_empty() {
-                    b.problems
-                        .push("content after the end of the root element".to_string());
-                    break;
+                b.open(e)?;
+                if matches!(ev, Ok(Event::Empty(_))) {
+                    b.close_top();
                 }
-                if b.stack.len() >= MAX_DEPTH {
-                    return Err(DomError::TooDeep);
-                }
-                b.open(&e)?;
-                b.close_top();
             }
             Ok(Event::End(e)) => {
                 let name = b.borrow(e.name().into_inner());
