@@ -295,6 +295,10 @@ fn docs_check_reports_line_and_field_and_fails() {
         "{out}"
     );
     assert!(
+        out.contains("spaced.md:2: would change when re-written"),
+        "{out}"
+    );
+    assert!(
         !out.contains("good.md"),
         "plain-style document is valid and round-trips: {out}"
     );
