@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
 
-use crate::{Batch, Outcome, SourceInfo, Store};
+use crate::{AnalysisRecord, Batch, Outcome, Placement, SourceInfo, Store};
 
 type Check = fn(&mut dyn Store);
 
@@ -36,6 +36,14 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
             cursor_walks_every_article_once,
         ),
         ("sources_register_once", sources_register_once),
+        (
+            "an_article_twice_in_a_batch_is_stored_once",
+            an_article_twice_in_a_batch_is_stored_once,
+        ),
+        (
+            "analysis_places_copies_and_is_redone_after_updates",
+            analysis_places_copies_and_is_redone_after_updates,
+        ),
     ];
     for (name, check) in checks {
         let mut store = fresh();
@@ -398,4 +406,213 @@ fn sources_register_once(s: &mut dyn Store) {
     assert_eq!(s.add_sources(&subs, t(2021, 1, 2, 0, 0)).unwrap(), 0);
     let st = s.stats().unwrap();
     assert_eq!((st.sources, st.articles), (2, 0));
+}
+
+fn record(id: i64, story: i64, duplicate_of: Option<i64>, similar: Vec<i64>) -> AnalysisRecord {
+    AnalysisRecord {
+        id,
+        version: 1,
+        signature: Some(vec![7; 512]),
+        terms: vec![1; 24],
+        time: 1_620_000_000 + id,
+        credibility: 2,
+        provider: -5,
+        story,
+        duplicate_of,
+        reason: format!("test {id}"),
+        similar,
+    }
+}
+
+fn analysis_places_copies_and_is_redone_after_updates(s: &mut dyn Store) {
+    let now = t(2021, 5, 4, 12, 0);
+    let mut a = sample("https://example.com/a", "Original");
+    a.published = Some(true);
+    a.heat = Some(70);
+    let b = sample("https://example.com/b", "Copy");
+    let c = sample("https://example.com/c", "Other");
+    let r = s
+        .ingest(
+            &Batch {
+                source: source("batch.md"),
+                articles: vec![a.clone(), b.clone(), c],
+            },
+            now,
+        )
+        .expect("ingest");
+    let ids: Vec<i64> = r.outcomes.iter().map(|(id, _)| *id).collect();
+    let (ia, ib, ic) = (ids[0], ids[1], ids[2]);
+    let pending = s.unanalysed(1, 0, 100).expect("unanalysed");
+    assert_eq!(pending.iter().map(|p| p.id).collect::<Vec<_>>(), ids);
+    assert_eq!(pending[0].reason, None);
+
+    s.apply_analysis(
+        &[
+            record(ia, 10, None, vec![ic]),
+            record(ib, 10, Some(ia), vec![]),
+            record(ic, 11, None, vec![ia, ic]),
+        ],
+        &[],
+        now,
+    )
+    .expect("apply");
+    assert!(s.unanalysed(1, 0, 100).expect("unanalysed").is_empty());
+    // Another analysis version sees everything as pending.
+    assert_eq!(s.unanalysed(2, 0, 100).expect("unanalysed").len(), 3);
+    let sb = s.article(ib).expect("read").expect("exists");
+    assert_eq!((sb.story, sb.duplicate_of), (Some(10), Some(ia)));
+    assert_eq!(sb.article.published, Some(false), "a copy is not published");
+    assert_eq!(sb.article.heat, Some(-1));
+    assert_eq!(sb.reason, Some(format!("test {ib}")));
+    let sa = s.article(ia).expect("read").expect("exists");
+    assert_eq!(
+        sa.article.published,
+        Some(true),
+        "an original keeps its decision"
+    );
+    assert_eq!(sa.similar, vec![ic]);
+    let sc = s.article(ic).expect("read").expect("exists");
+    assert_eq!(sc.similar, vec![ia], "no link to itself");
+
+    let saved = s.analyses_after(1, 0, 100).expect("analyses");
+    assert_eq!(saved.len(), 3);
+    assert_eq!(
+        saved[1],
+        AnalysisRecord {
+            similar: vec![],
+            ..record(ib, 10, Some(ia), vec![])
+        }
+    );
+
+    // A later change: b becomes the original, a its copy, stories merged.
+    s.apply_analysis(
+        &[],
+        &[
+            Placement {
+                id: ib,
+                story: 11,
+                duplicate_of: None,
+                reason: "merged".into(),
+            },
+            Placement {
+                id: ia,
+                story: 11,
+                duplicate_of: Some(ib),
+                reason: "copy".into(),
+            },
+        ],
+        now,
+    )
+    .expect("changes");
+    let sb = s.article(ib).expect("read").expect("exists");
+    assert_eq!(
+        (
+            sb.story,
+            sb.duplicate_of,
+            sb.article.published,
+            sb.article.heat
+        ),
+        (Some(11), None, None, None)
+    );
+    let sa = s.article(ia).expect("read").expect("exists");
+    assert_eq!(
+        (sa.duplicate_of, sa.article.published, sa.article.heat),
+        (Some(ib), Some(false), Some(-1))
+    );
+    assert_eq!(
+        sa.reason.as_deref(),
+        Some("copy"),
+        "a change explains itself"
+    );
+    let story: Vec<i64> = s
+        .story_articles(11, 10)
+        .expect("story")
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(story.len(), 3);
+    assert_eq!(story[2], ia, "copies last");
+
+    // Changed content is analysed again; the same content is not.
+    let mut a2 = a.clone();
+    a2.title = "Original, corrected".into();
+    s.ingest(
+        &Batch {
+            source: source("batch.md"),
+            articles: vec![a2, b],
+        },
+        now,
+    )
+    .expect("update");
+    let pending: Vec<i64> = s
+        .unanalysed(1, 0, 100)
+        .expect("unanalysed")
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(pending, vec![ia]);
+
+    // An update with a later date keeps the first publication time; an
+    // earlier date is taken.
+    let mut a3 = a.clone();
+    a3.title = "Original, corrected again".into();
+    a3.published_at = a.published_at.map(|t| t + chrono::Duration::days(2));
+    s.ingest(
+        &Batch {
+            source: source("batch.md"),
+            articles: vec![a3.clone()],
+        },
+        now,
+    )
+    .expect("update");
+    let got = s.article(ia).expect("read").expect("exists");
+    assert_eq!(got.article.title, a3.title);
+    assert_eq!(
+        got.article.published_at, a.published_at,
+        "first publication kept"
+    );
+    let mut a4 = a3.clone();
+    a4.title = "Original, dated right".into();
+    a4.published_at = a.published_at.map(|t| t - chrono::Duration::hours(1));
+    s.ingest(
+        &Batch {
+            source: source("batch.md"),
+            articles: vec![a4.clone()],
+        },
+        now,
+    )
+    .expect("update");
+    let got = s.article(ia).expect("read").expect("exists");
+    assert_eq!(got.article.published_at, a4.published_at);
+}
+
+fn an_article_twice_in_a_batch_is_stored_once(s: &mut dyn Store) {
+    let now = t(2021, 5, 4, 12, 0);
+    let first = sample("https://example.com/story", "First version");
+    let mut correction = first.clone();
+    correction.title = "Corrected version".into();
+    correction.published_at = first.published_at.map(|d| d + chrono::Duration::hours(5));
+    let batch = Batch {
+        source: source("feed.xml"),
+        articles: vec![first.clone(), correction.clone()],
+    };
+    let r = s.ingest(&batch, now).expect("ingest");
+    assert_eq!(r.count(Outcome::Stored), 1);
+    assert_eq!(r.outcomes.len(), 2, "one outcome per entry");
+    assert_eq!(r.outcomes[0].0, r.outcomes[1].0);
+    let got = s.article(r.outcomes[0].0).expect("read").expect("stored");
+    assert_eq!(
+        got.article.title, "Corrected version",
+        "the last version wins"
+    );
+    assert_eq!(
+        got.article.published_at, first.published_at,
+        "dated by the first publication"
+    );
+    let again = s.ingest(&batch, now).expect("again");
+    assert_eq!(
+        again.count(Outcome::Unchanged),
+        2,
+        "a repeat of the batch changes nothing"
+    );
 }

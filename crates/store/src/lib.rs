@@ -82,6 +82,8 @@ pub struct BatchReport {
     pub outcomes: Vec<(ArticleId, Outcome)>,
     /// Articles first stored from related lists.
     pub related_stored: usize,
+    /// Stubs inserted or completed from related lists (to analyse).
+    pub related_touched: Vec<ArticleId>,
 }
 
 impl BatchReport {
@@ -103,6 +105,43 @@ pub struct StoredArticle {
     pub duplicate_of: Option<ArticleId>,
     /// Ids of the articles its `related` list names, in order.
     pub related: Vec<ArticleId>,
+    /// Similar recent articles of other stories, as the analysis found them.
+    pub similar: Vec<ArticleId>,
+    /// Why the analysis placed it as it did (`None` until analysed).
+    pub reason: Option<String>,
+}
+
+/// What the analysis decided about one article, and what the desk needs to
+/// rebuild its memory without reading the text again (the byte fields are
+/// the analysis crate's encodings; the store keeps them opaque).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisRecord {
+    pub id: ArticleId,
+    /// The analysis version that produced it (re-analysis when it changes).
+    pub version: i64,
+    pub signature: Option<Vec<u8>>,
+    pub terms: Vec<u8>,
+    /// Unix seconds the desk ordered the article by.
+    pub time: i64,
+    pub credibility: i32,
+    pub provider: i64,
+    pub story: i64,
+    pub duplicate_of: Option<ArticleId>,
+    /// Why it was placed as it was ("copy of 12: similarity 0.93", ...).
+    pub reason: String,
+    /// Similar recent articles of other stories, best first.
+    pub similar: Vec<ArticleId>,
+}
+
+/// A later change to an analysed article: its story was merged, or an
+/// earlier copy became its original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub id: ArticleId,
+    pub story: i64,
+    pub duplicate_of: Option<ArticleId>,
+    /// The new reason, replacing the analysis record's.
+    pub reason: String,
 }
 
 /// Counts for `newsdesk stats`.
@@ -143,6 +182,36 @@ pub trait Store {
     fn stats(&self) -> Result<Stats, StoreError>;
     /// The schema version the store is at.
     fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// Up to `limit` articles with ids above `after` that have no analysis of
+    /// `version` (never analysed, updated since, or analysed by another
+    /// version), in id order.
+    fn unanalysed(
+        &self,
+        version: i64,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Up to `limit` analysis records of `version` with ids above `after`, in
+    /// id order (to rebuild the desk's memory).
+    fn analyses_after(
+        &self,
+        version: i64,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<AnalysisRecord>, StoreError>;
+    /// Writes analysis results in one transaction: the records (story,
+    /// duplicate, similar links, the record itself) and changes to earlier
+    /// articles. A copy is unpublished with heat -1; an article that stops
+    /// being a copy goes back to undecided.
+    fn apply_analysis(
+        &mut self,
+        records: &[AnalysisRecord],
+        changes: &[Placement],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Up to `limit` articles of a story (the best-quality ones first).
+    fn story_articles(&self, story: i64, limit: usize) -> Result<Vec<StoredArticle>, StoreError>;
 }
 
 /// The hash of everything an article says, to tell an update from a repeat.

@@ -1,5 +1,6 @@
 //! The embedded default: one SQLite file in WAL mode.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -9,12 +10,15 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use crate::{
-    content_hash, ArticleId, Batch, BatchReport, Outcome, SourceInfo, Stats, Store, StoreError,
-    StoredArticle,
+    content_hash, AnalysisRecord, ArticleId, Batch, BatchReport, Outcome, Placement, SourceInfo,
+    Stats, Store, StoreError, StoredArticle,
 };
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_analysis.sql")),
+];
 
 /// The database file inside a data folder.
 pub const DB_FILE: &str = "newsdesk.sqlite3";
@@ -50,7 +54,11 @@ const SELECT_COLUMNS: &str =
      a.guid, a.format, s.locator, a.category, a.title, a.excerpt, a.published_at, a.original_url, \
      a.web_url, a.amp_web_url, a.cdn_amp_web_url, a.kind, a.quality, a.heat, a.published, \
      a.provider_name, a.provider_domain, a.provider_images, a.topics, a.images, a.secured, a.body, \
-     a.content_html, a.author, a.language";
+     a.content_html, a.author, a.language, x.reason";
+
+/// The tables [`SELECT_COLUMNS`] reads from.
+const FROM_ARTICLES: &str = "articles a LEFT JOIN sources s ON s.id = a.source_id \
+     LEFT JOIN article_analysis x ON x.article_id = a.id";
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -282,7 +290,16 @@ fn update(
     let sets = CONTENT_COLUMNS
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 7))
+        .map(|(i, c)| match *c {
+            // An update never moves the first publication later (a corrected
+            // article is still first published when it first was).
+            "published_at" => format!(
+                "published_at = CASE WHEN published_at IS NOT NULL AND stub = 0 \
+                 AND (?{k} IS NULL OR ?{k} > published_at) THEN published_at ELSE ?{k} END",
+                k = i + 7
+            ),
+            _ => format!("{c} = ?{}", i + 7),
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
@@ -305,7 +322,7 @@ fn update(
     let mut stmt = tx.prepare_cached(&sql).map_err(db("updating an article"))?;
     stmt.execute(params_from_iter(values))
         .map_err(db("updating an article"))?;
-    Ok(())
+    forget_analysis(tx, id)
 }
 
 /// Fills the empty fields of a stub from another related entry; never
@@ -332,8 +349,20 @@ fn fill_stub(tx: &Transaction<'_>, id: ArticleId, a: &Article) -> Result<(), Sto
     let mut stmt = tx
         .prepare_cached(&sql)
         .map_err(db("completing a related article"))?;
-    stmt.execute(params_from_iter(values))
+    let changed = stmt
+        .execute(params_from_iter(values))
         .map_err(db("completing a related article"))?;
+    if changed > 0 {
+        forget_analysis(tx, id)?;
+    }
+    Ok(())
+}
+
+/// Drops an article's analysis so that its new content is analysed again.
+fn forget_analysis(tx: &Transaction<'_>, id: ArticleId) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM article_analysis WHERE article_id = ?1")
+        .and_then(|mut s| s.execute([id]))
+        .map_err(db("forgetting an analysis"))?;
     Ok(())
 }
 
@@ -389,8 +418,35 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction().map_err(db("starting a batch"))?;
         let source_id = upsert_source(&tx, batch, &now_s)?;
         let mut report = BatchReport::default();
-        for a in &batch.articles {
+        // An article named twice in one batch (a feed listing a story and
+        // its correction under one GUID) is stored once: the last version,
+        // dated by the first publication.
+        let mut last: HashMap<String, usize> = HashMap::new();
+        let mut first_date: HashMap<String, DateTime<Utc>> = HashMap::new();
+        for (i, a) in batch.articles.iter().enumerate() {
+            let key = a.identity_key().unwrap_or_default();
+            if let Some(d) = a.published_at {
+                let e = first_date.entry(key.clone()).or_insert(d);
+                *e = (*e).min(d);
+            }
+            last.insert(key, i);
+        }
+        let mut repeats = Vec::new();
+        let mut merged;
+        for (i, a) in batch.articles.iter().enumerate() {
             let identity = a.identity_key().unwrap_or_default();
+            if last.get(&identity) != Some(&i) {
+                repeats.push(identity);
+                continue;
+            }
+            let a = match first_date.get(&identity) {
+                Some(d) if a.published_at != Some(*d) => {
+                    merged = a.clone();
+                    merged.published_at = Some(*d);
+                    &merged
+                }
+                _ => a,
+            };
             let hash = content_hash(a);
             let existing = find_existing(&tx, &identity, source_id, a.origin.guid.as_deref())?;
             let (id, outcome) = match existing {
@@ -418,10 +474,13 @@ impl Store for SqliteStore {
                     let rid = match find_existing(&tx, &rid, source_id, None)? {
                         None => {
                             report.related_stored += 1;
-                            insert(&tx, r, &rid, source_id, true, &rhash, &now_s)?
+                            let id = insert(&tx, r, &rid, source_id, true, &rhash, &now_s)?;
+                            report.related_touched.push(id);
+                            id
                         }
                         Some(e) if e.stub => {
                             fill_stub(&tx, e.id, r)?;
+                            report.related_touched.push(e.id);
                             e.id
                         }
                         Some(e) => e.id,
@@ -431,6 +490,11 @@ impl Store for SqliteStore {
                 link_related(&tx, id, &related)?;
             }
             report.outcomes.push((id, outcome));
+        }
+        for identity in repeats {
+            if let Some(e) = find_existing(&tx, &identity, source_id, None)? {
+                report.outcomes.push((e.id, Outcome::Unchanged));
+            }
         }
         tx.commit().map_err(db("committing a batch"))?;
         Ok(report)
@@ -465,9 +529,7 @@ impl Store for SqliteStore {
     }
 
     fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError> {
-        let sql = format!(
-            "SELECT {SELECT_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1"
-        );
+        let sql = format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.id = ?1");
         let mut stmt = self
             .conn
             .prepare_cached(&sql)
@@ -488,21 +550,9 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Vec<StoredArticle>, StoreError> {
         let sql = format!(
-            "SELECT {SELECT_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id \
-             WHERE a.id > ?1 ORDER BY a.id LIMIT ?2"
+            "SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.id > ?1 ORDER BY a.id LIMIT ?2"
         );
-        let mut stmt = self
-            .conn
-            .prepare_cached(&sql)
-            .map_err(db("listing articles"))?;
-        let rows = stmt
-            .query_map(params![after, limit as i64], read_row)
-            .map_err(db("listing articles"))?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(self.finish(r.map_err(db("listing articles"))??)?);
-        }
-        Ok(out)
+        self.list(&sql, params![after, limit as i64], "listing articles")
     }
 
     fn find(&self, identity: &str) -> Result<Option<ArticleId>, StoreError> {
@@ -556,7 +606,150 @@ impl Store for SqliteStore {
             )
             .map_err(db("reading the schema version"))
     }
+
+    fn unanalysed(
+        &self,
+        version: i64,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let sql = format!(
+            "SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} \
+             WHERE a.id > ?1 AND (x.article_id IS NULL OR x.version <> ?2) ORDER BY a.id LIMIT ?3"
+        );
+        self.list(
+            &sql,
+            params![after, version, limit as i64],
+            "listing unanalysed articles",
+        )
+    }
+
+    fn analyses_after(
+        &self,
+        version: i64,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<AnalysisRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT x.article_id, x.version, x.signature, x.terms, x.time, x.credibility, x.provider, \
+                 a.story_id, a.duplicate_of, x.reason FROM article_analysis x JOIN articles a ON a.id = x.article_id \
+                 WHERE x.article_id > ?1 AND x.version = ?2 ORDER BY x.article_id LIMIT ?3",
+            )
+            .map_err(db("reading analyses"))?;
+        let rows = stmt
+            .query_map(params![after, version, limit as i64], |r| {
+                Ok(AnalysisRecord {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    signature: r.get(2)?,
+                    terms: r.get(3)?,
+                    time: r.get(4)?,
+                    credibility: r.get(5)?,
+                    provider: r.get(6)?,
+                    story: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
+                    duplicate_of: r.get(8)?,
+                    reason: r.get(9)?,
+                    similar: Vec::new(),
+                })
+            })
+            .map_err(db("reading analyses"))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(db("reading analyses"))
+    }
+
+    fn apply_analysis(
+        &mut self,
+        records: &[AnalysisRecord],
+        changes: &[Placement],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now_s = ts(&now);
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting an analysis batch"))?;
+        {
+            let mut place = tx
+                .prepare_cached(PLACE_SQL)
+                .map_err(db("placing an article"))?;
+            let mut save = tx
+                .prepare_cached(
+                    "INSERT INTO article_analysis (article_id, version, signature, terms, time, credibility, \
+                     provider, reason, analysed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, \
+                     signature = excluded.signature, terms = excluded.terms, time = excluded.time, \
+                     credibility = excluded.credibility, provider = excluded.provider, \
+                     reason = excluded.reason, analysed_at = excluded.analysed_at",
+                )
+                .map_err(db("saving an analysis"))?;
+            let mut unlink = tx
+                .prepare_cached("DELETE FROM article_links WHERE from_id = ?1 AND kind = 'similar'")
+                .map_err(db("replacing similar links"))?;
+            let mut link = tx
+                .prepare_cached(
+                    "INSERT INTO article_links (from_id, to_id, kind, position) VALUES (?1, ?2, 'similar', ?3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(db("linking similar articles"))?;
+            for r in records {
+                place
+                    .execute(params![r.id, r.story, r.duplicate_of])
+                    .map_err(db("placing an article"))?;
+                save.execute(params![
+                    r.id,
+                    r.version,
+                    r.signature,
+                    r.terms,
+                    r.time,
+                    r.credibility,
+                    r.provider,
+                    r.reason,
+                    now_s
+                ])
+                .map_err(db("saving an analysis"))?;
+                unlink
+                    .execute([r.id])
+                    .map_err(db("replacing similar links"))?;
+                for (pos, to) in r.similar.iter().enumerate() {
+                    if *to != r.id {
+                        link.execute(params![r.id, to, pos as i64])
+                            .map_err(db("linking similar articles"))?;
+                    }
+                }
+            }
+            let mut explain = tx
+                .prepare_cached("UPDATE article_analysis SET reason = ?2, analysed_at = ?3 WHERE article_id = ?1")
+                .map_err(db("re-placing an article"))?;
+            for c in changes {
+                place
+                    .execute(params![c.id, c.story, c.duplicate_of])
+                    .map_err(db("re-placing an article"))?;
+                explain
+                    .execute(params![c.id, c.reason, now_s])
+                    .map_err(db("re-placing an article"))?;
+            }
+        }
+        tx.commit().map_err(db("committing an analysis batch"))
+    }
+
+    fn story_articles(&self, story: i64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
+        let sql = format!(
+            "SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.story_id = ?1 \
+             ORDER BY a.duplicate_of IS NOT NULL, COALESCE(a.quality, -1) DESC, a.id LIMIT ?2"
+        );
+        self.list(&sql, params![story, limit as i64], "listing a story")
+    }
 }
+
+/// Sets an article's story and original. A copy is not published and has
+/// heat -1; an article that stops being a copy goes back to undecided (the
+/// right-hand sides read the row's values before the update).
+const PLACE_SQL: &str = "UPDATE articles SET story_id = ?2, duplicate_of = ?3, \
+     published = CASE WHEN ?3 IS NOT NULL THEN 0 WHEN duplicate_of IS NOT NULL THEN NULL ELSE published END, \
+     heat = CASE WHEN ?3 IS NOT NULL THEN -1 WHEN duplicate_of IS NOT NULL THEN NULL ELSE heat END \
+     WHERE id = ?1";
 
 impl SqliteStore {
     fn finish(&self, mut s: StoredArticle) -> Result<StoredArticle, StoreError> {
@@ -570,7 +763,33 @@ impl SqliteStore {
             .query_map([s.id], |r| r.get(0))
             .and_then(|rows| rows.collect())
             .map_err(db("reading related links"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT to_id FROM article_links WHERE from_id = ?1 AND kind = 'similar' ORDER BY position",
+            )
+            .map_err(db("reading similar links"))?;
+        s.similar = stmt
+            .query_map([s.id], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(db("reading similar links"))?;
         Ok(s)
+    }
+
+    /// Runs a listing query of [`SELECT_COLUMNS`] rows.
+    fn list(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        action: &'static str,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(db(action))?;
+        let rows = stmt.query_map(params, read_row).map_err(db(action))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(self.finish(r.map_err(db(action))??)?);
+        }
+        Ok(out)
     }
 }
 
@@ -628,6 +847,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
             story: None,
             duplicate_of: None,
             related: Vec::new(),
+            similar: Vec::new(),
+            reason: None,
             article: Article {
                 published_at: published_at
                     .as_deref()
@@ -669,5 +890,6 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
     a.content_html = r.get(28)?;
     a.author = r.get(29)?;
     a.language = r.get(30)?;
+    s.reason = r.get(31)?;
     Ok(Ok(s))
 }

@@ -89,7 +89,7 @@ fn reopening_keeps_everything_and_uses_wal() {
     }
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.stats().unwrap().articles, 2);
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
