@@ -6,7 +6,8 @@
 //! reads the Reuters-21578 bodies (the non-empty ones), writes them as JSON
 //! lines (so a peer can run on exactly the same texts), and writes each
 //! duplicate pair found (`later<TAB>earlier`). Prints one JSON line of numbers.
-//! `--texts FILE.jsonl` reads texts (`{"text": ...}` per line) instead.
+//! `--texts FILE.jsonl` reads texts (`{"text": ...}` per line) instead;
+//! `--newsroom N` takes the bodies of a generated stream's first N articles.
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -38,6 +39,19 @@ fn main() {
                 .expect("a Reuters file");
             texts.extend(batch.stories.into_iter().filter_map(|s| s.body));
         }
+    } else if let Some(n) = arg("--newsroom").and_then(|n| n.parse::<usize>().ok()) {
+        // A generated stream's article bodies, in publication order.
+        let config = newsdesk_newsroom::Config {
+            events: (n / 5).max(1),
+            providers: 200,
+            days: ((n / 20_000).max(7)) as u32,
+            ..newsdesk_newsroom::Config::default()
+        };
+        texts.extend(
+            newsdesk_newsroom::generate(&config)
+                .take(n)
+                .filter_map(|g| g.article.body),
+        );
     } else if let Some(path) = arg("--texts") {
         let file = std::io::BufReader::new(std::fs::File::open(path).expect("open the texts"));
         for line in file.lines() {
@@ -45,7 +59,7 @@ fn main() {
             texts.push(v["text"].as_str().unwrap_or_default().to_string());
         }
     } else {
-        eprintln!("usage: dedup (--reuters DIR | --texts FILE.jsonl) [--threshold 0.8] [--texts-out F] [--pairs-out F]");
+        eprintln!("usage: dedup (--reuters DIR | --newsroom N | --texts FILE.jsonl) [--threshold 0.8] [--texts-out F] [--pairs-out F]");
         std::process::exit(2);
     }
     if let Some(path) = arg("--texts-out") {

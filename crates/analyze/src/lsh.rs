@@ -8,9 +8,10 @@
 //! `1 - (1 - s^rows)^bands`; [`LshIndex::for_threshold`] picks the layout for a
 //! threshold, and candidates are then checked on their full signatures.
 //!
-//! Memory: per document one signature (`BINS` × 4 bytes) and one link per
-//! band; buckets are singly linked lists through a flat array, so there is no
-//! per-bucket allocation.
+//! Memory: per document the low 16 bits of each signature value (`BINS` × 2
+//! bytes), one link per band, and one bucket-head entry per band (32-bit
+//! key, 32-bit document); buckets are singly linked lists through a flat
+//! array, so there is no per-bucket allocation.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -19,7 +20,7 @@ use crate::minhash::{Signature, BINS};
 
 /// Band keys are already xxh3 hashes: hashing them again is wasted work.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -33,11 +34,24 @@ impl Hasher for KeyHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+    fn write_u32(&mut self, n: u32) {
+        // Spread the 32 bits over the word: the map takes its bucket from the
+        // low bits and its tag from the top ones.
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
-type Buckets = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// Band key (32 bits of its hash) → newest document. Two bands colliding in
+/// 32 bits only share a bucket: their documents are candidates checked on
+/// their signatures, never wrongly reported.
+type Buckets = HashMap<u32, u32, BuildHasherDefault<KeyHasher>>;
 
 const NONE: u32 = u32::MAX;
+
+/// Documents read per bucket, newest first. A bucket holding more is a band
+/// many texts share (boilerplate, near-empty texts); its oldest members are
+/// left unread rather than letting one query cost thousands of comparisons.
+pub const MAX_BUCKET_WALK: usize = 128;
 
 /// The index. Documents are numbered in insertion order (`u32`).
 pub struct LshIndex {
@@ -48,7 +62,10 @@ pub struct LshIndex {
     heads: Buckets,
     /// `next[doc * bands + band]`: the previous document in the same bucket.
     next: Vec<u32>,
-    signatures: Vec<u32>,
+    /// The low 16 bits of each signature value: enough to estimate
+    /// similarity (two different values agree by chance once in 65,536), at
+    /// half the memory.
+    signatures: Vec<u16>,
 }
 
 /// The probability that two documents of similarity `s` share a band.
@@ -106,24 +123,24 @@ impl LshIndex {
     /// Bytes held per indexed document, measured from the structures' sizes.
     pub fn bytes_per_document(&self) -> f64 {
         let n = self.len().max(1) as f64;
-        let entry = std::mem::size_of::<(u64, u32)>() as f64 + 1.0; // + control byte
+        let entry = std::mem::size_of::<(u32, u32)>() as f64 + 1.0; // + control byte
         let heads = self.heads.capacity() as f64 * entry;
         let next = self.next.capacity() as f64 * 4.0;
-        let sigs = self.signatures.capacity() as f64 * 4.0;
+        let sigs = self.signatures.capacity() as f64 * 2.0;
         (heads + next + sigs) / n
     }
 
-    fn band_key(&self, sig: &Signature, band: usize) -> u64 {
+    fn band_key(&self, sig: &Signature, band: usize) -> u32 {
         let start = band * self.rows;
         let mut bytes = [0u8; BINS * 4];
         let slice = &sig.0[start..start + self.rows];
         for (i, v) in slice.iter().enumerate() {
             bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
         }
-        xxhash_rust::xxh3::xxh3_64_with_seed(&bytes[..self.rows * 4], band as u64)
+        xxhash_rust::xxh3::xxh3_64_with_seed(&bytes[..self.rows * 4], band as u64) as u32
     }
 
-    fn signature(&self, doc: u32) -> &[u32] {
+    fn signature(&self, doc: u32) -> &[u16] {
         let at = doc as usize * BINS;
         &self.signatures[at..at + BINS]
     }
@@ -131,7 +148,7 @@ impl LshIndex {
     /// Adds a document; returns its number.
     pub fn insert(&mut self, sig: &Signature) -> u32 {
         let doc = self.len() as u32;
-        self.signatures.extend_from_slice(&sig.0);
+        self.signatures.extend(sig.0.iter().map(|v| *v as u16));
         for band in 0..self.bands {
             let key = self.band_key(sig, band);
             let prev = self.heads.insert(key, doc).unwrap_or(NONE);
@@ -148,11 +165,18 @@ impl LshIndex {
         for band in 0..self.bands {
             let key = self.band_key(sig, band);
             let mut doc = self.heads.get(&key).copied().unwrap_or(NONE);
-            while doc != NONE {
+            let mut walked = 0;
+            while doc != NONE && walked < MAX_BUCKET_WALK {
+                walked += 1;
                 if !seen.contains(&doc) {
                     seen.push(doc);
                     let other = self.signature(doc);
-                    let same = sig.0.iter().zip(other).filter(|(a, b)| a == b).count();
+                    let same = sig
+                        .0
+                        .iter()
+                        .zip(other)
+                        .filter(|(a, b)| **a as u16 == **b)
+                        .count();
                     let s = same as f64 / BINS as f64;
                     if s >= self.threshold {
                         out.push((doc, s));
@@ -208,6 +232,6 @@ mod tests {
         assert!(hits.iter().all(|h| h.0 == original), "{hits:?}");
         let fresh = idx.query(&s.sign(&text(999)).unwrap());
         assert!(fresh.is_empty(), "{fresh:?}");
-        assert!(idx.bytes_per_document() > (BINS * 4) as f64);
+        assert!(idx.bytes_per_document() > (BINS * 2) as f64);
     }
 }

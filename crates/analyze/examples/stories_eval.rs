@@ -1,0 +1,142 @@
+//! The desk's duplicate and story decisions on a synthetic newsroom stream,
+//! scored against its truth, in memory (no store): for tuning and for the
+//! scale benchmark.
+//!
+//! `cargo run --release -p newsdesk-analyze --example stories_eval -- [--articles N] [--events N] [--providers N] [--days N] [--seed N] [--join X] [--merge X] [--checkpoints 10000,100000,1000000]`
+//!
+//! Prints one JSON line per checkpoint (µs per article over the last
+//! stretch, memory per article) and a final line with the scores.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use newsdesk_analyze::desk::{Config as DeskConfig, Desk, Input};
+use newsdesk_analyze::eval::{score_clusters, score_duplicates, DupItem};
+use newsdesk_newsroom::{generate, Config};
+
+fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let total: usize = arg(&args, "--articles").unwrap_or(20_000);
+    let mut config = Config {
+        events: (total / 5).max(1),
+        providers: 200,
+        days: ((total / 20_000).max(7)) as u32,
+        ..Config::default()
+    };
+    if let Some(e) = arg(&args, "--events") {
+        config.events = e;
+    }
+    if let Some(p) = arg(&args, "--providers") {
+        config.providers = p;
+    }
+    if let Some(d) = arg(&args, "--days") {
+        config.days = d;
+    }
+    if let Some(s) = arg(&args, "--seed") {
+        config.seed = s;
+    }
+    let mut desk_config = DeskConfig::default();
+    if let Some(j) = arg(&args, "--join") {
+        desk_config.join = j;
+    }
+    if let Some(m) = arg(&args, "--merge") {
+        desk_config.merge = m;
+    }
+    let mut checkpoints: Vec<usize> = arg::<String>(&args, "--checkpoints")
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    checkpoints.retain(|c| *c < total);
+    checkpoints.push(total);
+
+    let mut desk = Desk::new(desk_config);
+    // Article identity as the store keys it: the canonical URL.
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let mut truth_story: HashMap<i64, u64> = HashMap::new();
+    let mut truth_root: HashMap<i64, i64> = HashMap::new();
+    let mut busy = 0f64;
+    let mut last = (0usize, 0f64);
+    let mut n = 0usize;
+    for g in generate(&config).take(total) {
+        let url = g.truth.id.clone();
+        let key = newsdesk_normalize::canonical_url(&url).unwrap_or(url);
+        let next = ids.len() as i64 + 1;
+        let id = *ids.entry(key).or_insert(next);
+        let a = &g.article;
+        let published = a.published_at.map(|d| d.timestamp());
+        let provider = a.provider.as_ref().map_or("", |p| p.domain.as_str());
+        let input = Input {
+            id,
+            title: &a.title,
+            body: a.body.as_deref(),
+            excerpt: a.excerpt.as_deref(),
+            published,
+            seen: published.unwrap_or(0),
+            provider,
+            credibility: 0,
+        };
+        let start = Instant::now();
+        desk.add(&input);
+        desk.take_changes();
+        busy += start.elapsed().as_secs_f64();
+        truth_story.entry(id).or_insert(g.truth.story);
+        if !truth_root.contains_key(&id) {
+            let root = g
+                .truth
+                .duplicate_of
+                .as_ref()
+                .and_then(|o| {
+                    let k = newsdesk_normalize::canonical_url(o).unwrap_or(o.clone());
+                    ids.get(&k).copied()
+                })
+                .map(|o| truth_root.get(&o).copied().unwrap_or(o))
+                .unwrap_or(id);
+            truth_root.insert(id, root);
+        }
+        n += 1;
+        if checkpoints.first() == Some(&n) {
+            checkpoints.remove(0);
+            let stretch = (n - last.0) as f64;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "indexed": n,
+                    "us_per_article": (busy - last.1) / stretch * 1e6,
+                    "articles_per_s": stretch / (busy - last.1),
+                    "bytes_per_article": desk.bytes_per_article(),
+                })
+            );
+            last = (n, busy);
+        }
+    }
+    let mut clusters = Vec::new();
+    let mut dups = Vec::new();
+    let mut keys: Vec<i64> = truth_story.keys().copied().collect();
+    keys.sort_unstable();
+    for id in keys {
+        clusters.push((truth_story[&id], desk.story_of(id).unwrap_or(-id)));
+        dups.push(DupItem {
+            id,
+            truth_root: truth_root[&id],
+            predicted_root: desk.duplicate_of(id).map(|o| truth_root[&o]),
+        });
+    }
+    let s = score_clusters(&clusters);
+    let d = score_duplicates(&dups);
+    println!(
+        "{}",
+        serde_json::json!({
+            "articles": n,
+            "distinct": s.items,
+            "stories": s,
+            "duplicates": d,
+            "articles_per_s": n as f64 / busy,
+        })
+    );
+}

@@ -1,0 +1,366 @@
+//! The desk's decisions on hand-written cases: copies and their originals,
+//! stories kept apart and joined, and the bad inputs issue 3 lists.
+
+use newsdesk_analyze::desk::{Config, Desk, Input, Placement};
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+const T0: i64 = 1_715_000_000;
+
+/// One article: id, title, body, provider, published.
+fn input<'a>(
+    id: i64,
+    title: &'a str,
+    body: &'a str,
+    provider: &'a str,
+    published: Option<i64>,
+) -> Input<'a> {
+    Input {
+        id,
+        title,
+        body: Some(body),
+        excerpt: None,
+        published,
+        seen: published.unwrap_or(T0),
+        provider,
+        credibility: 0,
+    }
+}
+
+const STUDY_A: &str = "Researchers at the University of Tromso found that face recognition systems \
+misidentified darker-skinned women in 31.4 percent of cases, in a study of 4,200 images released on \
+Monday. Lead author Ingrid Halvorsen said the error rate of the Veridex Vision software was far above \
+what its maker, Quantel Systems, had claimed. Quantel Systems said it would review the findings. The \
+study used photographs collected from public registries in Norway and Kenya.";
+
+const STUDY_A_COPY: &str = "Researchers at the University of Tromso found that face recognition systems \
+misidentified darker-skinned women in 31.4 percent of cases, in a study of 4,200 images released on \
+Monday. Lead author Ingrid Halvorsen said the error rate of the Veridex Vision software was far above \
+what its maker, Quantel Systems, had claimed. Quantel Systems said it would review the findings. The \
+study used photographs collected from public registries in Norway and Kenya. (Reporting by staff.)";
+
+const STUDY_A_OWN: &str = "Veridex Vision, the face recognition software sold by Quantel Systems, got \
+darker-skinned women wrong almost a third of the time, according to Ingrid Halvorsen and colleagues at \
+the University of Tromso. Their test of 4,200 photographs put the error at 31.4 percent. Quantel Systems \
+promised to look at the results.";
+
+const STUDY_B: &str = "A team at Delft Polytechnic reported that airport face recognition gates from \
+Lumora Biometrics rejected 12.7 percent of travellers over 70, after testing 9,800 passengers at \
+Schiphol. Professor Maarten de Wilde said older faces change faster than the gates' enrolment photos. \
+Lumora Biometrics said a software update due in June would lower the rate. Face recognition at borders \
+has spread quickly across Europe.";
+
+#[test]
+fn a_later_copy_is_a_duplicate_of_the_first_publication() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    assert_eq!(a.placement, Placement::New);
+    let b = desk.add(&input(
+        2,
+        "Study: face software misreads darker-skinned women",
+        STUDY_A_COPY,
+        "paper.example",
+        Some(T0 + 2 * HOUR),
+    ));
+    assert_eq!(b.duplicate_of, Some(1), "{:?}", b.placement);
+    assert_eq!(b.story, a.story, "a copy is in its original's story");
+    assert!(matches!(b.placement, Placement::Duplicate { of: 1, similarity } if similarity >= 0.6));
+}
+
+#[test]
+fn an_earlier_copy_arriving_late_becomes_the_original() {
+    let mut desk = Desk::new(Config::default());
+    desk.add(&input(
+        10,
+        "Copy",
+        STUDY_A_COPY,
+        "paper.example",
+        Some(T0 + 5 * HOUR),
+    ));
+    desk.add(&input(
+        11,
+        "Another copy",
+        STUDY_A_COPY,
+        "blog.example",
+        Some(T0 + 6 * HOUR),
+    ));
+    assert_eq!(desk.duplicate_of(11), Some(10));
+    assert!(desk.take_changes().is_empty());
+    let first = desk.add(&input(12, "Original", STUDY_A, "wire.example", Some(T0)));
+    assert_eq!(
+        first.duplicate_of, None,
+        "the first publication is the original"
+    );
+    assert_eq!(desk.duplicate_of(10), Some(12));
+    assert_eq!(desk.duplicate_of(11), Some(12));
+    let changed: Vec<i64> = desk.take_changes().iter().map(|c| c.id).collect();
+    assert_eq!(changed, vec![10, 11], "both earlier decisions are revised");
+}
+
+#[test]
+fn same_time_copies_go_to_the_more_credible_source() {
+    let mut desk = Desk::new(Config::default());
+    let mut low = input(1, "A", STUDY_A, "aggregator.example", Some(T0));
+    low.credibility = -1;
+    desk.add(&low);
+    let mut high = input(2, "B", STUDY_A_COPY, "wire.example", Some(T0));
+    high.credibility = 5;
+    desk.add(&high);
+    assert_eq!(desk.duplicate_of(1), Some(2));
+    assert_eq!(desk.duplicate_of(2), None);
+}
+
+#[test]
+fn own_reports_join_one_story_and_other_events_on_the_topic_stay_apart() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    let own = desk.add(&input(
+        2,
+        "Quantel's Veridex Vision misreads women, Tromso researchers say",
+        STUDY_A_OWN,
+        "daily.example",
+        Some(T0 + 3 * HOUR),
+    ));
+    assert_eq!(own.duplicate_of, None, "rewritten coverage is not a copy");
+    assert_eq!(own.story, a.story, "{:?}", own.placement);
+    let b = desk.add(&input(
+        3,
+        "Airport face recognition gates reject older travellers",
+        STUDY_B,
+        "daily.example",
+        Some(T0 + 4 * HOUR),
+    ));
+    assert_ne!(
+        b.story, a.story,
+        "another face-recognition study is another story"
+    );
+    assert_eq!(b.duplicate_of, None);
+}
+
+#[test]
+fn the_window_bounds_stories() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    let late = desk.add(&input(
+        2,
+        "Quantel's Veridex Vision misreads women, Tromso researchers say",
+        STUDY_A_OWN,
+        "daily.example",
+        Some(T0 + 30 * DAY),
+    ));
+    assert_ne!(late.story, a.story, "a month later it is a new story");
+}
+
+#[test]
+fn empty_and_one_word_texts_start_their_own_stories_and_are_never_copies() {
+    let mut desk = Desk::new(Config::default());
+    let e1 = desk.add(&input(1, "", "", "a.example", Some(T0)));
+    let e2 = desk.add(&input(2, "", "", "b.example", Some(T0)));
+    assert_eq!(e1.placement, Placement::Empty);
+    assert_eq!(e2.placement, Placement::Empty);
+    assert_ne!(e1.story, e2.story);
+    let w1 = desk.add(&input(3, "Photo", "Photo", "a.example", Some(T0)));
+    let w2 = desk.add(&input(4, "Photo", "Photo", "b.example", Some(T0)));
+    assert_eq!(w1.duplicate_of, None);
+    assert_eq!(
+        w2.duplicate_of, None,
+        "one word is too little to call a copy"
+    );
+    assert!(w2.snapshot.signature.is_none());
+}
+
+#[test]
+fn identical_generic_titles_on_different_stories_stay_apart() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(1, "Live updates", STUDY_A, "a.example", Some(T0)));
+    let b = desk.add(&input(
+        2,
+        "Live updates",
+        STUDY_B,
+        "b.example",
+        Some(T0 + HOUR),
+    ));
+    assert_eq!(b.duplicate_of, None);
+    assert_ne!(
+        a.story, b.story,
+        "the same title does not make the same story"
+    );
+}
+
+#[test]
+fn undated_articles_are_placed_by_when_they_were_seen() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    let mut undated = input(
+        2,
+        "Quantel's Veridex Vision misreads women, Tromso researchers say",
+        STUDY_A_OWN,
+        "daily.example",
+        None,
+    );
+    undated.seen = T0 + 2 * HOUR;
+    let d = desk.add(&undated);
+    assert_eq!(d.story, a.story);
+    assert_eq!(
+        d.snapshot.time,
+        T0 + 2 * HOUR,
+        "ordered by when it was first seen"
+    );
+}
+
+#[test]
+fn a_clock_in_the_future_does_not_make_an_article_later_or_earlier_than_it_was_seen() {
+    let mut desk = Desk::new(Config::default());
+    // Claims to be from next year, but was seen now: ordered by when seen.
+    let mut future = input(
+        1,
+        "Copy",
+        STUDY_A_COPY,
+        "broken-clock.example",
+        Some(T0 + 365 * DAY),
+    );
+    future.seen = T0 + HOUR;
+    let f = desk.add(&future);
+    assert_eq!(f.snapshot.time, T0 + HOUR);
+    // The real first publication, seen later, is earlier: it is the original.
+    let mut real = input(2, "Original", STUDY_A, "wire.example", Some(T0));
+    real.seen = T0 + 2 * HOUR;
+    desk.add(&real);
+    assert_eq!(desk.duplicate_of(1), Some(2));
+}
+
+#[test]
+fn the_same_article_updated_is_not_a_copy_of_itself() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    // The same URL (same id) with changed content and a later date.
+    let updated = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds (corrected)",
+        STUDY_A_COPY,
+        "wire.example",
+        Some(T0 + DAY),
+    ));
+    assert_eq!(updated.duplicate_of, None);
+    assert_eq!(updated.story, a.story, "an update keeps its story");
+    assert_eq!(updated.snapshot.time, T0, "and its first publication time");
+    assert_eq!(desk.len(), 1);
+    // A real copy still finds it through its new text.
+    let c = desk.add(&input(
+        2,
+        "Copy",
+        STUDY_A_COPY,
+        "paper.example",
+        Some(T0 + 2 * DAY),
+    ));
+    assert_eq!(c.duplicate_of, Some(1));
+}
+
+#[test]
+fn an_article_bridging_two_stories_merges_them() {
+    let config = Config::default();
+    let mut desk = Desk::new(config.clone());
+    // Two halves of one event, told with different words...
+    let a = desk.add(&input(
+        1,
+        "Quantel Systems recalls Veridex Vision",
+        "Quantel Systems pulled its Veridex Vision cameras from 40 stations in Oslo after complaints.",
+        "a.example",
+        Some(T0),
+    ));
+    let b = desk.add(&input(
+        2,
+        "Tromso study faults face software",
+        "Ingrid Halvorsen of the University of Tromso measured a 31.4 percent error rate on 4,200 images.",
+        "b.example",
+        Some(T0 + HOUR),
+    ));
+    assert_ne!(a.story, b.story);
+    // ...and the article that tells both.
+    let bridge = desk.add(&input(
+        3,
+        "Veridex Vision recall follows Tromso study by Ingrid Halvorsen",
+        "Quantel Systems pulled its Veridex Vision cameras from 40 stations in Oslo after Ingrid Halvorsen \
+         of the University of Tromso measured a 31.4 percent error rate on 4,200 images.",
+        "c.example",
+        Some(T0 + 2 * HOUR),
+    ));
+    assert_eq!(desk.story_of(1), desk.story_of(2), "{:?}", bridge.placement);
+    assert_eq!(desk.story_of(3), desk.story_of(1));
+    assert_eq!(bridge.merged.len(), 1);
+    let changes = desk.take_changes();
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|c| Some(c.story) == desk.story_of(3)));
+}
+
+#[test]
+fn a_desk_rebuilt_from_snapshots_decides_as_the_original_did() {
+    let mut desk = Desk::new(Config::default());
+    let mut snaps = Vec::new();
+    for (id, title, body, t) in [
+        (1, "Face recognition fails women, study finds", STUDY_A, T0),
+        (
+            2,
+            "Airport face recognition gates reject older travellers",
+            STUDY_B,
+            T0 + HOUR,
+        ),
+    ] {
+        let d = desk.add(&input(id, title, body, "wire.example", Some(t)));
+        snaps.push((id, d.snapshot));
+    }
+    let mut rebuilt = Desk::new(Config::default());
+    for (id, s) in &snaps {
+        rebuilt.restore(*id, s);
+    }
+    let copy = input(
+        3,
+        "Copy",
+        STUDY_A_COPY,
+        "paper.example",
+        Some(T0 + 2 * HOUR),
+    );
+    let own = input(
+        4,
+        "Quantel's Veridex Vision misreads women, Tromso researchers say",
+        STUDY_A_OWN,
+        "daily.example",
+        Some(T0 + 3 * HOUR),
+    );
+    for d in [&mut desk, &mut rebuilt] {
+        let c = d.add(&copy);
+        assert_eq!(c.duplicate_of, Some(1));
+        let o = d.add(&own);
+        assert_eq!(o.story, d.story_of(1).unwrap());
+    }
+}
