@@ -15,6 +15,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
 use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
 
+use crate::analysis::Analysis;
+
 /// Opens (creating) the store in `data_dir`.
 pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(data_dir)
@@ -42,6 +44,9 @@ struct Summary {
     failed: Vec<String>,
     skipped: Vec<String>,
     warnings: Vec<String>,
+    analysed: usize,
+    copies: usize,
+    replaced: usize,
 }
 
 pub fn run(
@@ -51,6 +56,7 @@ pub fn run(
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
+    let (mut analysis, caught_up) = Analysis::open(&mut store, Utc::now())?;
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -71,13 +77,18 @@ pub fn run(
             }
         }
     });
-    let mut sum = Summary::default();
+    let mut sum = Summary {
+        analysed: caught_up.analysed,
+        copies: caught_up.copies,
+        replaced: caught_up.changed,
+        ..Summary::default()
+    };
     for parsed in rx {
         sum.inputs += 1;
         bar.inc(1);
         match parsed {
             Err(e) => sum.failed.push(e.to_string()),
-            Ok(p) => store_one(&mut store, p, &mut sum),
+            Ok(p) => store_one(&mut store, &mut analysis, p, &mut sum),
         }
     }
     reader
@@ -95,6 +106,10 @@ pub fn run(
         sum.sources,
         sum.failed.len(),
         sum.skipped.len()
+    );
+    println!(
+        "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
+        sum.analysed, sum.copies, sum.replaced
     );
     for f in &sum.failed {
         eprintln!("failed: {f}");
@@ -114,7 +129,7 @@ pub fn run(
     })
 }
 
-fn store_one(store: &mut SqliteStore, mut p: Parsed, sum: &mut Summary) {
+fn store_one(store: &mut SqliteStore, analysis: &mut Analysis, mut p: Parsed, sum: &mut Summary) {
     let now = Utc::now();
     for s in p.skipped.drain(..) {
         sum.skipped.push(format!("{}: {s}", p.locator));
@@ -165,6 +180,23 @@ fn store_one(store: &mut SqliteStore, mut p: Parsed, sum: &mut Summary) {
             sum.updated += r.count(Outcome::Updated);
             sum.unchanged += r.count(Outcome::Unchanged);
             sum.related += r.related_stored;
+            let mut ids: Vec<_> = r
+                .outcomes
+                .iter()
+                .filter(|(_, o)| *o != Outcome::Unchanged)
+                .map(|(id, _)| *id)
+                .chain(r.related_touched.iter().copied())
+                .collect();
+            // The articles are stored; should analysing them fail, they stay
+            // pending and the next run analyses them.
+            match analysis.run_ids(store, &mut ids, now) {
+                Ok(d) => {
+                    sum.analysed += d.analysed;
+                    sum.copies += d.copies;
+                    sum.replaced += d.changed;
+                }
+                Err(e) => sum.failed.push(format!("{}: analysis: {e:#}", p.locator)),
+            }
         }
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
     }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use newsdesk_analyze::related::{related, Candidate};
 use newsdesk_model::document::{file_name, format_date};
 use newsdesk_model::{Article, Document};
 use newsdesk_store::{ArticleId, Store, StoreError, StoredArticle};
@@ -46,12 +47,56 @@ pub fn for_each_article(
     Ok(())
 }
 
+/// Story members read to build a related list.
+const STORY_READ: usize = 200;
+
+/// An article's related coverage, as ids: the list its document gave, if it
+/// came with one (a record of another desk keeps that desk's judgement);
+/// otherwise its story's other coverage, then similar recent articles (see
+/// [`newsdesk_analyze::related`]).
+pub fn related_ids(store: &dyn Store, s: &StoredArticle) -> Result<Vec<ArticleId>, ServeError> {
+    if !s.related.is_empty() {
+        return Ok(s.related.clone());
+    }
+    desk_related(store, s)
+}
+
+/// The desk's own related list for an article, whatever its document said.
+pub fn desk_related(store: &dyn Store, s: &StoredArticle) -> Result<Vec<ArticleId>, ServeError> {
+    let Some(story) = s.story else {
+        return Ok(Vec::new());
+    };
+    let members: Vec<Candidate> = store
+        .story_articles(story, STORY_READ)?
+        .into_iter()
+        .map(|m| Candidate {
+            id: m.id,
+            provider: provider_domain(&m.article).to_string(),
+            duplicate: m.duplicate_of.is_some(),
+            quality: m.article.quality,
+            time: m.article.published_at.map(|t| t.timestamp()),
+        })
+        .collect();
+    Ok(related(
+        s.id,
+        provider_domain(&s.article),
+        s.article.published_at.map(|t| t.timestamp()),
+        &members,
+        &s.similar,
+    ))
+}
+
+fn provider_domain(a: &Article) -> &str {
+    a.provider.as_ref().map_or("", |p| p.domain.as_str())
+}
+
 /// The article as a document: its `related` list filled from the store, each
 /// entry in the seeds' related layout, and the seeds' layout throughout.
 pub fn document(store: &dyn Store, s: &StoredArticle) -> Result<Document, ServeError> {
     let mut a: Article = s.article.clone();
-    a.related = Vec::with_capacity(s.related.len());
-    for id in &s.related {
+    let ids = related_ids(store, s)?;
+    a.related = Vec::with_capacity(ids.len());
+    for id in &ids {
         if let Some(r) = store.article(*id)? {
             a.related.push(r.article.as_related());
         }
@@ -100,10 +145,13 @@ pub fn export_docs(
 }
 
 /// The JSON-lines view of a stored article. Fields the pipeline has not
-/// computed yet are `null`; `related` holds article ids.
-pub fn jsonl_record(s: &StoredArticle) -> Value {
+/// computed yet are `null`; `related` holds article ids (see
+/// [`related_ids`]); `analysis` says why the article sits in its story or is
+/// a copy.
+pub fn jsonl_record(store: &dyn Store, s: &StoredArticle) -> Result<Value, ServeError> {
+    let related = related_ids(store, s)?;
     let a = &s.article;
-    json!({
+    Ok(json!({
         "id": s.id,
         "source": a.origin.source,
         "format": a.origin.format,
@@ -127,10 +175,11 @@ pub fn jsonl_record(s: &StoredArticle) -> Value {
         "published": a.published,
         "story": s.story,
         "duplicateOf": s.duplicate_of,
-        "related": s.related,
+        "related": related,
+        "analysis": s.reason,
         "author": a.author,
         "language": a.language,
-    })
+    }))
 }
 
 /// Writes every article, stubs included (so `related` ids resolve), as one
@@ -139,7 +188,7 @@ pub fn export_jsonl(store: &dyn Store, out: &mut dyn Write) -> Result<usize, Ser
     let mut n = 0;
     let stdout = Path::new("<output>");
     for_each_article(store, |s| {
-        let line = jsonl_record(&s).to_string();
+        let line = jsonl_record(store, &s)?.to_string();
         out.write_all(line.as_bytes())
             .and_then(|_| out.write_all(b"\n"))
             .map_err(|source| ServeError::Write {
