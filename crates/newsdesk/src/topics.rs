@@ -1,0 +1,110 @@
+//! `newsdesk topics`: topics learned from labelled articles (the file interface).
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Subcommand;
+use newsdesk_classify::{read_jsonl, Record, TopicModel, TrainOptions};
+
+#[derive(Subcommand)]
+pub enum TopicsCommand {
+    /// Learn topics from labelled articles (JSON lines: id, title, body, topics)
+    /// and write the model folder.
+    Train {
+        /// The labelled articles, one JSON object per line.
+        #[arg(long)]
+        input: PathBuf,
+        /// The model folder to write (created if missing; replaced if a model is there).
+        #[arg(long)]
+        model: PathBuf,
+        /// The SVM's C: higher fits the training articles more closely.
+        #[arg(long, default_value_t = TrainOptions::default().c)]
+        c: f64,
+        /// Learn only these topics (comma-separated); each must occur in the input.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<String>>,
+        /// Worker threads for training.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
+    /// Give each article (JSON lines: id, title, body) its topics: one
+    /// `{"id": ..., "topics": [...]}` line per article on standard output.
+    Predict {
+        /// The model folder written by `topics train`.
+        #[arg(long)]
+        model: PathBuf,
+        /// The articles, one JSON object per line.
+        #[arg(long)]
+        input: PathBuf,
+    },
+}
+
+pub fn run(command: TopicsCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        TopicsCommand::Train {
+            input,
+            model,
+            c,
+            only,
+            threads,
+        } => train(&input, &model, c, only, threads),
+        TopicsCommand::Predict { model, input } => predict(&model, &input),
+    }
+}
+
+fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(read_jsonl(
+        BufReader::with_capacity(1 << 16, file),
+        &path.display().to_string(),
+    )?)
+}
+
+fn train(
+    input: &Path,
+    model_dir: &Path,
+    c: f64,
+    only: Option<Vec<String>>,
+    threads: usize,
+) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    let records = read_records(input)?;
+    let options = TrainOptions {
+        c,
+        topics: only,
+        threads: threads.max(1),
+        ..TrainOptions::default()
+    };
+    let model = TopicModel::train(&records, &options)?;
+    model.save(model_dir)?;
+    eprintln!(
+        "trained {} topics on {} articles ({} features) in {:.2} s; model in {}",
+        model.topics().len(),
+        records.len(),
+        model.feature_count(),
+        start.elapsed().as_secs_f64(),
+        model_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn predict(model_dir: &Path, input: &Path) -> anyhow::Result<ExitCode> {
+    let model = TopicModel::load(model_dir)?;
+    let records = read_records(input)?;
+    let predictions = model.predict_all(&records);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for (r, p) in records.iter().zip(&predictions) {
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({ "id": r.id, "topics": p.topics }),
+        )?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
