@@ -5,11 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod analysis;
 mod docs;
+mod eval;
 mod export;
+mod extract;
 mod generate;
 mod ingest;
 mod stats;
+mod topics;
 
 #[derive(Parser)]
 #[command(
@@ -78,10 +82,29 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Main text and metadata of saved article pages (.html, .html.gz): one JSON object per file.
+    Extract {
+        /// Page files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The URL the pages came from (resolves relative links; a date in it dates the page).
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Score the store's stories, duplicates and related lists against labelled truth.
+    Eval {
+        #[command(subcommand)]
+        command: eval::EvalCommand,
+    },
     /// Work on seed-format documents.
     Docs {
         #[command(subcommand)]
         command: DocsCommand,
+    },
+    /// Topics learned from labelled articles: train a model, predict with it.
+    Topics {
+        #[command(subcommand)]
+        command: topics::TopicsCommand,
     },
 }
 
@@ -129,6 +152,7 @@ fn main() -> ExitCode {
             ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
         },
         Command::Stats { json } => stats::run(&cli.data_dir, json),
+        Command::Eval { command } => eval::run(&cli.data_dir, command),
         Command::Generate {
             out,
             events,
@@ -136,9 +160,11 @@ fn main() -> ExitCode {
             days,
             seed,
         } => generate::run(&out, events, providers, days, seed),
+        Command::Extract { files, url } => extract::run(&files, url.as_deref()),
         Command::Docs {
             command: DocsCommand::Check { paths, roundtrip },
         } => docs::check(&paths, roundtrip),
+        Command::Topics { command } => topics::run(command),
     };
     match result {
         Ok(code) => code,
