@@ -59,6 +59,8 @@ const INDEXED_TERMS: usize = 16;
 const RETAIN: i64 = 14 * 86_400;
 /// Articles between sweeps of stale postings.
 const SWEEP_EVERY: usize = 1 << 15;
+/// Member vectors kept per active story, to check a newcomer resembles one.
+const RECENT_MEMBERS: usize = 8;
 /// Candidate stories scored in full per article.
 const SCORED_CANDIDATES: usize = 10;
 
@@ -70,8 +72,13 @@ pub struct Config {
     pub window: i64,
     /// Cosine at or above which an article joins a story.
     pub join: f32,
-    /// Cosine at or above which a second story is merged into the first.
+    /// Cosine with one of a story's recent members at or above which the
+    /// story may take an article (besides `join` on its centroid).
+    pub member: f32,
+    /// Cosine at or above which a second story is merged into the first...
     pub merge: f32,
+    /// ...when the two stories' centroids are at least this similar.
+    pub merge_stories: f32,
     /// Cosine at or above which a story's article is "similar coverage".
     pub similar: f32,
     /// Similar articles kept per article.
@@ -83,7 +90,9 @@ impl Default for Config {
         Config {
             window: 3 * 86_400,
             join: 0.40,
-            merge: 0.50,
+            member: 0.30,
+            merge: 0.55,
+            merge_stories: 0.25,
             similar: 0.12,
             similar_count: 5,
         }
@@ -190,6 +199,8 @@ struct Story {
     norm: f32,
     /// The heaviest centroid terms as last put in the postings, sorted.
     indexed: Vec<u64>,
+    /// The latest members' vectors (at most [`RECENT_MEMBERS`]).
+    recent: Vec<TermVector>,
 }
 
 /// The incremental duplicate and story engine.
@@ -382,7 +393,8 @@ impl Desk {
         // Copies first: a copy belongs to its original's story.
         let mut copy_of: Option<(ArticleId, f64)> = None;
         if let Some(sig) = &signature {
-            for (doc, sim) in self.lsh.query(sig) {
+            let (n, hits) = self.lsh.query_insert(sig);
+            for (doc, sim) in hits {
                 if let Some(Some(other)) = self.lsh_docs.get(doc as usize) {
                     if *other != input.id {
                         copy_of = Some((*other, sim));
@@ -390,7 +402,6 @@ impl Desk {
                     }
                 }
             }
-            let n = self.lsh.insert(sig);
             self.lsh_docs.push(Some(input.id));
             self.lsh_of.insert(input.id, n);
         }
@@ -469,6 +480,7 @@ impl Desk {
             if st.last < horizon && !st.centroid.is_empty() {
                 st.centroid = Vec::new();
                 st.indexed = Vec::new();
+                st.recent = Vec::new();
                 st.norm = 0.0;
             }
         }
@@ -576,12 +588,29 @@ impl Desk {
             })
             .take(self.config.similar_count)
             .collect();
-        match best {
-            Some((ix, score)) if score >= self.config.join => {
+        let _ = best;
+        // The best story whose centroid is close enough and which holds an
+        // article close enough: a story that has grown generic (its centroid
+        // all topic words) cannot take articles no member resembles.
+        let chosen = scored
+            .iter()
+            .take_while(|(_, s)| *s >= self.config.join)
+            .find(|(ix, _)| self.closest_member(*ix, terms) >= self.config.member)
+            .copied();
+        match chosen {
+            Some((ix, score)) => {
                 let mut merged = Vec::new();
-                for &(other, s) in &scored[1..] {
+                for &(other, s) in &scored {
                     if s < self.config.merge {
                         break;
+                    }
+                    // Two stories merge when the article bridges them and
+                    // they resemble each other, not just the article (a
+                    // round-up of two events is not one event).
+                    if other == ix
+                        || self.centroid_similarity(ix, other) < self.config.merge_stories
+                    {
+                        continue;
                     }
                     if let Some(id) = self.merge(ix, other) {
                         merged.push(id);
@@ -589,11 +618,34 @@ impl Desk {
                 }
                 (ix, Placement::Joined { score }, merged, similar)
             }
-            _ => {
+            None => {
                 let s = self.new_story(time);
                 (s, Placement::New, Vec::new(), similar)
             }
         }
+    }
+
+    /// The highest cosine between the vector and the story's recent members.
+    fn closest_member(&self, ix: u32, terms: &TermVector) -> f32 {
+        let st = &self.stories[self.live(ix) as usize];
+        if st.recent.is_empty() {
+            // Rebuilt from storage without member vectors: the centroid
+            // stands for them.
+            return 1.0;
+        }
+        st.recent
+            .iter()
+            .map(|m| dot(&terms.0, &m.0))
+            .fold(0.0, f32::max)
+    }
+
+    /// Cosine between two stories' centroids.
+    fn centroid_similarity(&self, a: u32, b: u32) -> f32 {
+        let (a, b) = (&self.stories[a as usize], &self.stories[b as usize]);
+        if a.norm == 0.0 || b.norm == 0.0 {
+            return 0.0;
+        }
+        dot(&a.centroid, &b.centroid) / (a.norm * b.norm)
     }
 
     /// Live stories sharing heavy terms with the vector and active within the
@@ -684,6 +736,7 @@ impl Desk {
             centroid: Vec::new(),
             norm: 0.0,
             indexed: Vec::new(),
+            recent: Vec::new(),
         });
         self.story_index.insert(id, ix);
         ix
@@ -699,6 +752,10 @@ impl Desk {
         if terms.is_empty() {
             return;
         }
+        if st.recent.len() == RECENT_MEMBERS {
+            st.recent.remove(0);
+        }
+        st.recent.push(terms.clone());
         st.centroid = add_vectors(&st.centroid, &terms.0);
         st.norm = st.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         self.index_story(ix, time);
@@ -743,6 +800,7 @@ impl Desk {
             };
         let members = std::mem::take(&mut self.stories[gone as usize].members);
         let centroid = std::mem::take(&mut self.stories[gone as usize].centroid);
+        let recent = std::mem::take(&mut self.stories[gone as usize].recent);
         let (first, last, gone_id) = {
             let g = &self.stories[gone as usize];
             (g.first, g.last, g.id)
@@ -756,6 +814,9 @@ impl Desk {
             k.centroid = add_vectors(&k.centroid, &centroid);
             k.norm = k.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             k.members.extend_from_slice(&members);
+            k.recent.extend(recent);
+            let extra = k.recent.len().saturating_sub(RECENT_MEMBERS);
+            k.recent.drain(..extra);
         }
         let last = self.stories[keep as usize].last;
         self.index_story(keep, last);

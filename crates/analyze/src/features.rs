@@ -24,7 +24,7 @@ use crate::lsh::KeyHasher;
 pub const TERMS: usize = 32;
 
 /// Words read from the lead of the text (after the title).
-const LEAD_WORDS: usize = 120;
+const LEAD_WORDS: usize = 160;
 
 /// A sparse vector: `(term, weight)` sorted by term, L2 norm 1 (or empty).
 #[derive(Debug, Clone, Default, PartialEq)]

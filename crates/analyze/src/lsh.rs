@@ -51,7 +51,10 @@ const NONE: u32 = u32::MAX;
 /// Documents read per bucket, newest first. A bucket holding more is a band
 /// many texts share (boilerplate, near-empty texts); its oldest members are
 /// left unread rather than letting one query cost thousands of comparisons.
-pub const MAX_BUCKET_WALK: usize = 128;
+pub const MAX_BUCKET_WALK: usize = 64;
+
+/// Signature values compared before the rest.
+const PREFIX: usize = BINS / 4;
 
 /// The index. Documents are numbered in insertion order (`u32`).
 pub struct LshIndex {
@@ -157,29 +160,64 @@ impl LshIndex {
         doc
     }
 
+    /// [`LshIndex::query`] then [`LshIndex::insert`], with one bucket probe per
+    /// band instead of two. Returns the new document's number and the hits.
+    pub fn query_insert(&mut self, sig: &Signature) -> (u32, Vec<(u32, f64)>) {
+        let doc = self.len() as u32;
+        let mut heads = Vec::with_capacity(self.bands);
+        for band in 0..self.bands {
+            let key = self.band_key(sig, band);
+            let prev = self.heads.insert(key, doc).unwrap_or(NONE);
+            heads.push(prev);
+        }
+        let hits = self.walk(sig, &heads);
+        self.signatures.extend(sig.0.iter().map(|v| *v as u16));
+        self.next.extend_from_slice(&heads);
+        (doc, hits)
+    }
+
     /// Documents whose estimated similarity to `sig` is at least the
     /// threshold, most similar first, each with its similarity.
     pub fn query(&self, sig: &Signature) -> Vec<(u32, f64)> {
+        let heads: Vec<u32> = (0..self.bands)
+            .map(|band| {
+                let key = self.band_key(sig, band);
+                self.heads.get(&key).copied().unwrap_or(NONE)
+            })
+            .collect();
+        self.walk(sig, &heads)
+    }
+
+    /// Walks each band's bucket from its head (newest first).
+    fn walk(&self, sig: &Signature, heads: &[u32]) -> Vec<(u32, f64)> {
         let mut seen: Vec<u32> = Vec::new();
         let mut out = Vec::new();
-        for band in 0..self.bands {
-            let key = self.band_key(sig, band);
-            let mut doc = self.heads.get(&key).copied().unwrap_or(NONE);
+        for (band, head) in heads.iter().enumerate() {
+            let mut doc = *head;
             let mut walked = 0;
             while doc != NONE && walked < MAX_BUCKET_WALK {
                 walked += 1;
                 if !seen.contains(&doc) {
                     seen.push(doc);
                     let other = self.signature(doc);
-                    let same = sig
-                        .0
-                        .iter()
-                        .zip(other)
-                        .filter(|(a, b)| **a as u16 == **b)
-                        .count();
-                    let s = same as f64 / BINS as f64;
-                    if s >= self.threshold {
-                        out.push((doc, s));
+                    let agree = |from: usize, to: usize| {
+                        sig.0[from..to]
+                            .iter()
+                            .zip(&other[from..to])
+                            .filter(|(a, b)| **a as u16 == **b)
+                            .count()
+                    };
+                    // Most candidates from a crowded bucket share a band by
+                    // boilerplate and little else: the first quarter of the
+                    // signature tells (a pair at the threshold misses this
+                    // bar with a chance under one in a thousand).
+                    let head = agree(0, PREFIX);
+                    if (head as f64) >= self.threshold * PREFIX as f64 - 8.0 {
+                        let same = head + agree(PREFIX, BINS);
+                        let s = same as f64 / BINS as f64;
+                        if s >= self.threshold {
+                            out.push((doc, s));
+                        }
                     }
                 }
                 doc = self.next[doc as usize * self.bands + band];

@@ -288,8 +288,14 @@ fn the_same_article_updated_is_not_a_copy_of_itself() {
 
 #[test]
 fn an_article_bridging_two_stories_merges_them() {
-    let config = Config::default();
-    let mut desk = Desk::new(config.clone());
+    // The mechanism, with the stories' own resemblance not required (the
+    // default asks for it; see the round-up test below).
+    let config = Config {
+        merge: 0.45,
+        merge_stories: 0.0,
+        ..Config::default()
+    };
+    let mut desk = Desk::new(config);
     // Two halves of one event, told with different words...
     let a = desk.add(&input(
         1,
@@ -363,4 +369,43 @@ fn a_desk_rebuilt_from_snapshots_decides_as_the_original_did() {
         let o = d.add(&own);
         assert_eq!(o.story, d.story_of(1).unwrap());
     }
+}
+
+#[test]
+fn a_round_up_of_two_events_does_not_merge_them() {
+    // Any second story the round-up matches as well as it joins one would
+    // be merged, were it not that the two stories do not resemble each other.
+    let mut desk = Desk::new(Config {
+        merge: 0.40,
+        ..Config::default()
+    });
+    let a = desk.add(&input(
+        1,
+        "Face recognition fails women, study finds",
+        STUDY_A,
+        "wire.example",
+        Some(T0),
+    ));
+    let b = desk.add(&input(
+        2,
+        "Airport face recognition gates reject older travellers",
+        STUDY_B,
+        "daily.example",
+        Some(T0 + HOUR),
+    ));
+    assert_ne!(a.story, b.story);
+    let both = format!("{STUDY_A}\n\n{STUDY_B}");
+    let roundup = desk.add(&input(
+        3,
+        "Face recognition this week",
+        &both,
+        "weekly.example",
+        Some(T0 + 5 * HOUR),
+    ));
+    assert!(roundup.merged.is_empty(), "{:?}", roundup.placement);
+    assert_ne!(
+        desk.story_of(1),
+        desk.story_of(2),
+        "two events stay two stories"
+    );
 }
