@@ -50,16 +50,43 @@ Schiphol. Professor Maarten de Wilde said older faces change faster than the gat
 Lumora Biometrics said a software update due in June would lower the rate. Face recognition at borders \
 has spread quickly across Europe.";
 
-#[test]
-fn a_later_copy_is_a_duplicate_of_the_first_publication() {
-    let mut desk = Desk::new(Config::default());
-    let a = desk.add(&input(
-        1,
+/// The wire's report of study A, published at `t`.
+fn wire_a(id: i64, t: i64) -> Input<'static> {
+    input(
+        id,
         "Face recognition fails women, study finds",
         STUDY_A,
         "wire.example",
-        Some(T0),
-    ));
+        Some(t),
+    )
+}
+
+/// Another outlet's own report of study A.
+fn own_a(id: i64, published: Option<i64>) -> Input<'static> {
+    input(
+        id,
+        "Quantel's Veridex Vision misreads women, Tromso researchers say",
+        STUDY_A_OWN,
+        "daily.example",
+        published,
+    )
+}
+
+/// A report of study B (another face-recognition study).
+fn report_b(id: i64, t: i64) -> Input<'static> {
+    input(
+        id,
+        "Airport face recognition gates reject older travellers",
+        STUDY_B,
+        "daily.example",
+        Some(t),
+    )
+}
+
+#[test]
+fn a_later_copy_is_a_duplicate_of_the_first_publication() {
+    let mut desk = Desk::new(Config::default());
+    let a = desk.add(&wire_a(1, T0));
     assert_eq!(a.placement, Placement::New);
     let b = desk.add(&input(
         2,
@@ -119,29 +146,11 @@ fn same_time_copies_go_to_the_more_credible_source() {
 #[test]
 fn own_reports_join_one_story_and_other_events_on_the_topic_stay_apart() {
     let mut desk = Desk::new(Config::default());
-    let a = desk.add(&input(
-        1,
-        "Face recognition fails women, study finds",
-        STUDY_A,
-        "wire.example",
-        Some(T0),
-    ));
-    let own = desk.add(&input(
-        2,
-        "Quantel's Veridex Vision misreads women, Tromso researchers say",
-        STUDY_A_OWN,
-        "daily.example",
-        Some(T0 + 3 * HOUR),
-    ));
+    let a = desk.add(&wire_a(1, T0));
+    let own = desk.add(&own_a(2, Some(T0 + 3 * HOUR)));
     assert_eq!(own.duplicate_of, None, "rewritten coverage is not a copy");
     assert_eq!(own.story, a.story, "{:?}", own.placement);
-    let b = desk.add(&input(
-        3,
-        "Airport face recognition gates reject older travellers",
-        STUDY_B,
-        "daily.example",
-        Some(T0 + 4 * HOUR),
-    ));
+    let b = desk.add(&report_b(3, T0 + 4 * HOUR));
     assert_ne!(
         b.story, a.story,
         "another face-recognition study is another story"
@@ -152,20 +161,8 @@ fn own_reports_join_one_story_and_other_events_on_the_topic_stay_apart() {
 #[test]
 fn the_window_bounds_stories() {
     let mut desk = Desk::new(Config::default());
-    let a = desk.add(&input(
-        1,
-        "Face recognition fails women, study finds",
-        STUDY_A,
-        "wire.example",
-        Some(T0),
-    ));
-    let late = desk.add(&input(
-        2,
-        "Quantel's Veridex Vision misreads women, Tromso researchers say",
-        STUDY_A_OWN,
-        "daily.example",
-        Some(T0 + 30 * DAY),
-    ));
+    let a = desk.add(&wire_a(1, T0));
+    let late = desk.add(&own_a(2, Some(T0 + 30 * DAY)));
     assert_ne!(late.story, a.story, "a month later it is a new story");
 }
 
@@ -208,20 +205,8 @@ fn identical_generic_titles_on_different_stories_stay_apart() {
 #[test]
 fn undated_articles_are_placed_by_when_they_were_seen() {
     let mut desk = Desk::new(Config::default());
-    let a = desk.add(&input(
-        1,
-        "Face recognition fails women, study finds",
-        STUDY_A,
-        "wire.example",
-        Some(T0),
-    ));
-    let mut undated = input(
-        2,
-        "Quantel's Veridex Vision misreads women, Tromso researchers say",
-        STUDY_A_OWN,
-        "daily.example",
-        None,
-    );
+    let a = desk.add(&wire_a(1, T0));
+    let mut undated = own_a(2, None);
     undated.seen = T0 + 2 * HOUR;
     let d = desk.add(&undated);
     assert_eq!(d.story, a.story);
@@ -256,13 +241,7 @@ fn a_clock_in_the_future_does_not_make_an_article_later_or_earlier_than_it_was_s
 #[test]
 fn the_same_article_updated_is_not_a_copy_of_itself() {
     let mut desk = Desk::new(Config::default());
-    let a = desk.add(&input(
-        1,
-        "Face recognition fails women, study finds",
-        STUDY_A,
-        "wire.example",
-        Some(T0),
-    ));
+    let a = desk.add(&wire_a(1, T0));
     // The same URL (same id) with changed content and a later date.
     let updated = desk.add(&input(
         1,
@@ -356,13 +335,7 @@ fn a_desk_rebuilt_from_snapshots_decides_as_the_original_did() {
         "paper.example",
         Some(T0 + 2 * HOUR),
     );
-    let own = input(
-        4,
-        "Quantel's Veridex Vision misreads women, Tromso researchers say",
-        STUDY_A_OWN,
-        "daily.example",
-        Some(T0 + 3 * HOUR),
-    );
+    let own = own_a(4, Some(T0 + 3 * HOUR));
     for d in [&mut desk, &mut rebuilt] {
         let c = d.add(&copy);
         assert_eq!(c.duplicate_of, Some(1));
@@ -379,20 +352,8 @@ fn a_round_up_of_two_events_does_not_merge_them() {
         merge: 0.40,
         ..Config::default()
     });
-    let a = desk.add(&input(
-        1,
-        "Face recognition fails women, study finds",
-        STUDY_A,
-        "wire.example",
-        Some(T0),
-    ));
-    let b = desk.add(&input(
-        2,
-        "Airport face recognition gates reject older travellers",
-        STUDY_B,
-        "daily.example",
-        Some(T0 + HOUR),
-    ));
+    let a = desk.add(&wire_a(1, T0));
+    let b = desk.add(&report_b(2, T0 + HOUR));
     assert_ne!(a.story, b.story);
     let both = format!("{STUDY_A}\n\n{STUDY_B}");
     let roundup = desk.add(&input(

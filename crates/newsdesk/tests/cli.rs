@@ -483,20 +483,11 @@ fn a_generated_newsroom_ingests_with_every_article_found() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("newsroom");
     let data = dir.path().join("data");
-    let o = newsdesk(
+    generate(
         &data,
-        &[
-            "generate",
-            out.to_str().unwrap(),
-            "--events",
-            "30",
-            "--providers",
-            "12",
-            "--seed",
-            "7",
-        ],
+        &out,
+        &["--events", "30", "--providers", "12", "--seed", "7"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     let truth: Vec<Value> = std::fs::read_to_string(out.join("truth.jsonl"))
         .unwrap()
         .lines()
@@ -528,6 +519,14 @@ fn a_generated_newsroom_ingests_with_every_article_found() {
     );
 }
 
+/// Writes a generated newsroom into `out` (feeds/ and truth.jsonl).
+fn generate(data: &Path, out: &Path, args: &[&str]) {
+    let mut all = vec!["generate", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = newsdesk(data, &all);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn eval_stories(data: &Path, truth: &Path) -> Value {
     let o = newsdesk(
         data,
@@ -548,11 +547,10 @@ fn a_generated_newsroom_is_grouped_into_stories_with_copies_found() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("newsroom");
     let data = dir.path().join("data");
-    let o = newsdesk(
+    generate(
         &data,
+        &out,
         &[
-            "generate",
-            out.to_str().unwrap(),
             "--events",
             "120",
             "--providers",
@@ -563,7 +561,6 @@ fn a_generated_newsroom_is_grouped_into_stories_with_copies_found() {
             "11",
         ],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     // Two runs, so the second rebuilds the desk's memory from the store.
     let mut feeds: Vec<PathBuf> = std::fs::read_dir(out.join("feeds"))
         .unwrap()
@@ -646,20 +643,11 @@ fn articles_stored_but_not_analysed_are_analysed_on_the_next_run() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("newsroom");
     let data = dir.path().join("data");
-    let o = newsdesk(
+    generate(
         &data,
-        &[
-            "generate",
-            out.to_str().unwrap(),
-            "--events",
-            "40",
-            "--providers",
-            "10",
-            "--seed",
-            "3",
-        ],
+        &out,
+        &["--events", "40", "--providers", "10", "--seed", "3"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     let feeds = out.join("feeds");
     let o = newsdesk(&data, &["ingest", "--quiet", feeds.to_str().unwrap()]);
     assert!(o.status.success());
