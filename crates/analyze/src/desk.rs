@@ -137,12 +137,18 @@ pub struct Snapshot {
 pub enum Placement {
     /// A copy of another article's text.
     Duplicate { of: ArticleId, similarity: f64 },
+    /// The earliest publication of a text the desk already had copies of
+    /// (`copy` is one of them): it became their original.
+    FirstPublication { copy: ArticleId, similarity: f64 },
     /// Joined an existing story.
     Joined { score: f32 },
     /// Started a story.
     New,
     /// Started a story because it has no words to compare.
     Empty,
+    /// An article the desk knew, with new content: it keeps its story and
+    /// its place among copies.
+    Updated,
 }
 
 /// The desk's decision about one new article.
@@ -434,8 +440,16 @@ impl Desk {
             },
         );
         self.add_to_story(story_ix, input.id, &terms, time);
-        if let Placement::Duplicate { of, .. } = placement {
+        let mut placement = placement;
+        if let Placement::Duplicate { of, similarity } = placement {
             self.join_copies(of, input.id);
+            if self.duplicate_of(input.id).is_none() {
+                // It was published first: the copies now point to it.
+                placement = Placement::FirstPublication {
+                    copy: of,
+                    similarity,
+                };
+            }
         }
         let story = self.stories[self.live(story_ix) as usize].id;
         let duplicate_of = self.duplicate_of(input.id);
@@ -518,7 +532,7 @@ impl Desk {
             id,
             story,
             duplicate_of,
-            placement: Placement::Joined { score: 1.0 },
+            placement: Placement::Updated,
             merged: Vec::new(),
             similar: Vec::new(),
             snapshot: Snapshot {
@@ -629,8 +643,8 @@ impl Desk {
     fn closest_member(&self, ix: u32, terms: &TermVector) -> f32 {
         let st = &self.stories[self.live(ix) as usize];
         if st.recent.is_empty() {
-            // Rebuilt from storage without member vectors: the centroid
-            // stands for them.
+            // Its member vectors were dropped (the story went quiet long
+            // ago) or had no terms: the centroid stands for them.
             return 1.0;
         }
         st.recent

@@ -124,6 +124,14 @@ fn an_earlier_copy_arriving_late_becomes_the_original() {
         first.duplicate_of, None,
         "the first publication is the original"
     );
+    assert!(
+        matches!(
+            first.placement,
+            Placement::FirstPublication { copy: 10 | 11, .. }
+        ),
+        "{:?}",
+        first.placement
+    );
     assert_eq!(desk.duplicate_of(10), Some(12));
     assert_eq!(desk.duplicate_of(11), Some(12));
     let changed: Vec<i64> = desk.take_changes().iter().map(|c| c.id).collect();
@@ -251,6 +259,7 @@ fn the_same_article_updated_is_not_a_copy_of_itself() {
         Some(T0 + DAY),
     ));
     assert_eq!(updated.duplicate_of, None);
+    assert_eq!(updated.placement, Placement::Updated);
     assert_eq!(updated.story, a.story, "an update keeps its story");
     assert_eq!(updated.snapshot.time, T0, "and its first publication time");
     assert_eq!(desk.len(), 1);

@@ -147,7 +147,13 @@ impl Analysis {
                 provider: d.snapshot.provider as i64,
                 story: d.story,
                 duplicate_of: d.duplicate_of,
-                reason: reason(&d.placement, d.story, &d.merged, self.desk.config().window),
+                reason: reason(
+                    &d.placement,
+                    d.story,
+                    d.duplicate_of,
+                    &d.merged,
+                    self.desk.config().window,
+                ),
                 similar: d.similar.iter().map(|(id, _)| *id).collect(),
             });
         }
@@ -184,11 +190,16 @@ impl Analysis {
 }
 
 /// The decision in words, as `newsdesk explain` and the JSON export show it.
-fn reason(why: &Why, story: i64, merged: &[i64], window: i64) -> String {
+fn reason(why: &Why, story: i64, original: Option<i64>, merged: &[i64], window: i64) -> String {
     let mut out = match why {
         Why::Duplicate { of, similarity } => format!(
             "copy of article {of}: about {:.0}% of their word 5-grams are shared (MinHash estimate); \
              the earliest publication is the original",
+            similarity * 100.0
+        ),
+        Why::FirstPublication { copy, similarity } => format!(
+            "original of article {copy} and its copies: published first, with about {:.0}% of \
+             their word 5-grams shared (MinHash estimate)",
             similarity * 100.0
         ),
         Why::Joined { score } => {
@@ -199,6 +210,10 @@ fn reason(why: &Why, story: i64, merged: &[i64], window: i64) -> String {
             window / 86_400
         ),
         Why::Empty => format!("started story {story}: it has no words to compare"),
+        Why::Updated => match original {
+            Some(of) => format!("copy of article {of}; its text was updated, which keeps its place"),
+            None => format!("in story {story}; its text was updated, which keeps its place"),
+        },
     };
     if !merged.is_empty() {
         let list: Vec<String> = merged.iter().map(|m| m.to_string()).collect();
