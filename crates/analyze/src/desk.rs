@@ -172,6 +172,16 @@ pub struct Change {
     pub id: ArticleId,
     pub story: StoryId,
     pub duplicate_of: Option<ArticleId>,
+    pub cause: Cause,
+}
+
+/// Why an earlier decision changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// An earlier publication of its text arrived and became the original.
+    NewOriginal,
+    /// Its story was merged into another.
+    Merged,
 }
 
 /// The time an article is ordered by: its publication time, unless it has
@@ -575,6 +585,7 @@ impl Desk {
                     id: m,
                     story,
                     duplicate_of: Some(new),
+                    cause: Cause::NewOriginal,
                 },
             );
         }
@@ -842,6 +853,7 @@ impl Desk {
                     id: m,
                     story: keep_id,
                     duplicate_of,
+                    cause: Cause::Merged,
                 },
             );
         }
@@ -851,17 +863,18 @@ impl Desk {
     /// Changes to earlier articles since the last call (merges, new
     /// originals), to persist with the new decisions.
     pub fn take_changes(&mut self) -> Vec<Change> {
+        // The recorded cause is the latest; story and original are read now.
         let mut out: Vec<Change> = self
             .changes
             .drain()
-            .map(|(id, _)| id)
+            .map(|(_, c)| c)
             .collect::<Vec<_>>()
             .into_iter()
-            .filter_map(|id| {
+            .filter_map(|c| {
                 Some(Change {
-                    id,
-                    story: self.story_of(id)?,
-                    duplicate_of: self.duplicate_of(id),
+                    story: self.story_of(c.id)?,
+                    duplicate_of: self.duplicate_of(c.id),
+                    ..c
                 })
             })
             .collect();

@@ -21,6 +21,6 @@ pub mod lsh;
 pub mod minhash;
 pub mod related;
 
-pub use desk::{Change, Decision, Desk, Input, Placement, Snapshot};
+pub use desk::{Cause, Change, Decision, Desk, Input, Placement, Snapshot};
 pub use lsh::LshIndex;
 pub use minhash::{Signature, Signer};

@@ -1,7 +1,7 @@
 //! The desk's decisions on hand-written cases: copies and their originals,
 //! stories kept apart and joined, and the bad inputs issue 3 lists.
 
-use newsdesk_analyze::desk::{Config, Desk, Input, Placement};
+use newsdesk_analyze::desk::{Cause, Config, Desk, Input, Placement};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -134,8 +134,10 @@ fn an_earlier_copy_arriving_late_becomes_the_original() {
     );
     assert_eq!(desk.duplicate_of(10), Some(12));
     assert_eq!(desk.duplicate_of(11), Some(12));
-    let changed: Vec<i64> = desk.take_changes().iter().map(|c| c.id).collect();
+    let changes = desk.take_changes();
+    let changed: Vec<i64> = changes.iter().map(|c| c.id).collect();
     assert_eq!(changed, vec![10, 11], "both earlier decisions are revised");
+    assert!(changes.iter().all(|c| c.cause == Cause::NewOriginal));
 }
 
 #[test]
@@ -315,6 +317,7 @@ fn an_article_bridging_two_stories_merges_them() {
     let changes = desk.take_changes();
     assert!(!changes.is_empty());
     assert!(changes.iter().all(|c| Some(c.story) == desk.story_of(3)));
+    assert!(changes.iter().all(|c| c.cause == Cause::Merged));
 }
 
 #[test]

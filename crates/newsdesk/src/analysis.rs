@@ -10,8 +10,8 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use newsdesk_analyze::desk::{
-    signature_bytes, signature_from_bytes, terms_bytes, terms_from_bytes, Config, Desk, Input,
-    Placement as Why, Snapshot,
+    signature_bytes, signature_from_bytes, terms_bytes, terms_from_bytes, Cause, Config, Desk,
+    Input, Placement as Why, Snapshot,
 };
 use newsdesk_store::{AnalysisRecord, ArticleId, Placement, Store, StoredArticle};
 
@@ -165,12 +165,16 @@ impl Analysis {
                 id: c.id,
                 story: c.story,
                 duplicate_of: c.duplicate_of,
-                reason: match c.duplicate_of {
-                    Some(of) => format!(
+                reason: match (c.cause, c.duplicate_of) {
+                    (Cause::NewOriginal, Some(of)) => format!(
                         "copy of article {of}: an earlier publication of the same text, \
                          which arrived later, is the original"
                     ),
-                    None => format!("in story {}: its story was merged into it", c.story),
+                    (_, Some(of)) => format!(
+                        "copy of article {of}, in story {}: its story was merged into it",
+                        c.story
+                    ),
+                    (_, None) => format!("in story {}: its story was merged into it", c.story),
                 },
             })
             .collect();
