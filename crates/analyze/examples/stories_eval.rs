@@ -6,6 +6,8 @@
 //!
 //! Prints one JSON line per checkpoint (µs per article over the last
 //! stretch, memory per article) and a final line with the scores.
+//! `--worst N` also prints (to stderr) the N found stories that mix the
+//! most true stories, with a title from each, to see what the desk confuses.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -24,10 +26,13 @@ fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let total: usize = arg(&args, "--articles").unwrap_or(20_000);
+    // About 5,000 articles a day (1,000 events): a busy desk. Denser
+    // streams (`--days`) run out of the generator's names and topics, so
+    // that distinct events read alike.
     let mut config = Config {
         events: (total / 5).max(1),
         providers: 200,
-        days: ((total / 20_000).max(7)) as u32,
+        days: ((total / 5_000).max(7)) as u32,
         ..Config::default()
     };
     if let Some(e) = arg(&args, "--events") {
@@ -60,6 +65,8 @@ fn main() {
     let mut ids: HashMap<String, i64> = HashMap::new();
     let mut truth_story: HashMap<i64, u64> = HashMap::new();
     let mut truth_root: HashMap<i64, i64> = HashMap::new();
+    let worst: usize = arg(&args, "--worst").unwrap_or(0);
+    let mut titles: HashMap<i64, String> = HashMap::new();
     let mut busy = 0f64;
     let mut last = (0usize, 0f64);
     let mut n = 0usize;
@@ -86,6 +93,9 @@ fn main() {
         desk.take_changes();
         busy += start.elapsed().as_secs_f64();
         truth_story.entry(id).or_insert(g.truth.story);
+        if worst > 0 {
+            titles.entry(id).or_insert_with(|| g.article.title.clone());
+        }
         if !truth_root.contains_key(&id) {
             let root = g
                 .truth
@@ -126,6 +136,33 @@ fn main() {
             truth_root: truth_root[&id],
             predicted_root: desk.duplicate_of(id).map(|o| truth_root[&o]),
         });
+    }
+    if worst > 0 {
+        // Found story → (true story → members).
+        let mut found: HashMap<i64, HashMap<u64, Vec<i64>>> = HashMap::new();
+        let mut ids: Vec<i64> = truth_story.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            if let Some(st) = desk.story_of(id) {
+                found
+                    .entry(st)
+                    .or_default()
+                    .entry(truth_story[&id])
+                    .or_default()
+                    .push(id);
+            }
+        }
+        let mut mixed: Vec<(i64, HashMap<u64, Vec<i64>>)> =
+            found.into_iter().filter(|(_, m)| m.len() > 1).collect();
+        mixed.sort_by_key(|(st, m)| (std::cmp::Reverse(m.len()), *st));
+        for (st, m) in mixed.iter().take(worst) {
+            eprintln!("story {st}: {} true stories", m.len());
+            let mut parts: Vec<(&u64, &Vec<i64>)> = m.iter().collect();
+            parts.sort_by_key(|(t, v)| (std::cmp::Reverse(v.len()), **t));
+            for (t, v) in parts.iter().take(6) {
+                eprintln!("  true {t} ({} articles): {}", v.len(), titles[&v[0]]);
+            }
+        }
     }
     let s = score_clusters(&clusters);
     let d = score_duplicates(&dups);

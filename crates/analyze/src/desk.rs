@@ -70,6 +70,11 @@ pub struct Config {
     /// Seconds: a story takes articles up to this long after its latest one
     /// (and before its earliest).
     pub window: i64,
+    /// Seconds: the longest a story runs, first article to last. A subject
+    /// that keeps coming back (a company in the news every week) is a new
+    /// story each time, linked as similar coverage, not one story that
+    /// never ends.
+    pub max_span: i64,
     /// Cosine at or above which an article joins a story.
     pub join: f32,
     /// Cosine with one of a story's recent members at or above which the
@@ -89,6 +94,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             window: 3 * 86_400,
+            max_span: 7 * 86_400,
             join: 0.40,
             member: 0.30,
             merge: 0.55,
@@ -724,9 +730,14 @@ impl Desk {
         // Stories merged away or outside the window are dropped here, where
         // few are left to check.
         let stories = &self.stories;
+        let span = self.config.max_span;
         out.retain(|ix| {
             let st = &stories[*ix as usize];
-            st.merged_into.is_none() && st.last + window >= time && st.first - window <= time
+            st.merged_into.is_none()
+                && st.last + window >= time
+                && st.first - window <= time
+                && time - st.first <= span
+                && st.last - time <= span
         });
         let mut scored: Vec<(u32, f32)> = out
             .into_iter()

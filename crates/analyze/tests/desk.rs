@@ -382,3 +382,23 @@ fn a_round_up_of_two_events_does_not_merge_them() {
         "two events stay two stories"
     );
 }
+
+#[test]
+fn a_story_runs_at_most_its_span() {
+    for (max_span, joins) in [(Config::default().max_span, true), (2 * DAY, false)] {
+        let mut desk = Desk::new(Config {
+            max_span,
+            ..Config::default()
+        });
+        let a = desk.add(&wire_a(1, T0));
+        // Within the window of the story's last article, but later than
+        // the span allows after its first.
+        let later = desk.add(&own_a(2, Some(T0 + 5 * DAY / 2)));
+        assert_eq!(
+            later.story == a.story,
+            joins,
+            "span {max_span}: {:?}",
+            later.placement
+        );
+    }
+}
