@@ -67,14 +67,14 @@ pub fn desk_related(store: &dyn Store, s: &StoredArticle) -> Result<Vec<ArticleI
         return Ok(Vec::new());
     };
     let members: Vec<Candidate> = store
-        .story_articles(story, STORY_READ)?
+        .story_members(story, STORY_READ)?
         .into_iter()
         .map(|m| Candidate {
             id: m.id,
-            provider: provider_domain(&m.article).to_string(),
+            provider: m.provider_domain.unwrap_or_default(),
             duplicate: m.duplicate_of.is_some(),
-            quality: m.article.quality,
-            time: m.article.published_at.map(|t| t.timestamp()),
+            quality: m.quality,
+            time: m.published_at.map(|t| t.timestamp()),
         })
         .collect();
     Ok(related(

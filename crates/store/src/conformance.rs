@@ -524,14 +524,13 @@ fn analysis_places_copies_and_is_redone_after_updates(s: &mut dyn Store) {
         Some("copy"),
         "a change explains itself"
     );
-    let story: Vec<i64> = s
-        .story_articles(11, 10)
-        .expect("story")
-        .iter()
-        .map(|x| x.id)
-        .collect();
+    let members = s.story_members(11, 10).expect("story");
+    let story: Vec<i64> = members.iter().map(|x| x.id).collect();
     assert_eq!(story.len(), 3);
     assert_eq!(story[2], ia, "copies last");
+    assert_eq!(members[2].duplicate_of, Some(ib));
+    assert_eq!(members[2].published_at, a.published_at);
+    assert_eq!(members[2].provider_domain.as_deref(), Some("sify.com"));
 
     // Changed content is analysed again; the same content is not.
     let mut a2 = a.clone();

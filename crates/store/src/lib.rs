@@ -144,6 +144,16 @@ pub struct Placement {
     pub reason: String,
 }
 
+/// An article of a story, as a related list is ordered by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryMember {
+    pub id: ArticleId,
+    pub provider_domain: Option<String>,
+    pub duplicate_of: Option<ArticleId>,
+    pub quality: Option<i64>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 /// Counts for `newsdesk stats`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
@@ -210,8 +220,9 @@ pub trait Store {
         changes: &[Placement],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Up to `limit` articles of a story (the best-quality ones first).
-    fn story_articles(&self, story: i64, limit: usize) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Up to `limit` articles of a story, originals first, then the
+    /// best-quality ones: only what ordering a related list needs.
+    fn story_members(&self, story: i64, limit: usize) -> Result<Vec<StoryMember>, StoreError>;
 }
 
 /// The hash of everything an article says, to tell an update from a repeat.

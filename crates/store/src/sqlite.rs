@@ -11,7 +11,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Tra
 
 use crate::{
     content_hash, AnalysisRecord, ArticleId, Batch, BatchReport, Outcome, Placement, SourceInfo,
-    Stats, Store, StoreError, StoredArticle,
+    Stats, Store, StoreError, StoredArticle, StoryMember,
 };
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
@@ -734,12 +734,42 @@ impl Store for SqliteStore {
         tx.commit().map_err(db("committing an analysis batch"))
     }
 
-    fn story_articles(&self, story: i64, limit: usize) -> Result<Vec<StoredArticle>, StoreError> {
-        let sql = format!(
-            "SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.story_id = ?1 \
-             ORDER BY a.duplicate_of IS NOT NULL, COALESCE(a.quality, -1) DESC, a.id LIMIT ?2"
-        );
-        self.list(&sql, params![story, limit as i64], "listing a story")
+    fn story_members(&self, story: i64, limit: usize) -> Result<Vec<StoryMember>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, provider_domain, duplicate_of, quality, published_at FROM articles \
+                 WHERE story_id = ?1 \
+                 ORDER BY duplicate_of IS NOT NULL, COALESCE(quality, -1) DESC, id LIMIT ?2",
+            )
+            .map_err(db("listing a story"))?;
+        let rows = stmt
+            .query_map(params![story, limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .map_err(db("listing a story"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, provider_domain, duplicate_of, quality, published) =
+                row.map_err(db("listing a story"))?;
+            out.push(StoryMember {
+                id,
+                provider_domain,
+                duplicate_of,
+                quality,
+                published_at: published
+                    .as_deref()
+                    .map(|p| parse_ts(id, "published_at", p))
+                    .transpose()?,
+            });
+        }
+        Ok(out)
     }
 }
 
