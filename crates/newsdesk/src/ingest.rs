@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
 use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Done};
 
 /// Opens (creating) the store in `data_dir`.
 pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
@@ -54,9 +54,15 @@ pub fn run(
     paths: &[PathBuf],
     max_size: u64,
     quiet: bool,
+    analyse: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
-    let (mut analysis, caught_up) = Analysis::open(&mut store, Utc::now())?;
+    let (mut analysis, caught_up) = if analyse {
+        let (a, done) = Analysis::open(&mut store, Utc::now())?;
+        (Some(a), done)
+    } else {
+        (None, Done::default())
+    };
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -88,7 +94,7 @@ pub fn run(
         bar.inc(1);
         match parsed {
             Err(e) => sum.failed.push(e.to_string()),
-            Ok(p) => store_one(&mut store, &mut analysis, p, &mut sum),
+            Ok(p) => store_one(&mut store, analysis.as_mut(), p, &mut sum),
         }
     }
     reader
@@ -107,10 +113,15 @@ pub fn run(
         sum.failed.len(),
         sum.skipped.len()
     );
-    println!(
-        "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
-        sum.analysed, sum.copies, sum.replaced
-    );
+    if analysis.is_some() {
+        print_analysis(&Done {
+            analysed: sum.analysed,
+            copies: sum.copies,
+            changed: sum.replaced,
+        });
+    } else {
+        println!("analysis: deferred (run `newsdesk analyse`)");
+    }
     for f in &sum.failed {
         eprintln!("failed: {f}");
     }
@@ -129,7 +140,12 @@ pub fn run(
     })
 }
 
-fn store_one(store: &mut SqliteStore, analysis: &mut Analysis, mut p: Parsed, sum: &mut Summary) {
+fn store_one(
+    store: &mut SqliteStore,
+    analysis: Option<&mut Analysis>,
+    mut p: Parsed,
+    sum: &mut Summary,
+) {
     let now = Utc::now();
     for s in p.skipped.drain(..) {
         sum.skipped.push(format!("{}: {s}", p.locator));
@@ -187,8 +203,9 @@ fn store_one(store: &mut SqliteStore, analysis: &mut Analysis, mut p: Parsed, su
                 .map(|(id, _)| *id)
                 .chain(r.related_touched.iter().copied())
                 .collect();
-            // The articles are stored; should analysing them fail, they stay
-            // pending and the next run analyses them.
+            // The articles are stored; should analysing them fail (or be
+            // deferred), they stay pending and the next run analyses them.
+            let Some(analysis) = analysis else { return };
             match analysis.run_ids(store, &mut ids, now) {
                 Ok(d) => {
                     sum.analysed += d.analysed;
@@ -200,4 +217,19 @@ fn store_one(store: &mut SqliteStore, analysis: &mut Analysis, mut p: Parsed, su
         }
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
     }
+}
+
+fn print_analysis(d: &Done) {
+    println!(
+        "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
+        d.analysed, d.copies, d.changed
+    );
+}
+
+/// `newsdesk analyse`: analyses whatever is pending.
+pub fn analyse(data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(data_dir)?;
+    let (_, done) = Analysis::open(&mut store, Utc::now())?;
+    print_analysis(&done);
+    Ok(ExitCode::SUCCESS)
 }

@@ -49,7 +49,13 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Store only; leave duplicate and story analysis for `newsdesk analyse`
+        /// or the next ingest (for bulk imports).
+        #[arg(long)]
+        defer_analysis: bool,
     },
+    /// Analyse stored articles that are not analysed yet (duplicates, stories).
+    Analyse,
     /// Write the stored articles out.
     Export {
         #[arg(long, value_enum)]
@@ -137,7 +143,9 @@ fn main() -> ExitCode {
             paths,
             max_size,
             quiet,
-        } => ingest::run(&cli.data_dir, &paths, max_size, quiet),
+            defer_analysis,
+        } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
+        Command::Analyse => ingest::analyse(&cli.data_dir),
         Command::Export {
             format,
             dir,

@@ -697,3 +697,43 @@ fn articles_stored_but_not_analysed_are_analysed_on_the_next_run() {
     let copies = |v: &[Value]| v.iter().filter(|a| !a["duplicateOf"].is_null()).count();
     assert_eq!(copies(&before), copies(&after));
 }
+
+#[test]
+fn deferred_analysis_waits_for_newsdesk_analyse() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ex = examples();
+    let o = newsdesk(
+        &data,
+        &[
+            "ingest",
+            "--quiet",
+            "--defer-analysis",
+            ex.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("analysis: deferred"), "{}", stdout(&o));
+    assert!(jsonl(&data).iter().all(|a| a["story"].is_null()));
+    let o = newsdesk(&data, &["analyse"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("analysis: 5 articles analysed"),
+        "{}",
+        stdout(&o)
+    );
+    let all = jsonl(&data);
+    assert!(all.iter().all(|a| a["story"].is_i64()));
+    // The example document re-posts the RSS item published days before it.
+    let doc = all.iter().find(|a| a["format"] == "document").unwrap();
+    let rss = all.iter().find(|a| a["guid"] == "cw-1001").unwrap();
+    assert_eq!(doc["duplicateOf"], rss["id"], "{}", doc["analysis"]);
+    assert_eq!(doc["published"], false);
+    // Nothing is left to do.
+    let o = newsdesk(&data, &["analyse"]);
+    assert!(
+        stdout(&o).starts_with("analysis: 0 articles analysed"),
+        "{}",
+        stdout(&o)
+    );
+}
