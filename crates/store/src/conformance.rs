@@ -4,7 +4,10 @@
 use chrono::{DateTime, TimeZone, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
 
-use crate::{AnalysisRecord, Batch, Outcome, Placement, SourceInfo, Store};
+use crate::{
+    AnalysisRecord, AuditEntry, Batch, Decision, Given, Outcome, Override, OverrideAction,
+    Placement, Rule, RuleAction, SourceInfo, Store, StoreError, StoryHeat,
+};
 
 type Check = fn(&mut dyn Store);
 
@@ -43,6 +46,14 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
         (
             "analysis_places_copies_and_is_redone_after_updates",
             analysis_places_copies_and_is_redone_after_updates,
+        ),
+        (
+            "decisions_keep_what_the_input_gave_and_are_redone_when_due",
+            decisions_keep_what_the_input_gave_and_are_redone_when_due,
+        ),
+        (
+            "overrides_and_rules_are_audited",
+            overrides_and_rules_are_audited,
         ),
     ];
     for (name, check) in checks {
@@ -614,4 +625,200 @@ fn an_article_twice_in_a_batch_is_stored_once(s: &mut dyn Store) {
         2,
         "a repeat of the batch changes nothing"
     );
+}
+
+fn decision(id: i64, config: &str, published: bool, heat: i64) -> Decision {
+    Decision {
+        id,
+        config: config.into(),
+        topics: vec!["AWS AI".into(), "AI".into()],
+        quality: 61,
+        published,
+        pinned: false,
+        heat,
+        detail: format!("{{\"id\":{id}}}"),
+    }
+}
+
+fn decisions_keep_what_the_input_gave_and_are_redone_when_due(s: &mut dyn Store) {
+    let now = t(2021, 5, 4, 12, 0);
+    let mut a = sample("https://example.com/a", "Original");
+    a.quality = Some(76);
+    a.published = Some(true);
+    let b = sample("https://example.com/b", "Second");
+    let ids: Vec<i64> = s
+        .ingest(
+            &Batch {
+                source: source("batch.md"),
+                articles: vec![a.clone(), b.clone()],
+            },
+            now,
+        )
+        .expect("ingest")
+        .outcomes
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let (ia, ib) = (ids[0], ids[1]);
+    // Nothing is decided before it is analysed.
+    assert!(s.undecided("c1", 0, 10).expect("undecided").is_empty());
+    s.apply_analysis(
+        &[record(ia, 10, None, vec![]), record(ib, 10, None, vec![])],
+        &[],
+        now,
+    )
+    .expect("apply");
+    let due = s.undecided("c1", 0, 10).expect("undecided");
+    assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), ids);
+    assert_eq!(due[0].given, Given::of(&a));
+    assert_eq!(due[0].given.quality, Some(76));
+    assert_eq!(due[0].editorial, None);
+
+    s.apply_editorial(
+        &[decision(ia, "c1", true, 0), decision(ib, "c1", false, 0)],
+        &[StoryHeat {
+            story: 10,
+            heat: 83,
+            detail: "{}".into(),
+            newest: Some(now),
+        }],
+        now,
+    )
+    .expect("decide");
+    assert!(s.undecided("c1", 0, 10).expect("undecided").is_empty());
+    let sa = s.article(ia).expect("read").expect("exists");
+    assert_eq!(sa.article.quality, Some(61), "the decision is in effect");
+    assert_eq!(sa.article.heat, Some(83), "published: the story's heat");
+    assert_eq!(sa.article.topics, vec!["AWS AI", "AI"]);
+    assert_eq!(sa.given.quality, Some(76), "what the input said is kept");
+    assert_eq!(sa.editorial.as_deref(), Some(&*format!("{{\"id\":{ia}}}")));
+    let sb = s.article(ib).expect("read").expect("exists");
+    assert_eq!((sb.article.published, sb.article.heat), (Some(false), Some(-1)));
+    let heat = s.story_heat(10).expect("heat").expect("stored");
+    assert_eq!((heat.heat, heat.newest), (83, Some(now)));
+    assert_eq!(s.newest_published().expect("newest"), Some(t(2021, 5, 4, 5, 54)));
+    assert_eq!(
+        s.stale_stories(t(2021, 5, 5, 0, 0), t(2021, 5, 1, 0, 0), 10)
+            .expect("stale"),
+        vec![10]
+    );
+    assert!(s
+        .stale_stories(t(2021, 5, 4, 0, 0), t(2021, 5, 1, 0, 0), 10)
+        .expect("stale")
+        .is_empty());
+    // Another configuration: everything is due again.
+    assert_eq!(s.undecided("c2", 0, 10).expect("undecided").len(), 2);
+    // An update of the content: due again, with the new given values.
+    let mut a2 = a.clone();
+    a2.excerpt = Some("Corrected.".into());
+    a2.quality = Some(80);
+    s.ingest(
+        &Batch {
+            source: source("batch.md"),
+            articles: vec![a2],
+        },
+        now,
+    )
+    .expect("update");
+    s.apply_analysis(&[record(ia, 10, None, vec![])], &[], now)
+        .expect("apply");
+    let due = s.undecided("c1", 0, 10).expect("undecided");
+    assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ia]);
+    assert_eq!(due[0].given.quality, Some(80));
+    // A change of placement (it became a copy): due again.
+    s.apply_editorial(&[decision(ia, "c1", true, 0)], &[], now)
+        .expect("decide");
+    s.apply_analysis(
+        &[],
+        &[Placement {
+            id: ib,
+            story: 10,
+            duplicate_of: Some(ia),
+            reason: "copy".into(),
+        }],
+        now,
+    )
+    .expect("re-place");
+    let due = s.undecided("c1", 0, 10).expect("undecided");
+    assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ib]);
+}
+
+fn overrides_and_rules_are_audited(s: &mut dyn Store) {
+    let now = t(2021, 5, 4, 12, 0);
+    let ids: Vec<i64> = s
+        .ingest(
+            &Batch {
+                source: source("batch.md"),
+                articles: vec![sample("https://example.com/a", "One")],
+            },
+            now,
+        )
+        .expect("ingest")
+        .outcomes
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let ia = ids[0];
+    s.apply_analysis(&[record(ia, 10, None, vec![])], &[], now)
+        .expect("apply");
+    s.apply_editorial(&[decision(ia, "c1", false, 0)], &[], now)
+        .expect("decide");
+    let entry = |action: &str, target: &str, article: Option<i64>| AuditEntry {
+        at: now,
+        editor: "alice".into(),
+        action: action.into(),
+        article,
+        target: target.into(),
+        reason: Some("checked by phone".into()),
+    };
+    let o = Override {
+        action: OverrideAction::Pin,
+        editor: "alice".into(),
+        reason: Some("checked by phone".into()),
+        at: now,
+    };
+    s.set_override(ia, Some(&o), &entry("pin", "article", Some(ia)))
+        .expect("override");
+    let sa = s.article(ia).expect("read").expect("exists");
+    assert_eq!(sa.editor_override, Some(o.clone()));
+    // The decision is due again, the override with it.
+    let due = s.undecided("c1", 0, 10).expect("undecided");
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].editor_override, Some(o));
+    match s.set_override(ia + 1000, None, &entry("clear", "article", Some(ia + 1000))) {
+        Err(StoreError::NoArticle { id }) => assert_eq!(id, ia + 1000),
+        other => panic!("expected NoArticle, got {other:?}"),
+    }
+    s.set_override(ia, None, &entry("clear", "article", Some(ia)))
+        .expect("clear");
+    assert_eq!(s.article(ia).expect("read").expect("exists").editor_override, None);
+
+    let rule = Rule {
+        name: "no-market-research".into(),
+        action: RuleAction::Mute,
+        topic: None,
+        query: "\"market research\" OR CAGR".into(),
+        editor: "alice".into(),
+        reason: None,
+        created_at: now,
+    };
+    s.add_rule(&rule, &entry("rule add", "rule no-market-research", None))
+        .expect("rule");
+    match s.add_rule(&rule, &entry("rule add", "rule no-market-research", None)) {
+        Err(StoreError::RuleExists { name }) => assert_eq!(name, "no-market-research"),
+        other => panic!("expected RuleExists, got {other:?}"),
+    }
+    assert_eq!(s.rules().expect("rules"), vec![rule]);
+    assert!(s
+        .remove_rule("no-market-research", &entry("rule remove", "rule no-market-research", None))
+        .expect("remove"));
+    assert!(!s
+        .remove_rule("no-market-research", &entry("rule remove", "rule no-market-research", None))
+        .expect("remove"));
+    assert!(s.rules().expect("rules").is_empty());
+    let log = s.audit_log(None, 10).expect("audit");
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["rule remove", "rule add", "clear", "pin"]);
+    assert_eq!(s.audit_log(Some(ia), 10).expect("audit").len(), 2);
+    assert_eq!(log[3].reason.as_deref(), Some("checked by phone"));
 }

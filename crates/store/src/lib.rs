@@ -15,7 +15,7 @@ mod sqlite;
 
 use chrono::{DateTime, Utc};
 use newsdesk_model::Article;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use sqlite::SqliteStore;
 
@@ -41,6 +41,10 @@ pub enum StoreError {
     Open { path: String, message: String },
     #[error("article has no identity: it needs a URL or a feed GUID (title: {title:?})")]
     NoIdentity { title: String },
+    #[error("a rule named {name:?} already exists")]
+    RuleExists { name: String },
+    #[error("there is no article {id}")]
+    NoArticle { id: ArticleId },
     #[error("corrupt value in column {column} of article {id}: {message}")]
     Corrupt {
         id: ArticleId,
@@ -109,6 +113,158 @@ pub struct StoredArticle {
     pub similar: Vec<ArticleId>,
     /// Why the analysis placed it as it did (`None` until analysed).
     pub reason: Option<String>,
+    /// The editorial values the input record carried.
+    pub given: Given,
+    /// The editor's override, if any.
+    pub editor_override: Option<Override>,
+    /// The editorial decision's details (the desk's JSON), `None` until decided.
+    pub editorial: Option<String>,
+    /// Pinned by an editor (kept on top of its topics).
+    pub pinned: bool,
+}
+
+/// The editorial values an input record carried: another desk's decisions.
+/// The article's own fields hold the values in effect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Given {
+    #[serde(default)]
+    pub quality: Option<i64>,
+    #[serde(default)]
+    pub heat: Option<i64>,
+    #[serde(default)]
+    pub published: Option<bool>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+}
+
+impl Given {
+    /// What `article` carries.
+    pub fn of(article: &Article) -> Given {
+        Given {
+            quality: article.quality,
+            heat: article.heat,
+            published: article.published,
+            topics: article.topics.clone(),
+        }
+    }
+}
+
+/// What the editorial step decided about one article: the values in effect
+/// and the desk's explanation (opaque to the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub id: ArticleId,
+    /// Fingerprint of the configuration that decided it.
+    pub config: String,
+    pub topics: Vec<String>,
+    pub quality: i64,
+    pub published: bool,
+    pub pinned: bool,
+    /// The story's heat when published, -1 otherwise.
+    pub heat: i64,
+    /// Breakdowns and reasons, as JSON.
+    pub detail: String,
+}
+
+/// A story's heat and its explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryHeat {
+    pub story: i64,
+    pub heat: i64,
+    /// The breakdown, as JSON.
+    pub detail: String,
+    /// The newest member's publication time.
+    pub newest: Option<DateTime<Utc>>,
+}
+
+/// What an editor can say about one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OverrideAction {
+    Publish,
+    Unpublish,
+    /// Published and kept on top.
+    Pin,
+}
+
+impl OverrideAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverrideAction::Publish => "publish",
+            OverrideAction::Unpublish => "unpublish",
+            OverrideAction::Pin => "pin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OverrideAction> {
+        match s {
+            "publish" => Some(OverrideAction::Publish),
+            "unpublish" => Some(OverrideAction::Unpublish),
+            "pin" => Some(OverrideAction::Pin),
+            _ => None,
+        }
+    }
+}
+
+/// An editor's override of the desk's decision on one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Override {
+    pub action: OverrideAction,
+    pub editor: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Mute (never publish) or keep (publish even below the quality bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleAction {
+    Mute,
+    Keep,
+}
+
+impl RuleAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAction::Mute => "mute",
+            RuleAction::Keep => "keep",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RuleAction> {
+        match s {
+            "mute" => Some(RuleAction::Mute),
+            "keep" => Some(RuleAction::Keep),
+            _ => None,
+        }
+    }
+}
+
+/// A mute or keep rule: a query in the topics language, for every article
+/// or only within one topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub name: String,
+    pub action: RuleAction,
+    /// `None`: every article; else only articles of this topic.
+    pub topic: Option<String>,
+    pub query: String,
+    pub editor: String,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub editor: String,
+    /// `publish`, `unpublish`, `pin`, `clear`, `rule add`, `rule remove`, ...
+    pub action: String,
+    pub article: Option<ArticleId>,
+    /// What was acted on, in words (`article 12`, `rule no-press-releases`).
+    pub target: String,
+    pub reason: Option<String>,
 }
 
 /// What the analysis decided about one article, and what the desk needs to
@@ -152,6 +308,8 @@ pub struct StoryMember {
     pub duplicate_of: Option<ArticleId>,
     pub quality: Option<i64>,
     pub published_at: Option<DateTime<Utc>>,
+    /// Published as decided (`None`: undecided).
+    pub published: Option<bool>,
 }
 
 /// Counts for `newsdesk stats`.
@@ -223,6 +381,55 @@ pub trait Store {
     /// Up to `limit` articles of a story, originals first, then the
     /// best-quality ones: only what ordering a related list needs.
     fn story_members(&self, story: i64, limit: usize) -> Result<Vec<StoryMember>, StoreError>;
+
+    /// Up to `limit` analysed full articles (not stubs) with ids above
+    /// `after` that have no editorial decision made under `config`, in id order.
+    fn undecided(
+        &self,
+        config: &str,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Writes decisions and story heats in one transaction. An article takes
+    /// its story's heat when published, -1 otherwise.
+    fn apply_editorial(
+        &mut self,
+        decisions: &[Decision],
+        heats: &[StoryHeat],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A story's heat as last computed.
+    fn story_heat(&self, story: i64) -> Result<Option<StoryHeat>, StoreError>;
+    /// Stories whose heat was computed before `before` and whose newest
+    /// member is newer than `active_since` (their heat is decaying).
+    fn stale_stories(
+        &self,
+        before: DateTime<Utc>,
+        active_since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError>;
+    /// The newest publication time of any article.
+    fn newest_published(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Sets (`Some`) or clears (`None`) an editor's override, with its audit
+    /// line, in one transaction; the article's decision is then due again.
+    fn set_override(
+        &mut self,
+        id: ArticleId,
+        value: Option<&Override>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// The mute and keep rules, oldest first.
+    fn rules(&self) -> Result<Vec<Rule>, StoreError>;
+    /// Adds a rule (its name must be new), with its audit line.
+    fn add_rule(&mut self, rule: &Rule, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// Removes a rule by name, with its audit line; `false` when there was none.
+    fn remove_rule(&mut self, name: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
+    /// The audit log, newest first, for one article or all.
+    fn audit_log(
+        &self,
+        article: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// The hash of everything an article says, to tell an update from a repeat.

@@ -10,14 +10,16 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use crate::{
-    content_hash, AnalysisRecord, ArticleId, Batch, BatchReport, Outcome, Placement, SourceInfo,
-    Stats, Store, StoreError, StoredArticle, StoryMember,
+    content_hash, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision, Given,
+    Outcome, Override, OverrideAction, Placement, Rule, RuleAction, SourceInfo, Stats, Store,
+    StoreError, StoredArticle, StoryHeat, StoryMember,
 };
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_analysis.sql")),
+    (3, include_str!("../migrations/sqlite/0003_editorial.sql")),
 ];
 
 /// The database file inside a data folder.
@@ -47,6 +49,7 @@ const CONTENT_COLUMNS: &[&str] = &[
     "content_html",
     "author",
     "language",
+    "given",
 ];
 
 const SELECT_COLUMNS: &str =
@@ -54,11 +57,14 @@ const SELECT_COLUMNS: &str =
      a.guid, a.format, s.locator, a.category, a.title, a.excerpt, a.published_at, a.original_url, \
      a.web_url, a.amp_web_url, a.cdn_amp_web_url, a.kind, a.quality, a.heat, a.published, \
      a.provider_name, a.provider_domain, a.provider_images, a.topics, a.images, a.secured, a.body, \
-     a.content_html, a.author, a.language, x.reason";
+     a.content_html, a.author, a.language, x.reason, a.given, e.detail, e.pinned, \
+     o.action, o.editor, o.reason, o.at";
 
 /// The tables [`SELECT_COLUMNS`] reads from.
 const FROM_ARTICLES: &str = "articles a LEFT JOIN sources s ON s.id = a.source_id \
-     LEFT JOIN article_analysis x ON x.article_id = a.id";
+     LEFT JOIN article_analysis x ON x.article_id = a.id \
+     LEFT JOIN article_editorial e ON e.article_id = a.id \
+     LEFT JOIN overrides o ON o.article_id = a.id";
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -192,6 +198,7 @@ fn content_values(a: &Article) -> Vec<Value> {
         opt_text(&a.content_html),
         opt_text(&a.author),
         opt_text(&a.language),
+        Value::Text(json(&Given::of(a))),
     ]
 }
 
@@ -358,11 +365,38 @@ fn fill_stub(tx: &Transaction<'_>, id: ArticleId, a: &Article) -> Result<(), Sto
     Ok(())
 }
 
-/// Drops an article's analysis so that its new content is analysed again.
+/// Drops an article's analysis so that its new content is analysed again
+/// (and decided again after that).
 fn forget_analysis(tx: &Transaction<'_>, id: ArticleId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM article_analysis WHERE article_id = ?1")
         .and_then(|mut s| s.execute([id]))
         .map_err(db("forgetting an analysis"))?;
+    forget_decision(tx, id)
+}
+
+/// Drops an article's editorial decision so that it is decided again.
+fn forget_decision(tx: &Transaction<'_>, id: ArticleId) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM article_editorial WHERE article_id = ?1")
+        .and_then(|mut s| s.execute([id]))
+        .map_err(db("forgetting a decision"))?;
+    Ok(())
+}
+
+fn audit(tx: &Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at, editor, action, article_id, target, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            ts(&e.at),
+            e.editor,
+            e.action,
+            e.article,
+            e.target,
+            e.reason
+        ])
+    })
+    .map_err(db("writing the audit log"))?;
     Ok(())
 }
 
@@ -697,6 +731,7 @@ impl Store for SqliteStore {
                 place
                     .execute(params![r.id, r.story, r.duplicate_of])
                     .map_err(db("placing an article"))?;
+                forget_decision(&tx, r.id)?;
                 save.execute(params![
                     r.id,
                     r.version,
@@ -726,6 +761,7 @@ impl Store for SqliteStore {
                 place
                     .execute(params![c.id, c.story, c.duplicate_of])
                     .map_err(db("re-placing an article"))?;
+                forget_decision(&tx, c.id)?;
                 explain
                     .execute(params![c.id, c.reason, now_s])
                     .map_err(db("re-placing an article"))?;
@@ -738,7 +774,7 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, provider_domain, duplicate_of, quality, published_at FROM articles \
+                "SELECT id, provider_domain, duplicate_of, quality, published_at, published FROM articles \
                  WHERE story_id = ?1 \
                  ORDER BY duplicate_of IS NOT NULL, COALESCE(quality, -1) DESC, id LIMIT ?2",
             )
@@ -751,22 +787,334 @@ impl Store for SqliteStore {
                     r.get(2)?,
                     r.get(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })
             .map_err(db("listing a story"))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, provider_domain, duplicate_of, quality, published) =
+            let (id, provider_domain, duplicate_of, quality, published_at, published) =
                 row.map_err(db("listing a story"))?;
             out.push(StoryMember {
                 id,
                 provider_domain,
                 duplicate_of,
                 quality,
-                published_at: published
+                published_at: published_at
                     .as_deref()
                     .map(|p| parse_ts(id, "published_at", p))
                     .transpose()?,
+                published: published.map(|p| p != 0),
+            });
+        }
+        Ok(out)
+    }
+
+    fn undecided(
+        &self,
+        config: &str,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
+        let sql = format!(
+            "SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} \
+             WHERE a.id > ?1 AND a.stub = 0 AND x.article_id IS NOT NULL \
+             AND (e.article_id IS NULL OR e.config <> ?2) ORDER BY a.id LIMIT ?3"
+        );
+        self.list(
+            &sql,
+            params![after, config, limit as i64],
+            "listing undecided articles",
+        )
+    }
+
+    fn apply_editorial(
+        &mut self,
+        decisions: &[Decision],
+        heats: &[StoryHeat],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now_s = ts(&now);
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting an editorial batch"))?;
+        {
+            let mut set = tx
+                .prepare_cached(
+                    "UPDATE articles SET topics = ?2, quality = ?3, published = ?4, heat = ?5 WHERE id = ?1",
+                )
+                .map_err(db("deciding an article"))?;
+            let mut save = tx
+                .prepare_cached(
+                    "INSERT INTO article_editorial (article_id, config, pinned, detail, decided_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (article_id) DO UPDATE SET \
+                     config = excluded.config, pinned = excluded.pinned, detail = excluded.detail, \
+                     decided_at = excluded.decided_at",
+                )
+                .map_err(db("saving a decision"))?;
+            for d in decisions {
+                set.execute(params![
+                    d.id,
+                    json(&d.topics),
+                    d.quality,
+                    d.published as i64,
+                    if d.published { d.heat } else { -1 }
+                ])
+                .map_err(db("deciding an article"))?;
+                save.execute(params![d.id, d.config, d.pinned as i64, d.detail, now_s])
+                    .map_err(db("saving a decision"))?;
+            }
+            let mut heat = tx
+                .prepare_cached(
+                    "INSERT INTO story_heat (story_id, heat, detail, newest, computed_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (story_id) DO UPDATE SET \
+                     heat = excluded.heat, detail = excluded.detail, newest = excluded.newest, \
+                     computed_at = excluded.computed_at",
+                )
+                .map_err(db("saving a story's heat"))?;
+            let mut spread = tx
+                .prepare_cached(
+                    "UPDATE articles SET heat = CASE WHEN published = 1 THEN ?2 ELSE -1 END \
+                     WHERE story_id = ?1 AND stub = 0",
+                )
+                .map_err(db("spreading a story's heat"))?;
+            for h in heats {
+                heat.execute(params![
+                    h.story,
+                    h.heat,
+                    h.detail,
+                    h.newest.as_ref().map(ts),
+                    now_s
+                ])
+                .map_err(db("saving a story's heat"))?;
+                spread
+                    .execute(params![h.story, h.heat])
+                    .map_err(db("spreading a story's heat"))?;
+            }
+        }
+        tx.commit().map_err(db("committing an editorial batch"))
+    }
+
+    fn story_heat(&self, story: i64) -> Result<Option<StoryHeat>, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT heat, detail, newest FROM story_heat WHERE story_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([story], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(db("reading a story's heat"))?;
+        let Some((heat, detail, newest)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoryHeat {
+            story,
+            heat,
+            detail,
+            newest: newest
+                .as_deref()
+                .map(|n| parse_ts(story, "story_heat.newest", n))
+                .transpose()?,
+        }))
+    }
+
+    fn stale_stories(
+        &self,
+        before: DateTime<Utc>,
+        active_since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT story_id FROM story_heat WHERE computed_at < ?1 AND newest > ?2 \
+                 ORDER BY story_id LIMIT ?3",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![ts(&before), ts(&active_since), limit as i64], |r| {
+                    r.get(0)
+                })?
+                .collect()
+            })
+            .map_err(db("listing stories to re-heat"))
+    }
+
+    fn newest_published(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT MAX(published_at) FROM articles WHERE stub = 0",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db("reading the newest publication time"))?;
+        v.as_deref()
+            .map(|n| parse_ts(0, "published_at", n))
+            .transpose()
+    }
+
+    fn set_override(
+        &mut self,
+        id: ArticleId,
+        value: Option<&Override>,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting an override"))?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM articles WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(db("finding the article to override"))?;
+        if exists.is_none() {
+            return Err(StoreError::NoArticle { id });
+        }
+        match value {
+            Some(o) => tx.execute(
+                "INSERT INTO overrides (article_id, action, editor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (article_id) DO UPDATE SET action = excluded.action, editor = excluded.editor, \
+                 reason = excluded.reason, at = excluded.at",
+                params![id, o.action.as_str(), o.editor, o.reason, ts(&o.at)],
+            ),
+            None => tx.execute("DELETE FROM overrides WHERE article_id = ?1", [id]),
+        }
+        .map_err(db("saving an override"))?;
+        forget_decision(&tx, id)?;
+        audit(&tx, entry)?;
+        tx.commit().map_err(db("committing an override"))
+    }
+
+    fn rules(&self) -> Result<Vec<Rule>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, action, topic, query, editor, reason, created_at FROM rules ORDER BY id",
+            )
+            .map_err(db("reading rules"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .map_err(db("reading rules"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, action, topic, query, editor, reason, created) =
+                row.map_err(db("reading rules"))?;
+            out.push(Rule {
+                action: RuleAction::parse(&action).ok_or_else(|| StoreError::Corrupt {
+                    id,
+                    column: "rules.action",
+                    message: format!("expected mute or keep, found `{action}`"),
+                })?,
+                name,
+                topic,
+                query,
+                editor,
+                reason,
+                created_at: parse_ts(id, "rules.created_at", &created)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn add_rule(&mut self, rule: &Rule, entry: &AuditEntry) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(db("starting a rule"))?;
+        let taken: Option<i64> = tx
+            .query_row("SELECT id FROM rules WHERE name = ?1", [&rule.name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db("checking a rule's name"))?;
+        if taken.is_some() {
+            return Err(StoreError::RuleExists {
+                name: rule.name.clone(),
+            });
+        }
+        tx.execute(
+            "INSERT INTO rules (name, action, topic, query, editor, reason, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                rule.name,
+                rule.action.as_str(),
+                rule.topic,
+                rule.query,
+                rule.editor,
+                rule.reason,
+                ts(&rule.created_at)
+            ],
+        )
+        .map_err(db("saving a rule"))?;
+        audit(&tx, entry)?;
+        tx.commit().map_err(db("committing a rule"))
+    }
+
+    fn remove_rule(&mut self, name: &str, entry: &AuditEntry) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting to remove a rule"))?;
+        let n = tx
+            .execute("DELETE FROM rules WHERE name = ?1", [name])
+            .map_err(db("removing a rule"))?;
+        if n > 0 {
+            audit(&tx, entry)?;
+        }
+        tx.commit().map_err(db("committing a rule's removal"))?;
+        Ok(n > 0)
+    }
+
+    fn audit_log(
+        &self,
+        article: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at, editor, action, article_id, target, reason FROM audit \
+                 WHERE ?1 IS NULL OR article_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(db("reading the audit log"))?;
+        let rows = stmt
+            .query_map(params![article, limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .map_err(db("reading the audit log"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, editor, action, article, target, reason) =
+                row.map_err(db("reading the audit log"))?;
+            out.push(AuditEntry {
+                at: parse_ts(id, "audit.at", &at)?,
+                editor,
+                action,
+                article,
+                target,
+                reason,
             });
         }
         Ok(out)
@@ -857,6 +1205,9 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
     let provider_images: Option<String> = r.get(23)?;
     let topics: String = r.get(24)?;
     let images: String = r.get(25)?;
+    let given: Option<String> = r.get(32)?;
+    let override_action: Option<String> = r.get(35)?;
+    let override_at: Option<String> = r.get(38)?;
     let build = || -> Result<StoredArticle, StoreError> {
         let provider = match (provider_name.clone(), provider_domain.clone()) {
             (None, None) => None,
@@ -879,6 +1230,25 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
             related: Vec::new(),
             similar: Vec::new(),
             reason: None,
+            given: match &given {
+                Some(g) => parse_json(id, "given", g)?,
+                None => Given::default(),
+            },
+            editor_override: match (&override_action, &override_at) {
+                (Some(action), Some(at)) => Some(Override {
+                    action: OverrideAction::parse(action).ok_or_else(|| StoreError::Corrupt {
+                        id,
+                        column: "overrides.action",
+                        message: format!("expected publish, unpublish or pin, found `{action}`"),
+                    })?,
+                    editor: String::new(),
+                    reason: None,
+                    at: parse_ts(id, "overrides.at", at)?,
+                }),
+                _ => None,
+            },
+            editorial: None,
+            pinned: false,
             article: Article {
                 published_at: published_at
                     .as_deref()
@@ -921,5 +1291,11 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
     a.author = r.get(29)?;
     a.language = r.get(30)?;
     s.reason = r.get(31)?;
+    s.editorial = r.get(33)?;
+    s.pinned = r.get::<_, Option<i64>>(34)?.unwrap_or(0) != 0;
+    if let Some(o) = &mut s.editor_override {
+        o.editor = r.get::<_, Option<String>>(36)?.unwrap_or_default();
+        o.reason = r.get(37)?;
+    }
     Ok(Ok(s))
 }

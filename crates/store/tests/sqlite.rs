@@ -89,10 +89,42 @@ fn reopening_keeps_everything_and_uses_wal() {
     }
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.stats().unwrap().articles, 2);
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_version_2_store_is_upgraded_and_keeps_what_its_records_gave() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
+        conn.execute_batch(include_str!("../migrations/sqlite/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../migrations/sqlite/0002_analysis.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, '2026-11-01T00:00:00Z'), (2, '2026-11-02T00:00:00Z');
+             INSERT INTO articles (identity, format, title, quality, heat, published, topics, images,
+                 content_hash, first_seen, updated_at)
+             VALUES ('url:https://x.test/a', 'document', 'A', 76, 79, 1, '[\"AWS AI\",\"AI\"]', '[]',
+                 'h', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'),
+                    ('url:https://x.test/b', 'rss', 'B', NULL, NULL, NULL, '[]', '[]',
+                 'h', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 3);
+    let a = s.article(1).unwrap().unwrap();
+    assert_eq!(a.given.quality, Some(76));
+    assert_eq!(a.given.heat, Some(79));
+    assert_eq!(a.given.published, Some(true));
+    assert_eq!(a.given.topics, vec!["AWS AI", "AI"]);
+    let b = s.article(2).unwrap().unwrap();
+    assert_eq!(b.given, newsdesk_store::Given::default());
 }
