@@ -31,6 +31,9 @@ pub struct Done {
 
 pub struct Analysis {
     desk: Desk,
+    /// Earlier articles whose placement changed (re-pointed copies, merged
+    /// stories): their editorial decisions are due again.
+    changed: Vec<ArticleId>,
 }
 
 impl Analysis {
@@ -72,7 +75,10 @@ impl Analysis {
                 );
             }
         }
-        let mut me = Analysis { desk };
+        let mut me = Analysis {
+            desk,
+            changed: Vec::new(),
+        };
         let mut done = Done::default();
         let mut after = 0;
         loop {
@@ -84,6 +90,11 @@ impl Analysis {
             me.analyse(store, &page, now, &mut done)?;
         }
         Ok((me, done))
+    }
+
+    /// The earlier articles whose placement changed since the last call.
+    pub fn take_changed(&mut self) -> Vec<ArticleId> {
+        std::mem::take(&mut self.changed)
     }
 
     /// Analyses the given articles (by id, in id order) and stores the results.
@@ -186,6 +197,7 @@ impl Analysis {
         }
         done.analysed += records.len();
         done.changed += changes.len();
+        self.changed.extend(changes.iter().map(|c| c.id));
         store
             .apply_analysis(&records, &changes, now)
             .context("storing the analysis")?;

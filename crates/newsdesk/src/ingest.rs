@@ -16,6 +16,7 @@ use newsdesk_ingest::{IngestError, Parsed};
 use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
 
 use crate::analysis::{Analysis, Done};
+use crate::editorial::{Decided, Editorial};
 
 /// Opens (creating) the store in `data_dir`.
 pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
@@ -47,6 +48,20 @@ struct Summary {
     analysed: usize,
     copies: usize,
     replaced: usize,
+    decided: Decided,
+}
+
+fn add_decided(sum: &mut Decided, d: &Decided) {
+    sum.decided += d.decided;
+    sum.published += d.published;
+    sum.changed += d.changed;
+    sum.stories += d.stories;
+}
+
+/// The desk's analysis and editorial step, loaded and caught up.
+struct Desk {
+    analysis: Analysis,
+    editorial: Editorial,
 }
 
 pub fn run(
@@ -57,9 +72,20 @@ pub fn run(
     analyse: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
-    let (mut analysis, caught_up) = if analyse {
-        let (a, done) = Analysis::open(&mut store, Utc::now())?;
-        (Some(a), done)
+    let mut decided = Decided::default();
+    let (mut desk, caught_up) = if analyse {
+        let now = Utc::now();
+        let (mut analysis, done) = Analysis::open(&mut store, now)?;
+        analysis.take_changed();
+        let editorial = Editorial::load(data_dir, &store)?;
+        decided = editorial.decide_pending(&mut store, now)?;
+        (
+            Some(Desk {
+                analysis,
+                editorial,
+            }),
+            done,
+        )
     } else {
         (None, Done::default())
     };
@@ -87,6 +113,7 @@ pub fn run(
         analysed: caught_up.analysed,
         copies: caught_up.copies,
         replaced: caught_up.changed,
+        decided,
         ..Summary::default()
     };
     for parsed in rx {
@@ -94,7 +121,7 @@ pub fn run(
         bar.inc(1);
         match parsed {
             Err(e) => sum.failed.push(e.to_string()),
-            Ok(p) => store_one(&mut store, analysis.as_mut(), p, &mut sum),
+            Ok(p) => store_one(&mut store, desk.as_mut(), p, &mut sum),
         }
     }
     reader
@@ -113,12 +140,13 @@ pub fn run(
         sum.failed.len(),
         sum.skipped.len()
     );
-    if analysis.is_some() {
+    if desk.is_some() {
         print_analysis(&Done {
             analysed: sum.analysed,
             copies: sum.copies,
             changed: sum.replaced,
         });
+        print_decided(&sum.decided);
     } else {
         println!("analysis: deferred (run `newsdesk analyse`)");
     }
@@ -140,12 +168,7 @@ pub fn run(
     })
 }
 
-fn store_one(
-    store: &mut SqliteStore,
-    analysis: Option<&mut Analysis>,
-    mut p: Parsed,
-    sum: &mut Summary,
-) {
+fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, sum: &mut Summary) {
     let now = Utc::now();
     for s in p.skipped.drain(..) {
         sum.skipped.push(format!("{}: {s}", p.locator));
@@ -205,14 +228,25 @@ fn store_one(
                 .collect();
             // The articles are stored; should analysing them fail (or be
             // deferred), they stay pending and the next run analyses them.
-            let Some(analysis) = analysis else { return };
-            match analysis.run_ids(store, &mut ids, now) {
+            let Some(desk) = desk else { return };
+            match desk.analysis.run_ids(store, &mut ids, now) {
                 Ok(d) => {
                     sum.analysed += d.analysed;
                     sum.copies += d.copies;
                     sum.replaced += d.changed;
                 }
-                Err(e) => sum.failed.push(format!("{}: analysis: {e:#}", p.locator)),
+                Err(e) => {
+                    sum.failed.push(format!("{}: analysis: {e:#}", p.locator));
+                    return;
+                }
+            }
+            // Then the editorial decisions, for these and for the earlier
+            // articles whose placement the analysis changed. Should this
+            // fail, they stay due and the next run decides them.
+            ids.extend(desk.analysis.take_changed());
+            match desk.editorial.decide_ids(store, &ids, now) {
+                Ok(d) => add_decided(&mut sum.decided, &d),
+                Err(e) => sum.failed.push(format!("{}: editorial: {e:#}", p.locator)),
             }
         }
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
@@ -226,10 +260,20 @@ fn print_analysis(d: &Done) {
     );
 }
 
-/// `newsdesk analyse`: analyses whatever is pending.
+fn print_decided(d: &Decided) {
+    println!(
+        "editorial: {} articles decided ({} published, {} changed), {} story heats updated",
+        d.decided, d.published, d.changed, d.stories
+    );
+}
+
+/// `newsdesk analyse`: analyses and decides whatever is pending.
 pub fn analyse(data_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
-    let (_, done) = Analysis::open(&mut store, Utc::now())?;
+    let now = Utc::now();
+    let (_, done) = Analysis::open(&mut store, now)?;
     print_analysis(&done);
+    let editorial = Editorial::load(data_dir, &store)?;
+    print_decided(&editorial.decide_pending(&mut store, now)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod analysis;
 mod docs;
+mod editor;
+mod editorial;
 mod eval;
 mod export;
 mod extract;
@@ -54,8 +56,44 @@ enum Command {
         #[arg(long)]
         defer_analysis: bool,
     },
-    /// Analyse stored articles that are not analysed yet (duplicates, stories).
+    /// Analyse stored articles that are not analysed yet (duplicates, stories),
+    /// then decide their topics, quality, heat and publication.
     Analyse,
+    /// Decide every stored article again (topics, quality, heat, publication)
+    /// from the current topics file, scoring and rules, without re-reading any source.
+    Reanalyze,
+    /// Why an article is (not) published: topics, quality and heat breakdowns, rules, overrides.
+    Explain {
+        id: i64,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An editor's decision on one article; it outlives re-analysis and is audited.
+    Override {
+        id: i64,
+        #[arg(value_enum)]
+        action: editor::OverrideChoice,
+        /// Who decides (default: $NEWSDESK_EDITOR, then $USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Mute and keep rules (the topics query language), global or per topic.
+    Rules {
+        #[command(subcommand)]
+        command: editor::RulesCommand,
+    },
+    /// The editors' audit log, newest first.
+    Audit {
+        /// Only this article.
+        #[arg(long)]
+        article: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Write the stored articles out.
     Export {
         #[arg(long, value_enum)]
@@ -146,6 +184,16 @@ fn main() -> ExitCode {
             defer_analysis,
         } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
         Command::Analyse => ingest::analyse(&cli.data_dir),
+        Command::Reanalyze => editor::reanalyze(&cli.data_dir),
+        Command::Explain { id, json } => editor::explain(&cli.data_dir, id, json),
+        Command::Override {
+            id,
+            action,
+            by,
+            reason,
+        } => editor::set_override(&cli.data_dir, id, action, by, reason),
+        Command::Rules { command } => editor::rules(&cli.data_dir, command),
+        Command::Audit { article, limit } => editor::audit(&cli.data_dir, article, limit),
         Command::Export {
             format,
             dir,

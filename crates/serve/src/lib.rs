@@ -151,6 +151,20 @@ pub fn export_docs(
 pub fn jsonl_record(store: &dyn Store, s: &StoredArticle) -> Result<Value, ServeError> {
     let related = related_ids(store, s)?;
     let a = &s.article;
+    // The editorial decision's details and the story's heat breakdown are
+    // stored as JSON by the desk; a damaged one is shown as null.
+    let decision: Value = s
+        .editorial
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or(Value::Null);
+    let heat: Value = match (s.story, a.published) {
+        (Some(story), Some(true)) => store
+            .story_heat(story)?
+            .and_then(|h| serde_json::from_str(&h.detail).ok())
+            .unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
     Ok(json!({
         "id": s.id,
         "source": a.origin.source,
@@ -177,6 +191,11 @@ pub fn jsonl_record(store: &dyn Store, s: &StoredArticle) -> Result<Value, Serve
         "duplicateOf": s.duplicate_of,
         "related": related,
         "analysis": s.reason,
+        "pinned": s.pinned,
+        "decision": decision,
+        "heatBreakdown": heat,
+        "override": s.editor_override,
+        "given": s.given,
         "author": a.author,
         "language": a.language,
     }))

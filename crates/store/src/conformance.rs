@@ -693,10 +693,16 @@ fn decisions_keep_what_the_input_gave_and_are_redone_when_due(s: &mut dyn Store)
     assert_eq!(sa.given.quality, Some(76), "what the input said is kept");
     assert_eq!(sa.editorial.as_deref(), Some(&*format!("{{\"id\":{ia}}}")));
     let sb = s.article(ib).expect("read").expect("exists");
-    assert_eq!((sb.article.published, sb.article.heat), (Some(false), Some(-1)));
+    assert_eq!(
+        (sb.article.published, sb.article.heat),
+        (Some(false), Some(-1))
+    );
     let heat = s.story_heat(10).expect("heat").expect("stored");
     assert_eq!((heat.heat, heat.newest), (83, Some(now)));
-    assert_eq!(s.newest_published().expect("newest"), Some(t(2021, 5, 4, 5, 54)));
+    assert_eq!(
+        s.newest_published().expect("newest"),
+        Some(t(2021, 5, 4, 5, 54))
+    );
     assert_eq!(
         s.stale_stories(t(2021, 5, 5, 0, 0), t(2021, 5, 1, 0, 0), 10)
             .expect("stale"),
@@ -791,7 +797,13 @@ fn overrides_and_rules_are_audited(s: &mut dyn Store) {
     }
     s.set_override(ia, None, &entry("clear", "article", Some(ia)))
         .expect("clear");
-    assert_eq!(s.article(ia).expect("read").expect("exists").editor_override, None);
+    assert_eq!(
+        s.article(ia)
+            .expect("read")
+            .expect("exists")
+            .editor_override,
+        None
+    );
 
     let rule = Rule {
         name: "no-market-research".into(),
@@ -810,10 +822,16 @@ fn overrides_and_rules_are_audited(s: &mut dyn Store) {
     }
     assert_eq!(s.rules().expect("rules"), vec![rule]);
     assert!(s
-        .remove_rule("no-market-research", &entry("rule remove", "rule no-market-research", None))
+        .remove_rule(
+            "no-market-research",
+            &entry("rule remove", "rule no-market-research", None)
+        )
         .expect("remove"));
     assert!(!s
-        .remove_rule("no-market-research", &entry("rule remove", "rule no-market-research", None))
+        .remove_rule(
+            "no-market-research",
+            &entry("rule remove", "rule no-market-research", None)
+        )
         .expect("remove"));
     assert!(s.rules().expect("rules").is_empty());
     let log = s.audit_log(None, 10).expect("audit");
