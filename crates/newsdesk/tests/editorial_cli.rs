@@ -301,6 +301,35 @@ fn rules_are_tested_before_they_apply_and_apply_to_existing_articles() {
             "{report}"
         );
     }
+    // A rule for one topic touches only that topic's articles.
+    let in_topic = published
+        .iter()
+        .filter(|a| {
+            a["topics"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("Cloud"))
+        })
+        .count();
+    assert!(in_topic > 0);
+    let report = ok(
+        &data,
+        &[
+            "rules",
+            "test",
+            "NOT zzzzunseen",
+            "--topic",
+            "Cloud",
+            "--limit",
+            "0",
+        ],
+    );
+    assert!(
+        report.contains(&format!(
+            "would change {in_topic} decisions (0 published, {in_topic} unpublished)"
+        )),
+        "{report}\nexpected {in_topic}"
+    );
     // Testing changed nothing.
     assert_eq!(jsonl(&data), before);
     assert!(ok(&data, &["rules", "list"]).contains("no rules"));
@@ -472,4 +501,86 @@ fn the_corpus_keeps_given_decisions_and_the_desk_drops_market_research() {
     assert!(full(&all).iter().any(|a| a["decision"]["topics"]
         .as_array()
         .is_some_and(|t| t.iter().any(|t| t["by"] == "query"))));
+}
+
+/// Topics by example: a model trained with `topics train` into the data
+/// folder is applied to every article, next to the topics file's queries.
+#[test]
+fn a_trained_topic_model_in_the_data_folder_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = newsroom(dir.path());
+    let all = jsonl(&data);
+    let mentions = |a: &Value| {
+        let text = format!("{} {}", a["title"], a["excerpt"]).to_lowercase();
+        text.contains("ransomware")
+    };
+    let mut train = String::new();
+    for a in full(&all) {
+        let topic = if mentions(a) {
+            "Ransomware"
+        } else {
+            "Elsewhere"
+        };
+        train.push_str(
+            &serde_json::json!({"id": a["id"], "title": a["title"], "body": a["excerpt"], "topics": [topic]})
+                .to_string(),
+        );
+        train.push('\n');
+    }
+    let positives = full(&all).into_iter().filter(|a| mentions(a)).count();
+    assert!(positives >= 3, "{positives}");
+    let train_path = dir.path().join("train.jsonl");
+    std::fs::write(&train_path, train).unwrap();
+    let model = data.join("topic-model");
+    ok(
+        &data,
+        &[
+            "topics",
+            "train",
+            "--input",
+            train_path.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    ok(&data, &["reanalyze"]);
+    let after = jsonl(&data);
+    let mut hits = 0;
+    for a in full(&after) {
+        let by_model: Vec<&str> = a["decision"]["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["by"] == "model")
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        if mentions(a) && by_model.contains(&"Ransomware") {
+            hits += 1;
+        }
+        if by_model.contains(&"Ransomware") {
+            assert!(a["topics"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("Ransomware")));
+        }
+    }
+    assert!(
+        hits * 10 >= positives * 8,
+        "{hits} of {positives} found by the model"
+    );
+    // A damaged model is a clear error, and nothing is decided half-way.
+    for entry in std::fs::read_dir(&model).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::write(&p, b"garbage").unwrap();
+        }
+    }
+    let o = newsdesk(&data, &["reanalyze"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("topic-model"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(jsonl(&data), after);
 }
