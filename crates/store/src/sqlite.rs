@@ -15,6 +15,10 @@ use crate::{
     StoreError, StoredArticle, StoryHeat, StoryMember,
 };
 
+mod query;
+
+pub use query::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, TopicCount};
+
 /// Versioned migrations, applied in order; each runs in its own transaction.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),

@@ -1,0 +1,395 @@
+//! The handlers. Parameters are parsed here, by hand, so that every bad
+//! request gets the one error shape with a message naming the parameter.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use newsdesk_model::document::format_date;
+use newsdesk_store::{ArticleQuery, Cursor, Sort, Store, StoredArticle};
+use serde_json::{json, Value};
+
+use crate::{store_error, ApiError, AppState, DEFAULT_LIMIT, MAX_LIMIT};
+
+type Params = Query<HashMap<String, String>>;
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+    let version = state
+        .pool
+        .with(|s| s.schema_version())
+        .await?
+        .map_err(store_error)?;
+    Ok(Json(json!({"status": "ok", "schema": version})))
+}
+
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let stats = state.pool.with(|s| s.stats()).await?.map_err(store_error)?;
+    let text = state.metrics.render(&[
+        ("articles", "Articles in the store.", stats.articles as f64),
+        ("sources", "Sources in the store.", stats.sources as f64),
+    ]);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub async fn no_route() -> ApiError {
+    ApiError::not_found("no such path (the API is under /api/v1; see /api/v1/openapi.json)")
+}
+
+pub async fn no_method() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not accept that method",
+    )
+}
+
+/// Refuses parameters a route does not know.
+fn only(params: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
+    let mut unknown: Vec<&str> = params
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !known.contains(k))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    unknown.sort_unstable();
+    Err(ApiError::parameter(format!(
+        "unknown parameter {}: this route takes {}",
+        unknown
+            .iter()
+            .map(|u| format!("{u:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        known.join(", ")
+    )))
+}
+
+fn parse_date(name: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(v) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .ok_or_else(|| {
+            ApiError::parameter(format!(
+                "{name}: expected a date (YYYY-MM-DD) or an RFC 3339 time, found {v:?}"
+            ))
+        })
+}
+
+fn parse_int(name: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiError> {
+    match v.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::parameter(format!(
+            "{name}: expected a whole number from {min} to {max}, found {v:?}"
+        ))),
+    }
+}
+
+fn parse_id(what: &str, v: &str) -> Result<i64, ApiError> {
+    v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            format!("{what} ids are positive whole numbers, found {v:?}"),
+        )
+    })
+}
+
+/// An article as a list shows it.
+pub fn summary(a: &StoredArticle) -> Value {
+    let art = &a.article;
+    json!({
+        "id": a.id,
+        "title": art.title,
+        "excerpt": art.excerpt,
+        "webUrl": art.web_url,
+        "ampWebUrl": art.amp_web_url,
+        "publishedDateTime": art.published_at.as_ref().map(format_date),
+        "provider": art.provider.as_ref().map(|p| json!({"name": p.name, "domain": p.domain})),
+        "topics": art.topics,
+        "images": art.images,
+        "quality": art.quality,
+        "heat": art.heat,
+        "published": art.published,
+        "pinned": a.pinned,
+        "story": a.story,
+        "duplicateOf": a.duplicate_of,
+    })
+}
+
+pub async fn list_articles(
+    State(state): State<Arc<AppState>>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    only(
+        &params,
+        &[
+            "topic",
+            "provider",
+            "from",
+            "to",
+            "published",
+            "min_quality",
+            "sort",
+            "cursor",
+            "limit",
+        ],
+    )?;
+    let sort = match params.get("sort").map(String::as_str) {
+        None | Some("heat") => Sort::Heat,
+        Some("time") => Sort::Time,
+        Some(other) => {
+            return Err(ApiError::parameter(format!(
+                "sort: expected heat or time, found {other:?}"
+            )))
+        }
+    };
+    let limit = match params.get("limit") {
+        Some(v) => parse_int("limit", v, 1, MAX_LIMIT as i64)? as usize,
+        None => DEFAULT_LIMIT,
+    };
+    let after = match params.get("cursor") {
+        Some(c) => Some(Cursor::decode(c, sort).map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string())
+        })?),
+        None => None,
+    };
+    let topic = match params.get("topic") {
+        Some(t) => {
+            let counts = state.topic_counts().await?;
+            let found = counts
+                .iter()
+                .find(|c| c.name == *t || slug(&c.name) == *t)
+                .map(|c| c.name.clone());
+            Some(found.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "unknown_topic",
+                    format!("no article has the topic {t:?} (see /api/v1/topics)"),
+                )
+            })?)
+        }
+        None => None,
+    };
+    let published = match params.get("published").map(String::as_str) {
+        None => Some(true),
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some("any") => None,
+        Some(other) => {
+            return Err(ApiError::parameter(format!(
+                "published: expected true, false or any, found {other:?}"
+            )))
+        }
+    };
+    let from = params
+        .get("from")
+        .map(|v| parse_date("from", v))
+        .transpose()?;
+    let to = params.get("to").map(|v| parse_date("to", v)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            return Err(ApiError::parameter("from must be before to"));
+        }
+    }
+    let q = ArticleQuery {
+        topic,
+        provider: params.get("provider").map(|p| p.to_lowercase()),
+        from,
+        to,
+        published,
+        min_quality: params
+            .get("min_quality")
+            .map(|v| parse_int("min_quality", v, -1000, 1000))
+            .transpose()?,
+        story: None,
+        sort,
+        after,
+        limit,
+    };
+    let page = state
+        .pool
+        .with(move |s| s.query_articles(&q))
+        .await?
+        .map_err(store_error)?;
+    Ok(Json(json!({
+        "articles": page.articles.iter().map(summary).collect::<Vec<_>>(),
+        "next": page.next,
+    })))
+}
+
+pub async fn get_article(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    only(&params, &[])?;
+    let id = parse_id("article", &id)?;
+    let record = state
+        .pool
+        .with(move |s| -> Result<Option<Value>, String> {
+            let Some(a) = s.article(id).map_err(|e| e.to_string())? else {
+                return Ok(None);
+            };
+            newsdesk_serve::jsonl_record(s as &dyn Store, &a)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        })
+        .await?
+        .map_err(store_error)?;
+    record
+        .map(|mut r| {
+            // Full text is never given out here (issue 6: only to keys with
+            // the `fulltext` scope).
+            if let Some(o) = r.as_object_mut() {
+                o.remove("body");
+            }
+            Json(r)
+        })
+        .ok_or_else(|| ApiError::not_found(format!("there is no article {id}")))
+}
+
+pub async fn get_story(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    only(&params, &[])?;
+    let id = parse_id("story", &id)?;
+    let (page, heat) = state
+        .pool
+        .with(move |s| -> Result<_, String> {
+            let page = s
+                .query_articles(&ArticleQuery {
+                    story: Some(id),
+                    published: None,
+                    sort: Sort::Time,
+                    limit: MAX_LIMIT,
+                    ..ArticleQuery::default()
+                })
+                .map_err(|e| e.to_string())?;
+            let heat = s.story_heat(id).map_err(|e| e.to_string())?;
+            Ok((page, heat))
+        })
+        .await?
+        .map_err(store_error)?;
+    if page.articles.is_empty() {
+        return Err(ApiError::not_found(format!("there is no story {id}")));
+    }
+    let providers: std::collections::BTreeSet<&str> = page
+        .articles
+        .iter()
+        .filter_map(|a| a.article.provider.as_ref().map(|p| p.domain.as_str()))
+        .collect();
+    Ok(Json(json!({
+        "id": id,
+        "heat": heat.as_ref().map(|h| h.heat),
+        "heatBreakdown": heat.and_then(|h| serde_json::from_str::<Value>(&h.detail).ok()),
+        "providers": providers,
+        "articles": page.articles.iter().map(summary).collect::<Vec<_>>(),
+        "more": page.next.is_some(),
+    })))
+}
+
+/// A topic's URL name: lower case, words joined by dashes (`AWS AI` → `aws-ai`).
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+pub async fn list_topics(
+    State(state): State<Arc<AppState>>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    only(&params, &[])?;
+    let counts = state.topic_counts().await?;
+    let base = state.base_url();
+    Ok(Json(json!({
+        "topics": counts.iter().map(|c| {
+            let s = slug(&c.name);
+            json!({
+                "name": c.name,
+                "slug": s,
+                "articles": c.articles,
+                "published": c.published,
+                "feeds": {
+                    "rss": format!("{base}/topics/{s}/feed.rss"),
+                    "atom": format!("{base}/topics/{s}/feed.atom"),
+                    "json": format!("{base}/topics/{s}/feed.json"),
+                },
+            })
+        }).collect::<Vec<_>>(),
+    })))
+}
+
+pub async fn stats(
+    State(state): State<Arc<AppState>>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    only(&params, &[])?;
+    let stats = state.pool.with(|s| s.stats()).await?.map_err(store_error)?;
+    Ok(Json(serde_json::to_value(stats).map_err(store_error)?))
+}
+
+/// `/articles/{id}.md`: the article as a seed-format document.
+pub async fn document(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+    Query(params): Params,
+) -> Result<Response, ApiError> {
+    only(&params, &[])?;
+    let Some(id) = file.strip_suffix(".md") else {
+        return Err(ApiError::not_found(
+            "documents are at /articles/{id}.md".to_string(),
+        ));
+    };
+    let id = parse_id("article", id)?;
+    let bytes = state
+        .pool
+        .with(move |s| -> Result<Option<Vec<u8>>, String> {
+            let Some(a) = s.article(id).map_err(|e| e.to_string())? else {
+                return Ok(None);
+            };
+            if a.stub {
+                return Ok(None);
+            }
+            let doc = newsdesk_serve::document(s as &dyn Store, &a).map_err(|e| e.to_string())?;
+            Ok(Some(doc.to_bytes()))
+        })
+        .await?
+        .map_err(store_error)?
+        .ok_or_else(|| ApiError::not_found(format!("there is no article {id}")))?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,231 @@
+//! The desk's HTTP server: a JSON API under `/api/v1`, documents at
+//! `/articles/{id}.md`, `/healthz` and Prometheus `/metrics`.
+//!
+//! Read-only over the store: requests run on a small pool of SQLite read
+//! connections (WAL lets them run beside the pipeline's writer) on blocking
+//! threads. Every failure has one shape, `{"error": {"code", "message"}}`,
+//! with stable codes (see [`ApiError`] and `openapi.json`). Every request is
+//! logged as one JSON line on standard error and counted in the metrics.
+//!
+//! Query parameters are checked strictly: an unknown parameter, a value out
+//! of range, a page larger than [`MAX_LIMIT`] or a cursor this server did not
+//! write is a 400, never a guess.
+
+mod api;
+pub mod error;
+pub mod metrics;
+mod pool;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use newsdesk_store::TopicCount;
+
+pub use error::ApiError;
+pub use metrics::Metrics;
+
+/// The largest page a list returns.
+pub const MAX_LIMIT: usize = 100;
+/// The page size when none is asked for.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The data folder holding the store.
+    pub data_dir: PathBuf,
+    /// The public base URL (for links in feeds and documents), no trailing slash.
+    pub base_url: String,
+    /// Read connections (and so concurrent store queries).
+    pub readers: usize,
+}
+
+/// A server failure at start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot open the store: {0}")]
+    Store(#[from] newsdesk_store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// What every handler shares.
+pub struct AppState {
+    pool: pool::Pool,
+    pub metrics: Arc<Metrics>,
+    base_url: String,
+    /// Topic counts, recomputed at most every few seconds.
+    topics: Mutex<Option<(Instant, Arc<Vec<TopicCount>>)>>,
+}
+
+impl AppState {
+    pub fn open(config: &ServerConfig, metrics: Arc<Metrics>) -> Result<AppState, ServerError> {
+        Ok(AppState {
+            pool: pool::Pool::open(&config.data_dir, config.readers)?,
+            metrics,
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            topics: Mutex::new(None),
+        })
+    }
+}
+
+/// The routes, with logging, metrics and security headers around them.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/articles", get(api::list_articles))
+        .route("/api/v1/articles/{id}", get(api::get_article))
+        .route("/api/v1/stories/{id}", get(api::get_story))
+        .route("/api/v1/topics", get(api::list_topics))
+        .route("/api/v1/stats", get(api::stats))
+        .route("/articles/{file}", get(api::document))
+        .fallback(api::no_route)
+        .method_not_allowed_fallback(api::no_method)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Logs and counts each request and sets the security headers.
+async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let mut resp = next.run(req).await;
+    let took = start.elapsed();
+    let status = resp.status().as_u16();
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    state.metrics.request(&route, status, took);
+    eprintln!(
+        "{}",
+        serde_json::json!({
+            "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "method": method.as_str(),
+            "path": path,
+            "route": route,
+            "status": status,
+            "ms": (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+        })
+    );
+    resp
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    addr: SocketAddr,
+    config: ServerConfig,
+    metrics: Arc<Metrics>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let state = Arc::new(AppState::open(&config, metrics)?);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    let local = listener.local_addr().unwrap_or(addr);
+    eprintln!(
+        "{}",
+        serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    eprintln!(
+        "{}",
+        serde_json::json!({"msg": "shutting down: finishing requests in flight"})
+    );
+}
+
+impl AppState {
+    /// Topic counts, cached for a few seconds.
+    async fn topic_counts(&self) -> Result<Arc<Vec<TopicCount>>, ApiError> {
+        const FRESH: Duration = Duration::from_secs(5);
+        if let Some((at, t)) = self
+            .topics
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            if at.elapsed() < FRESH {
+                return Ok(t.clone());
+            }
+        }
+        let counts = self
+            .pool
+            .with(|s| s.topic_counts())
+            .await?
+            .map_err(store_error)?;
+        let counts = Arc::new(counts);
+        *self.topics.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), counts.clone()));
+        Ok(counts)
+    }
+
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+/// A store failure, logged; the client gets the generic internal error.
+fn store_error(e: impl std::fmt::Display) -> ApiError {
+    eprintln!(
+        "{}",
+        serde_json::json!({"level": "error", "msg": "store error", "error": e.to_string()})
+    );
+    ApiError::internal()
+}

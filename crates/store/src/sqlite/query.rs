@@ -1,0 +1,278 @@
+//! Read queries for serving: articles filtered by topic, provider, dates,
+//! publication and quality, sorted by heat or time, walked with cursors; and
+//! topic counts.
+//!
+//! A cursor is the sort key of the last article of a page, written as an
+//! opaque token. Keyset pagination: a page costs the same at any depth, and
+//! articles arriving between two requests never repeat or skip one already
+//! seen in the same order.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::{db, read_row, ts, SqliteStore, FROM_ARTICLES, SELECT_COLUMNS};
+use crate::{StoreError, StoredArticle};
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Pinned first, then hottest, then newest id.
+    #[default]
+    Heat,
+    /// Newest publication first (undated last), then newest id.
+    Time,
+}
+
+impl Sort {
+    fn tag(self) -> char {
+        match self {
+            Sort::Heat => 'h',
+            Sort::Time => 't',
+        }
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    Heat { pinned: bool, heat: i64, id: i64 },
+    Time { published_at: String, id: i64 },
+}
+
+/// A cursor that is not one this store wrote, or one for another sort.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid cursor: {0}")]
+pub struct CursorError(pub String);
+
+impl Cursor {
+    /// The opaque token (hex of `h|pinned|heat|id` or `t|time|id`).
+    pub fn encode(&self) -> String {
+        let plain = match self {
+            Cursor::Heat { pinned, heat, id } => format!("h|{}|{heat}|{id}", *pinned as u8),
+            Cursor::Time { published_at, id } => format!("t|{published_at}|{id}"),
+        };
+        plain.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Reads a token written by [`Cursor::encode`] for `sort`.
+    pub fn decode(token: &str, sort: Sort) -> Result<Cursor, CursorError> {
+        let bad = |why: &str| CursorError(why.to_string());
+        if token.len() > 256 || !token.len().is_multiple_of(2) {
+            return Err(bad("expected the `next` value of a previous page"));
+        }
+        let bytes = (0..token.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(token.get(i..i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| bad("expected the `next` value of a previous page"))?;
+        let plain = String::from_utf8(bytes)
+            .map_err(|_| bad("expected the `next` value of a previous page"))?;
+        let parts: Vec<&str> = plain.split('|').collect();
+        let tag = parts.first().and_then(|p| p.chars().next());
+        if tag != Some(sort.tag()) {
+            return Err(bad("the cursor belongs to another sort order"));
+        }
+        let num = |s: &str| {
+            s.parse::<i64>()
+                .map_err(|_| bad("expected the `next` value of a previous page"))
+        };
+        match (sort, parts.as_slice()) {
+            (Sort::Heat, [_, pinned, heat, id]) => Ok(Cursor::Heat {
+                pinned: match *pinned {
+                    "1" => true,
+                    "0" => false,
+                    _ => return Err(bad("expected the `next` value of a previous page")),
+                },
+                heat: num(heat)?,
+                id: num(id)?,
+            }),
+            (Sort::Time, [_, time, id]) => {
+                if !time.is_empty() {
+                    DateTime::parse_from_rfc3339(time)
+                        .map_err(|_| bad("expected the `next` value of a previous page"))?;
+                }
+                Ok(Cursor::Time {
+                    published_at: time.to_string(),
+                    id: num(id)?,
+                })
+            }
+            _ => Err(bad("expected the `next` value of a previous page")),
+        }
+    }
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    /// Articles of this topic (by name).
+    pub topic: Option<String>,
+    /// Articles of this provider (by domain).
+    pub provider: Option<String>,
+    /// Published at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Published before.
+    pub to: Option<DateTime<Utc>>,
+    /// Only published (`Some(true)`) or only unpublished (`Some(false)`) ones.
+    pub published: Option<bool>,
+    pub min_quality: Option<i64>,
+    /// Articles of this story.
+    pub story: Option<i64>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    /// At most this many (the caller caps it).
+    pub limit: usize,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct ArticlesPage {
+    /// Without `related`/`similar` links (a list does not show them).
+    pub articles: Vec<StoredArticle>,
+    /// The cursor of the next page, `None` on the last one.
+    pub next: Option<String>,
+}
+
+/// A topic and how many articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TopicCount {
+    pub name: String,
+    pub articles: u64,
+    pub published: u64,
+}
+
+impl SqliteStore {
+    /// One page of articles (stubs never listed).
+    pub fn query_articles(&self, q: &ArticleQuery) -> Result<ArticlesPage, StoreError> {
+        let mut sql = format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.stub = 0");
+        let mut args: Vec<Value> = Vec::new();
+        let mut bind = |sql: &mut String, clause: &str, v: Value| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(t) = &q.topic {
+            bind(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE value = ?)",
+                Value::Text(t.clone()),
+            );
+        }
+        if let Some(p) = &q.provider {
+            bind(
+                &mut sql,
+                " AND a.provider_domain = ?",
+                Value::Text(p.clone()),
+            );
+        }
+        if let Some(f) = &q.from {
+            bind(&mut sql, " AND a.published_at >= ?", Value::Text(ts(f)));
+        }
+        if let Some(t) = &q.to {
+            bind(&mut sql, " AND a.published_at < ?", Value::Text(ts(t)));
+        }
+        if let Some(p) = q.published {
+            if p {
+                sql.push_str(" AND a.published = 1");
+            } else {
+                sql.push_str(" AND COALESCE(a.published, 0) = 0");
+            }
+        }
+        if let Some(m) = q.min_quality {
+            bind(&mut sql, " AND a.quality >= ?", Value::Integer(m));
+        }
+        if let Some(s) = q.story {
+            bind(&mut sql, " AND a.story_id = ?", Value::Integer(s));
+        }
+        match (&q.after, q.sort) {
+            (Some(Cursor::Heat { pinned, heat, id }), Sort::Heat) => {
+                args.push(Value::Integer(*pinned as i64));
+                args.push(Value::Integer(*heat));
+                args.push(Value::Integer(*id));
+                let n = args.len();
+                sql.push_str(&format!(
+                    " AND (COALESCE(e.pinned, 0), COALESCE(a.heat, -1), a.id) < (?{}, ?{}, ?{})",
+                    n - 2,
+                    n - 1,
+                    n
+                ));
+            }
+            (Some(Cursor::Time { published_at, id }), Sort::Time) => {
+                args.push(Value::Text(published_at.clone()));
+                args.push(Value::Integer(*id));
+                let n = args.len();
+                sql.push_str(&format!(
+                    " AND (COALESCE(a.published_at, ''), a.id) < (?{}, ?{})",
+                    n - 1,
+                    n
+                ));
+            }
+            // A cursor of the other order: decoded against its sort, so it
+            // cannot get here; start over rather than guess.
+            _ => {}
+        }
+        sql.push_str(match q.sort {
+            Sort::Heat => {
+                " ORDER BY COALESCE(e.pinned, 0) DESC, COALESCE(a.heat, -1) DESC, a.id DESC"
+            }
+            Sort::Time => " ORDER BY COALESCE(a.published_at, '') DESC, a.id DESC",
+        });
+        let limit = q.limit.max(1);
+        args.push(Value::Integer(limit as i64 + 1));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db("listing articles"))?;
+        let rows = stmt
+            .query_map(params_from_iter(args), read_row)
+            .map_err(db("listing articles"))?;
+        let mut articles = Vec::with_capacity(limit + 1);
+        for r in rows {
+            articles.push(r.map_err(db("listing articles"))??);
+        }
+        let next = if articles.len() > limit {
+            articles.truncate(limit);
+            articles.last().map(|a| {
+                match q.sort {
+                    Sort::Heat => Cursor::Heat {
+                        pinned: a.pinned,
+                        heat: a.article.heat.unwrap_or(-1),
+                        id: a.id,
+                    },
+                    Sort::Time => Cursor::Time {
+                        published_at: a.article.published_at.as_ref().map(ts).unwrap_or_default(),
+                        id: a.id,
+                    },
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(ArticlesPage { articles, next })
+    }
+
+    /// Every topic articles carry, with counts, most published first.
+    pub fn topic_counts(&self) -> Result<Vec<TopicCount>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.value, COUNT(*), SUM(CASE WHEN a.published = 1 THEN 1 ELSE 0 END) \
+                 FROM articles a, json_each(a.topics) t WHERE a.stub = 0 \
+                 GROUP BY t.value ORDER BY 3 DESC, 2 DESC, 1",
+            )
+            .map_err(db("counting topics"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TopicCount {
+                    name: r.get(0)?,
+                    articles: r.get::<_, i64>(1)? as u64,
+                    published: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .map_err(db("counting topics"))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(db("counting topics"))
+    }
+}
