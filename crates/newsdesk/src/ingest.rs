@@ -10,10 +10,11 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
-use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
+use newsdesk_model::Article;
+use newsdesk_store::{Batch, BatchReport, Outcome, SourceInfo, SqliteStore, Store};
 
 use crate::analysis::{Analysis, Done};
 use crate::editorial::{Decided, Editorial};
@@ -51,17 +52,102 @@ struct Summary {
     decided: Decided,
 }
 
-fn add_decided(sum: &mut Decided, d: &Decided) {
+pub fn add_decided(sum: &mut Decided, d: &Decided) {
     sum.decided += d.decided;
     sum.published += d.published;
     sum.changed += d.changed;
     sum.stories += d.stories;
 }
 
-/// The desk's analysis and editorial step, loaded and caught up.
-struct Desk {
+/// The desk's analysis and editorial step, loaded and caught up. `ingest`
+/// and `run` hand it each stored batch.
+pub struct Desk {
     analysis: Analysis,
     editorial: Editorial,
+}
+
+/// What analysing and deciding one batch did. `error` names the step that
+/// failed (its articles stay pending and the next run does them).
+#[derive(Default)]
+pub struct Digest {
+    pub done: Done,
+    pub decided: Decided,
+    pub error: Option<String>,
+}
+
+impl Desk {
+    /// Rebuilds the analysis from the store and loads the editorial
+    /// configuration, then analyses and decides whatever is pending.
+    pub fn open(
+        store: &mut SqliteStore,
+        data_dir: &Path,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(Desk, Done, Decided)> {
+        let (mut analysis, done) = Analysis::open(store, now)?;
+        analysis.take_changed();
+        let editorial = Editorial::load(data_dir, store)?;
+        let decided = editorial.decide_pending(store, now)?;
+        Ok((
+            Desk {
+                analysis,
+                editorial,
+            },
+            done,
+            decided,
+        ))
+    }
+
+    /// Analyses the articles a batch stored or changed (related stubs
+    /// included), then decides them and the earlier articles whose placement
+    /// the analysis changed.
+    pub fn digest(
+        &mut self,
+        store: &mut SqliteStore,
+        report: &BatchReport,
+        now: DateTime<Utc>,
+    ) -> Digest {
+        let mut ids: Vec<_> = report
+            .outcomes
+            .iter()
+            .filter(|(_, o)| *o != Outcome::Unchanged)
+            .map(|(id, _)| *id)
+            .chain(report.related_touched.iter().copied())
+            .collect();
+        let mut digest = Digest::default();
+        match self.analysis.run_ids(store, &mut ids, now) {
+            Ok(d) => digest.done = d,
+            Err(e) => {
+                digest.error = Some(format!("analysis: {e:#}"));
+                return digest;
+            }
+        }
+        ids.extend(self.analysis.take_changed());
+        match self.editorial.decide_ids(store, &ids, now) {
+            Ok(d) => digest.decided = d,
+            Err(e) => digest.error = Some(format!("editorial: {e:#}")),
+        }
+        digest
+    }
+}
+
+/// The batch of one input's articles, or `None` when none can be stored. An
+/// article with neither URL nor id cannot be stored idempotently: each is
+/// reported in `skipped`.
+pub fn batch_of(
+    source: SourceInfo,
+    articles: Vec<Article>,
+    skipped: &mut Vec<String>,
+) -> Option<Batch> {
+    let (articles, nameless): (Vec<_>, Vec<_>) = articles
+        .into_iter()
+        .partition(|a| a.identity_key().is_some());
+    for a in nameless {
+        skipped.push(format!(
+            "{}: entry {:?}: no URL and no id, so it cannot be told apart from a repeat",
+            source.locator, a.title
+        ));
+    }
+    (!articles.is_empty()).then_some(Batch { source, articles })
 }
 
 pub fn run(
@@ -72,22 +158,11 @@ pub fn run(
     analyse: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
-    let mut decided = Decided::default();
-    let (mut desk, caught_up) = if analyse {
-        let now = Utc::now();
-        let (mut analysis, done) = Analysis::open(&mut store, now)?;
-        analysis.take_changed();
-        let editorial = Editorial::load(data_dir, &store)?;
-        decided = editorial.decide_pending(&mut store, now)?;
-        (
-            Some(Desk {
-                analysis,
-                editorial,
-            }),
-            done,
-        )
+    let (mut desk, caught_up, decided) = if analyse {
+        let (desk, done, decided) = Desk::open(&mut store, data_dir, Utc::now())?;
+        (Some(desk), done, decided)
     } else {
-        (None, Done::default())
+        (None, Done::default(), Decided::default())
     };
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
@@ -191,27 +266,13 @@ fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, su
             Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
         }
     }
-    // An article with neither URL nor id cannot be stored idempotently.
-    let (articles, nameless): (Vec<_>, Vec<_>) = p
-        .articles
-        .into_iter()
-        .partition(|a| a.identity_key().is_some());
-    for a in nameless {
-        sum.skipped.push(format!(
-            "{}: entry {:?}: no URL and no id, so it cannot be told apart from a repeat",
-            p.locator, a.title
-        ));
-    }
-    if articles.is_empty() {
+    let source = SourceInfo {
+        locator: p.locator.clone(),
+        kind: p.source_kind,
+        title: p.source_title,
+    };
+    let Some(batch) = batch_of(source, p.articles, &mut sum.skipped) else {
         return;
-    }
-    let batch = Batch {
-        source: SourceInfo {
-            locator: p.locator.clone(),
-            kind: p.source_kind,
-            title: p.source_title,
-        },
-        articles,
     };
     match store.ingest(&batch, now) {
         Ok(r) => {
@@ -219,48 +280,30 @@ fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, su
             sum.updated += r.count(Outcome::Updated);
             sum.unchanged += r.count(Outcome::Unchanged);
             sum.related += r.related_stored;
-            let mut ids: Vec<_> = r
-                .outcomes
-                .iter()
-                .filter(|(_, o)| *o != Outcome::Unchanged)
-                .map(|(id, _)| *id)
-                .chain(r.related_touched.iter().copied())
-                .collect();
             // The articles are stored; should analysing them fail (or be
             // deferred), they stay pending and the next run analyses them.
             let Some(desk) = desk else { return };
-            match desk.analysis.run_ids(store, &mut ids, now) {
-                Ok(d) => {
-                    sum.analysed += d.analysed;
-                    sum.copies += d.copies;
-                    sum.replaced += d.changed;
-                }
-                Err(e) => {
-                    sum.failed.push(format!("{}: analysis: {e:#}", p.locator));
-                    return;
-                }
-            }
-            // Then the editorial decisions, for these and for the earlier
-            // articles whose placement the analysis changed. Should this
-            // fail, they stay due and the next run decides them.
-            ids.extend(desk.analysis.take_changed());
-            match desk.editorial.decide_ids(store, &ids, now) {
-                Ok(d) => add_decided(&mut sum.decided, &d),
-                Err(e) => sum.failed.push(format!("{}: editorial: {e:#}", p.locator)),
+            let d = desk.digest(store, &r, now);
+            sum.analysed += d.done.analysed;
+            sum.copies += d.done.copies;
+            sum.replaced += d.done.changed;
+            add_decided(&mut sum.decided, &d.decided);
+            if let Some(e) = d.error {
+                sum.failed.push(format!("{}: {e}", p.locator));
             }
         }
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
     }
 }
 
-fn print_analysis(d: &Done) {
+pub fn print_analysis(d: &Done) {
     println!(
         "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
         d.analysed, d.copies, d.changed
     );
 }
 
-fn print_decided(d: &Decided) {
+pub fn print_decided(d: &Decided) {
     println!(
         "editorial: {} articles decided ({} published, {} changed), {} story heats updated",
         d.decided, d.published, d.changed, d.stories

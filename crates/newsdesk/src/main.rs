@@ -14,6 +14,9 @@ mod export;
 mod extract;
 mod generate;
 mod ingest;
+mod run;
+mod serve_cmd;
+mod sources;
 mod stats;
 mod topics;
 
@@ -55,6 +58,43 @@ enum Command {
         /// or the next ingest (for bulk imports).
         #[arg(long)]
         defer_analysis: bool,
+    },
+    /// The feeds the desk follows on the web: add, import (OPML), list with health, remove.
+    Sources {
+        #[command(subcommand)]
+        command: sources::SourcesCommand,
+    },
+    /// The running desk: poll the followed feeds when due, complete new items
+    /// from their pages, store, analyse and decide them. Runs until Ctrl-C.
+    Run {
+        /// Poll every due source once, then exit (for cron and tests).
+        #[arg(long)]
+        once: bool,
+        /// Poll every followed source now, due or not (dead ones excepted).
+        #[arg(long)]
+        force: bool,
+        /// Allow loopback addresses (127.0.0.0/8, ::1), refused by default.
+        #[arg(long)]
+        allow_loopback: bool,
+        /// Allow private, link-local and shared addresses (RFC 1918, fc00::/7,
+        /// 169.254.0.0/16, 100.64.0.0/10), refused by default. Cloud metadata
+        /// addresses are always refused.
+        #[arg(long)]
+        allow_private: bool,
+        /// Fetch each new item's article page for its text, date, lead image,
+        /// canonical link and more (the default).
+        #[arg(long, overrides_with = "no_fetch_pages")]
+        fetch_pages: bool,
+        /// Take new items as the feed gives them: no page or image requests.
+        #[arg(long, overrides_with = "fetch_pages")]
+        no_fetch_pages: bool,
+        /// Sources polled at once (each host still gets at most two requests
+        /// at a time, a second apart).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// The lead-image cache's size cap, in MiB (oldest images go first).
+        #[arg(long, default_value_t = 512)]
+        image_cache_mb: u64,
     },
     /// Analyse stored articles that are not analysed yet (duplicates, stories),
     /// then decide their topics, quality, heat and publication.
@@ -104,6 +144,19 @@ enum Command {
         /// (`jsonl` always includes them, marked `"stub": true`).
         #[arg(long)]
         include_stubs: bool,
+    },
+    /// Serve the JSON API, documents, /healthz and /metrics over HTTP
+    /// (Ctrl-C stops it after the requests in flight).
+    Serve {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// The public base URL for links (default: http:// and the address).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Read connections to the store (concurrent queries).
+        #[arg(long, default_value_t = 4)]
+        readers: usize,
     },
     /// Counts by source, provider and day.
     Stats {
@@ -184,6 +237,28 @@ fn main() -> ExitCode {
             defer_analysis,
         } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
         Command::Analyse => ingest::analyse(&cli.data_dir),
+        Command::Sources { command } => sources::run(&cli.data_dir, command),
+        Command::Run {
+            once,
+            force,
+            allow_loopback,
+            allow_private,
+            fetch_pages: _,
+            no_fetch_pages,
+            concurrency,
+            image_cache_mb,
+        } => run::run(
+            &cli.data_dir,
+            &run::RunOptions {
+                once,
+                force,
+                allow_loopback,
+                allow_private,
+                fetch_pages: !no_fetch_pages,
+                concurrency,
+                image_cache_bytes: image_cache_mb.saturating_mul(1 << 20),
+            },
+        ),
         Command::Reanalyze => editor::reanalyze(&cli.data_dir),
         Command::Explain { id, json } => editor::explain(&cli.data_dir, id, json),
         Command::Override {
@@ -207,6 +282,11 @@ fn main() -> ExitCode {
             },
             ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
         },
+        Command::Serve {
+            addr,
+            base_url,
+            readers,
+        } => serve_cmd::run(&cli.data_dir, addr, base_url, readers),
         Command::Stats { json } => stats::run(&cli.data_dir, json),
         Command::Eval { command } => eval::run(&cli.data_dir, command),
         Command::Generate {

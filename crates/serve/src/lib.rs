@@ -5,6 +5,13 @@
 //! Everything here reads the store through the [`Store`] trait and never
 //! writes to it.
 
+pub mod feeds;
+
+pub use feeds::{
+    conditional, etag, last_modified, render, Conditional, FeedError, FeedFormat, FeedImage,
+    FeedItem, FeedMeta, ItemText, Site,
+};
+
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};

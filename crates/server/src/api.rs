@@ -116,8 +116,51 @@ fn parse_id(what: &str, v: &str) -> Result<i64, ApiError> {
     })
 }
 
+/// The file extensions the image cache writes (`newsdesk_fetch`'s cache).
+const IMAGE_EXTENSIONS: &[(&str, &str)] = &[
+    ("jpg", "image/jpeg"),
+    ("png", "image/png"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("avif", "image/avif"),
+    ("heic", "image/heic"),
+    ("heif", "image/heif"),
+    ("bmp", "image/bmp"),
+    ("ico", "image/x-icon"),
+    ("tiff", "image/tiff"),
+    ("jxl", "image/jxl"),
+    ("img", "application/octet-stream"),
+];
+
+/// The key of an image in the cache: xxh3-64 of its URL, as the fetcher's
+/// cache names its files (a test in crates/newsdesk checks the two agree).
+pub fn image_key(url: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.trim().as_bytes()))
+}
+
+/// An article's images, each cached one with the URL the desk serves it at.
+fn images(base: &str, images: &[newsdesk_model::Image]) -> Value {
+    Value::Array(
+        images
+            .iter()
+            .map(|i| {
+                let mut v = serde_json::to_value(i).unwrap_or(Value::Null);
+                if i.is_cached == Some(true) {
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert(
+                            "cachedUrl".into(),
+                            Value::String(format!("{base}/images/{}", image_key(&i.url))),
+                        );
+                    }
+                }
+                v
+            })
+            .collect(),
+    )
+}
+
 /// An article as a list shows it.
-pub fn summary(a: &StoredArticle) -> Value {
+pub fn summary(base: &str, a: &StoredArticle) -> Value {
     let art = &a.article;
     json!({
         "id": a.id,
@@ -128,7 +171,7 @@ pub fn summary(a: &StoredArticle) -> Value {
         "publishedDateTime": art.published_at.as_ref().map(format_date),
         "provider": art.provider.as_ref().map(|p| json!({"name": p.name, "domain": p.domain})),
         "topics": art.topics,
-        "images": art.images,
+        "images": images(base, &art.images),
         "quality": art.quality,
         "heat": art.heat,
         "published": art.published,
@@ -169,7 +212,7 @@ pub async fn list_articles(
         Some(v) => parse_int("limit", v, 1, MAX_LIMIT as i64)? as usize,
         None => DEFAULT_LIMIT,
     };
-    let after = match params.get("cursor") {
+    let after = match params.get("cursor").filter(|c| !c.is_empty()) {
         Some(c) => Some(Cursor::decode(c, sort).map_err(|e| {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string())
         })?),
@@ -208,11 +251,6 @@ pub async fn list_articles(
         .map(|v| parse_date("from", v))
         .transpose()?;
     let to = params.get("to").map(|v| parse_date("to", v)).transpose()?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if f >= t {
-            return Err(ApiError::parameter("from must be before to"));
-        }
-    }
     let q = ArticleQuery {
         topic,
         provider: params.get("provider").map(|p| p.to_lowercase()),
@@ -234,7 +272,7 @@ pub async fn list_articles(
         .await?
         .map_err(store_error)?;
     Ok(Json(json!({
-        "articles": page.articles.iter().map(summary).collect::<Vec<_>>(),
+        "articles": page.articles.iter().map(|a| summary(state.base_url(), a)).collect::<Vec<_>>(),
         "next": page.next,
     })))
 }
@@ -307,7 +345,7 @@ pub async fn get_story(
         "heat": heat.as_ref().map(|h| h.heat),
         "heatBreakdown": heat.and_then(|h| serde_json::from_str::<Value>(&h.detail).ok()),
         "providers": providers,
-        "articles": page.articles.iter().map(summary).collect::<Vec<_>>(),
+        "articles": page.articles.iter().map(|a| summary(state.base_url(), a)).collect::<Vec<_>>(),
         "more": page.next.is_some(),
     })))
 }
@@ -392,4 +430,125 @@ pub async fn document(
         bytes,
     )
         .into_response())
+}
+
+/// `/images/{key}`: a lead image from the desk's cache.
+pub async fn image(
+    State(state): State<Arc<AppState>>,
+    Path(key): Path<String>,
+    Query(params): Params,
+) -> Result<Response, ApiError> {
+    only(&params, &[])?;
+    if key.len() != 16
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(ApiError::not_found(
+            "cached images are at /images/{16 hex digits} (see an image's cachedUrl)",
+        ));
+    }
+    for (ext, mime) in IMAGE_EXTENSIONS {
+        let path = state.images_dir.join(format!("{key}.{ext}"));
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => {
+                return Ok((
+                    [
+                        (header::CONTENT_TYPE, *mime),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    bytes,
+                )
+                    .into_response())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(store_error(format!("reading {}: {e}", path.display()))),
+        }
+    }
+    Err(ApiError::not_found(format!("no cached image {key}")))
+}
+
+/// Items in a topic's feed.
+const FEED_ITEMS: usize = 50;
+
+/// `/topics/{slug}/feed.rss|atom|json`: a topic's newest published
+/// articles (excerpts only), with an ETag; `If-None-Match` gets a 304.
+pub async fn topic_feed(
+    State(state): State<Arc<AppState>>,
+    Path((slug_or_name, file)): Path<(String, String)>,
+    Query(params): Params,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    use newsdesk_serve::feeds::{self, Conditional, FeedFormat, ItemText};
+    only(&params, &[])?;
+    let format = file
+        .strip_prefix("feed.")
+        .and_then(FeedFormat::from_extension)
+        .ok_or_else(|| {
+            ApiError::not_found("a topic's feeds are feed.rss, feed.atom and feed.json")
+        })?;
+    let counts = state.topic_counts().await?;
+    let name = counts
+        .iter()
+        .find(|c| slug(&c.name) == slug_or_name || c.name == slug_or_name)
+        .map(|c| c.name.clone())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_topic",
+                format!("no article has the topic {slug_or_name:?} (see /api/v1/topics)"),
+            )
+        })?;
+    let topic = name.clone();
+    let page = state
+        .pool
+        .with(move |s| {
+            s.query_articles(&ArticleQuery {
+                topic: Some(topic),
+                published: Some(true),
+                sort: Sort::Time,
+                limit: FEED_ITEMS,
+                ..ArticleQuery::default()
+            })
+        })
+        .await?
+        .map_err(store_error)?;
+    let items: Vec<_> = page
+        .articles
+        .iter()
+        .map(|a| state.site.item(a, ItemText::Excerpt))
+        .collect();
+    let updated = feeds::last_modified(&items).unwrap_or(DateTime::UNIX_EPOCH);
+    let meta = state
+        .site
+        .topic_feed_meta(
+            &name,
+            format,
+            &format!("{name}: the desk's coverage"),
+            updated,
+            None,
+        )
+        .map_err(store_error)?;
+    let bytes = feeds::render(format, &meta, &items).map_err(store_error)?;
+    let tag = feeds::etag(&bytes);
+    let inm = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    let common = [
+        (header::ETAG, tag.clone()),
+        (header::CACHE_CONTROL, "public, max-age=60".to_string()),
+        (
+            header::LAST_MODIFIED,
+            updated.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        ),
+    ];
+    Ok(match feeds::conditional(inm, &tag) {
+        Conditional::NotModified => (StatusCode::NOT_MODIFIED, common).into_response(),
+        Conditional::Send => (
+            common,
+            [(header::CONTENT_TYPE, format.content_type().to_string())],
+            bytes,
+        )
+            .into_response(),
+    })
 }

@@ -42,7 +42,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub struct ServerConfig {
     /// The data folder holding the store.
     pub data_dir: PathBuf,
-    /// The public base URL (for links in feeds and documents), no trailing slash.
+    /// The public base URL (for links in feeds and documents), no trailing
+    /// slash; empty: `http://` and the address the server listens on.
     pub base_url: String,
     /// Read connections (and so concurrent store queries).
     pub readers: usize,
@@ -59,6 +60,8 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the base URL: {0}")]
+    BaseUrl(#[from] newsdesk_serve::feeds::FeedError),
     #[error("the server stopped: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -66,8 +69,12 @@ pub enum ServerError {
 /// What every handler shares.
 pub struct AppState {
     pool: pool::Pool,
+    /// The image cache `newsdesk run` fills (`DATA_DIR/images`).
+    images_dir: PathBuf,
     pub metrics: Arc<Metrics>,
     base_url: String,
+    /// Feed links and item ids.
+    site: newsdesk_serve::feeds::Site,
     /// Topic counts, recomputed at most every few seconds.
     topics: Mutex<Option<(Instant, Arc<Vec<TopicCount>>)>>,
 }
@@ -76,8 +83,10 @@ impl AppState {
     pub fn open(config: &ServerConfig, metrics: Arc<Metrics>) -> Result<AppState, ServerError> {
         Ok(AppState {
             pool: pool::Pool::open(&config.data_dir, config.readers)?,
+            images_dir: config.data_dir.join("images"),
             metrics,
             base_url: config.base_url.trim_end_matches('/').to_string(),
+            site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
         })
     }
@@ -95,6 +104,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/topics", get(api::list_topics))
         .route("/api/v1/stats", get(api::stats))
         .route("/articles/{file}", get(api::document))
+        .route("/images/{key}", get(api::image))
+        .route("/topics/{slug}/{file}", get(api::topic_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -150,11 +161,15 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let state = Arc::new(AppState::open(&config, metrics)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
     let local = listener.local_addr().unwrap_or(addr);
+    let mut config = config;
+    if config.base_url.is_empty() {
+        config.base_url = format!("http://{local}");
+    }
+    let state = Arc::new(AppState::open(&config, metrics)?);
     eprintln!(
         "{}",
         serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})

@@ -4,7 +4,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use newsdesk_store::{SqliteStore, StoreError};
 use tokio::sync::Semaphore;
@@ -12,8 +12,8 @@ use tokio::sync::Semaphore;
 use crate::error::ApiError;
 
 pub struct Pool {
-    stores: Mutex<Vec<SqliteStore>>,
-    available: Semaphore,
+    stores: Arc<Mutex<Vec<SqliteStore>>>,
+    available: Arc<Semaphore>,
 }
 
 impl Pool {
@@ -25,46 +25,42 @@ impl Pool {
             stores.push(SqliteStore::open(data_dir)?);
         }
         Ok(Pool {
-            stores: Mutex::new(stores),
-            available: Semaphore::new(size),
+            stores: Arc::new(Mutex::new(stores)),
+            available: Arc::new(Semaphore::new(size)),
         })
     }
 
     /// Runs `f` with a connection on a blocking thread. A panic inside `f`
-    /// becomes an internal error (logged); the connection goes back.
+    /// becomes an internal error (logged). The connection goes back to the
+    /// pool from the blocking thread itself, so a request dropped half-way
+    /// (the client went away) never loses it.
     pub async fn with<R, F>(&self, f: F) -> Result<R, ApiError>
     where
         F: FnOnce(&SqliteStore) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let _permit = self
+        let permit = self
             .available
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|_| ApiError::internal())?;
-        let store = self
-            .stores
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop()
-            .ok_or_else(ApiError::internal)?;
+        let stores = self.stores.clone();
         let joined = tokio::task::spawn_blocking(move || {
+            let store = stores.lock().unwrap_or_else(|p| p.into_inner()).pop()?;
             let r = std::panic::catch_unwind(AssertUnwindSafe(|| f(&store)));
-            (store, r)
+            stores.lock().unwrap_or_else(|p| p.into_inner()).push(store);
+            drop(permit);
+            Some(r)
         })
         .await;
         match joined {
-            Ok((store, r)) => {
-                self.stores
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(store);
-                r.map_err(|_| {
-                    eprintln!("{{\"level\":\"error\",\"msg\":\"a request handler panicked\"}}");
-                    ApiError::internal()
-                })
+            Ok(Some(Ok(r))) => Ok(r),
+            Ok(Some(Err(_))) => {
+                eprintln!("{{\"level\":\"error\",\"msg\":\"a request handler panicked\"}}");
+                Err(ApiError::internal())
             }
-            Err(_) => Err(ApiError::internal()),
+            _ => Err(ApiError::internal()),
         }
     }
 }

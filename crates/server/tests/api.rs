@@ -245,11 +245,6 @@ async fn bad_parameters_get_the_error_shape_with_stable_codes() {
         ("/api/v1/articles?sort=random", 400, "invalid_parameter"),
         ("/api/v1/articles?colour=red", 400, "invalid_parameter"),
         ("/api/v1/articles?from=yesterday", 400, "invalid_parameter"),
-        (
-            "/api/v1/articles?from=2021-05-10&to=2021-05-01",
-            400,
-            "invalid_parameter",
-        ),
         ("/api/v1/articles?published=maybe", 400, "invalid_parameter"),
         ("/api/v1/articles?cursor=zzz", 400, "invalid_cursor"),
         ("/api/v1/articles?cursor=747c", 400, "invalid_cursor"),
@@ -266,6 +261,10 @@ async fn bad_parameters_get_the_error_shape_with_stable_codes() {
         assert_eq!(s.as_u16(), status, "{uri}: {v}");
         assert_eq!(error_code(&v), code, "{uri}: {v}");
     }
+    // A range that ends before it starts is empty, not an error.
+    let (s, v) = get_json(&api.app, "/api/v1/articles?from=2021-05-10&to=2021-05-01").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["articles"], serde_json::json!([]));
     // A cursor of one order is refused by the other.
     let (_, page) = get_json(&api.app, "/api/v1/articles?limit=2").await;
     let next = page["next"].as_str().unwrap();
@@ -354,6 +353,8 @@ async fn one_article_one_story_topics_documents_health_and_metrics() {
         "/api/v1/topics",
         "/api/v1/stats",
         "/articles/{file}",
+        "/topics/{slug}/{file}",
+        "/images/{key}",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -439,4 +440,73 @@ async fn hostile_requests_never_break_the_server() {
     }
     let (s, _) = get_json(&api.app, "/healthz").await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// Clients that hang up mid-request (the handler's future is dropped while
+/// its query runs) must not cost the server its connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_dropped_half_way_do_not_leak_connections() {
+    let api = api();
+    for _ in 0..40 {
+        let req = Request::builder()
+            .uri("/api/v1/articles?topic=AI&limit=100")
+            .body(Body::empty())
+            .unwrap();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_micros(50),
+            api.app.clone().oneshot(req),
+        )
+        .await;
+    }
+    for _ in 0..20 {
+        let (s, v) = get_json(&api.app, "/api/v1/articles?limit=5").await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+}
+
+#[tokio::test]
+async fn topic_feeds_are_served_with_etags_and_answer_304() {
+    let api = api();
+    for (ext, ctype) in [
+        ("rss", "application/rss+xml"),
+        ("atom", "application/atom+xml"),
+        ("json", "application/feed+json"),
+    ] {
+        let uri = format!("/topics/aws-ai/feed.{ext}");
+        let (s, headers, body) = call(&api.app, "GET", &uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(
+            headers["content-type"].to_str().unwrap().starts_with(ctype),
+            "{uri}: {:?}",
+            headers["content-type"]
+        );
+        let text = String::from_utf8(body).unwrap();
+        assert!(
+            text.contains("Story &lt;0&gt; &amp; co") || text.contains("Story <0> & co"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("secret full text"),
+            "feeds carry excerpts only"
+        );
+        let etag = headers["etag"].to_str().unwrap().to_string();
+        let resp = api
+            .app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri(&uri)
+                    .header("if-none-match", &etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_MODIFIED, "{uri}");
+        assert_eq!(resp.headers()["etag"], etag.as_str());
+    }
+    let (s, v) = get_json(&api.app, "/topics/gardening/feed.rss").await;
+    assert_eq!((s.as_u16(), error_code(&v)), (404, "unknown_topic"));
+    let (s, v) = get_json(&api.app, "/topics/aws-ai/feed.xml").await;
+    assert_eq!((s.as_u16(), error_code(&v)), (404, "not_found"));
 }

@@ -6,7 +6,7 @@ use newsdesk_model::{Article, Image, Origin, Provider};
 
 use crate::{
     AnalysisRecord, AuditEntry, Batch, Decision, Given, Outcome, Override, OverrideAction,
-    Placement, Rule, RuleAction, SourceInfo, Store, StoreError, StoryHeat,
+    Placement, PollRecord, Rule, RuleAction, SourceInfo, Store, StoreError, StoryHeat,
 };
 
 type Check = fn(&mut dyn Store);
@@ -54,6 +54,10 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
         (
             "overrides_and_rules_are_audited",
             overrides_and_rules_are_audited,
+        ),
+        (
+            "followed_sources_keep_their_health",
+            followed_sources_keep_their_health,
         ),
     ];
     for (name, check) in checks {
@@ -839,4 +843,144 @@ fn overrides_and_rules_are_audited(s: &mut dyn Store) {
     assert_eq!(actions, vec!["rule remove", "rule add", "clear", "pin"]);
     assert_eq!(s.audit_log(Some(ia), 10).expect("audit").len(), 2);
     assert_eq!(log[3].reason.as_deref(), Some("checked by phone"));
+}
+
+fn followed_sources_keep_their_health(s: &mut dyn Store) {
+    let feed = |locator: &str, title: Option<&str>| SourceInfo {
+        locator: locator.into(),
+        kind: "subscription".into(),
+        title: title.map(str::to_string),
+    };
+    let (a, b) = ("https://a.test/feed", "https://b.test/rss");
+    // A source registered by ingesting a file is not followed.
+    s.ingest(
+        &Batch {
+            source: SourceInfo {
+                locator: "local.xml".into(),
+                kind: "rss".into(),
+                title: None,
+            },
+            articles: vec![sample("https://x.test/1", "One")],
+        },
+        t(2021, 1, 1, 0, 0),
+    )
+    .unwrap();
+    // An OPML subscription registered by ingest is not followed either,
+    // until it is followed (and then it keeps its first-seen time).
+    assert_eq!(
+        s.add_sources(&[feed(b, None)], t(2021, 1, 1, 0, 0))
+            .unwrap(),
+        1
+    );
+    assert!(s.followed_sources().unwrap().is_empty());
+    assert!(s
+        .follow_source(&feed(a, Some("A")), t(2021, 1, 2, 0, 0))
+        .unwrap());
+    assert!(!s
+        .follow_source(&feed(a, None), t(2021, 1, 3, 0, 0))
+        .unwrap());
+    assert!(s
+        .follow_source(&feed(b, Some("B")), t(2021, 1, 2, 0, 0))
+        .unwrap());
+    let list = s.followed_sources().unwrap();
+    assert_eq!(
+        list.iter().map(|f| f.locator.as_str()).collect::<Vec<_>>(),
+        [a, b]
+    );
+    assert_eq!(
+        list[0].title.as_deref(),
+        Some("A"),
+        "a missing title keeps the old one"
+    );
+    assert_eq!(list[0].first_seen, t(2021, 1, 2, 0, 0));
+    assert_eq!(list[1].first_seen, t(2021, 1, 1, 0, 0));
+    assert_eq!((list[0].health.as_deref(), list[0].next_poll), (None, None));
+    assert_eq!(s.stats().unwrap().sources, 3);
+
+    // A poll's record comes back as it was written.
+    let poll = PollRecord {
+        health: r#"{"consecutive_errors":0,"etag":"\"v1\""}"#.into(),
+        next_poll: Some(t(2021, 1, 2, 1, 0)),
+        etag: Some("\"v1\"".into()),
+        last_modified: Some("Sat, 02 Jan 2021 00:00:00 GMT".into()),
+        last_status: Some(200),
+        last_error: None,
+    };
+    s.record_poll(a, &poll).unwrap();
+    let got = &s.followed_sources().unwrap()[0];
+    assert_eq!(got.health.as_deref(), Some(poll.health.as_str()));
+    assert_eq!(got.next_poll, poll.next_poll);
+    assert!(matches!(
+        s.record_poll("https://nowhere.test/feed", &poll),
+        Err(StoreError::NoSource { .. })
+    ));
+
+    // Articles of a followed source are found as its entries: by identity,
+    // or by GUID within the source.
+    let mut entry = sample("https://a.test/story", "Story");
+    entry.origin.guid = Some("g-1".into());
+    entry.origin.source = a.into();
+    let report = s
+        .ingest(
+            &Batch {
+                source: SourceInfo {
+                    locator: a.into(),
+                    kind: "rss".into(),
+                    title: None,
+                },
+                articles: vec![entry],
+            },
+            t(2021, 1, 2, 1, 0),
+        )
+        .unwrap();
+    let id = report.outcomes[0].0;
+    assert_eq!(
+        s.find_entry(a, "url:https://a.test/story", None).unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        s.find_entry(a, "url:https://a.test/moved", Some("g-1"))
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        s.find_entry(b, "url:https://a.test/moved", Some("g-1"))
+            .unwrap(),
+        None,
+        "a GUID is only a key within its source"
+    );
+    let list = s.followed_sources().unwrap();
+    assert_eq!(list[0].kind, "rss");
+    assert_eq!(list[0].title.as_deref(), Some("A"));
+    assert_eq!(list[0].last_ingested, Some(t(2021, 1, 2, 1, 0)));
+
+    // A permanent redirect moves the source and its articles.
+    let moved = "https://a.test/feed.xml";
+    s.move_source(a, moved).unwrap();
+    let list = s.followed_sources().unwrap();
+    assert_eq!(list[0].locator, moved);
+    assert_eq!(list[0].health.as_deref(), Some(poll.health.as_str()));
+    assert_eq!(s.article(id).unwrap().unwrap().article.origin.source, moved);
+    assert_eq!(
+        s.find_entry(moved, "url:https://a.test/elsewhere", Some("g-1"))
+            .unwrap(),
+        Some(id)
+    );
+    // Onto a source that exists: that one is followed, this one no longer.
+    s.move_source(moved, b).unwrap();
+    let list = s.followed_sources().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].locator, b);
+    assert_eq!(list[0].health.as_deref(), Some(poll.health.as_str()));
+    assert!(matches!(
+        s.move_source("https://nowhere.test/feed", moved),
+        Err(StoreError::NoSource { .. })
+    ));
+
+    // Unfollowing keeps the source and its articles.
+    assert!(s.unfollow_source(b).unwrap());
+    assert!(!s.unfollow_source(b).unwrap());
+    assert!(!s.unfollow_source("https://nowhere.test/feed").unwrap());
+    assert!(s.followed_sources().unwrap().is_empty());
+    assert_eq!(s.stats().unwrap().articles, 2);
 }

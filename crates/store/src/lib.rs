@@ -45,6 +45,14 @@ pub enum StoreError {
     RuleExists { name: String },
     #[error("there is no article {id}")]
     NoArticle { id: ArticleId },
+    #[error("there is no source {locator:?}")]
+    NoSource { locator: String },
+    #[error("corrupt value in column {column} of source {locator:?}: {message}")]
+    CorruptSource {
+        locator: String,
+        column: &'static str,
+        message: String,
+    },
     #[error("corrupt value in column {column} of article {id}: {message}")]
     Corrupt {
         id: ArticleId,
@@ -61,6 +69,41 @@ pub struct SourceInfo {
     /// `document`, `rss`, `atom`, `json-feed`, `text`, `reuters`, ...
     pub kind: String,
     pub title: Option<String>,
+}
+
+/// A source the desk follows on the web (a feed URL), with what its polls
+/// left behind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowedSource {
+    /// The feed's URL.
+    pub locator: String,
+    /// `subscription` until the first poll, then the feed's kind (`rss`, ...).
+    pub kind: String,
+    pub title: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    /// When a batch from it was last stored.
+    pub last_ingested: Option<DateTime<Utc>>,
+    /// The fetcher's health record as JSON (opaque to the store); `None`
+    /// before the first poll.
+    pub health: Option<String>,
+    /// When to poll next; `None`: due now (or never, when the health record
+    /// says the source is dead).
+    pub next_poll: Option<DateTime<Utc>>,
+}
+
+/// What one poll of a source leaves to remember.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PollRecord {
+    /// The fetcher's health record, as JSON.
+    pub health: String,
+    pub next_poll: Option<DateTime<Utc>>,
+    /// The validators for the next conditional GET.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The HTTP status of the last response, when there was one.
+    pub last_status: Option<u16>,
+    /// The last error, in words (`None` after a success).
+    pub last_error: Option<String>,
 }
 
 /// One article to ingest, with the articles its `related` list names (taken
@@ -337,6 +380,35 @@ pub trait Store {
         sources: &[SourceInfo],
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError>;
+    /// Follows a web source: registers it, or marks a registered one as
+    /// followed (a given title replaces the stored one). `false` when it was
+    /// already followed.
+    fn follow_source(
+        &mut self,
+        source: &SourceInfo,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Stops following a source; its articles and health stay. `false` when
+    /// it was not followed.
+    fn unfollow_source(&mut self, locator: &str) -> Result<bool, StoreError>;
+    /// The followed sources, in locator order.
+    fn followed_sources(&self) -> Result<Vec<FollowedSource>, StoreError>;
+    /// Saves what a poll of a source said ([`StoreError::NoSource`] when
+    /// there is no such source).
+    fn record_poll(&mut self, locator: &str, poll: &PollRecord) -> Result<(), StoreError>;
+    /// Moves a source to a new URL (it redirected permanently); its articles
+    /// stay its own. When the new URL is already a source, that one is
+    /// followed instead and this one no longer.
+    fn move_source(&mut self, from: &str, to: &str) -> Result<(), StoreError>;
+    /// The article that an entry of `source` with this identity key (and
+    /// GUID) would update if ingested: by identity, then by GUID within the
+    /// source, as [`Store::ingest`] matches them.
+    fn find_entry(
+        &self,
+        source: &str,
+        identity: &str,
+        guid: Option<&str>,
+    ) -> Result<Option<ArticleId>, StoreError>;
     /// One article by id.
     fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError>;
     /// Up to `limit` articles with ids above `after`, in id order (a cursor).

@@ -10,9 +10,9 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use crate::{
-    content_hash, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision, Given,
-    Outcome, Override, OverrideAction, Placement, Rule, RuleAction, SourceInfo, Stats, Store,
-    StoreError, StoredArticle, StoryHeat, StoryMember,
+    content_hash, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision,
+    FollowedSource, Given, Outcome, Override, OverrideAction, Placement, PollRecord, Rule,
+    RuleAction, SourceInfo, Stats, Store, StoreError, StoredArticle, StoryHeat, StoryMember,
 };
 
 mod query;
@@ -24,6 +24,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_analysis.sql")),
     (3, include_str!("../migrations/sqlite/0003_editorial.sql")),
+    (4, include_str!("../migrations/sqlite/0004_sources.sql")),
+    (5, include_str!("../migrations/sqlite/0005_topic_pages.sql")),
 ];
 
 /// The database file inside a data folder.
@@ -566,6 +568,180 @@ impl Store for SqliteStore {
         Ok(added)
     }
 
+    fn follow_source(
+        &mut self,
+        source: &SourceInfo,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting to follow a source"))?;
+        let was: Option<i64> = tx
+            .query_row(
+                "SELECT active FROM sources WHERE locator = ?1",
+                [&source.locator],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db("reading a source"))?;
+        tx.execute(
+            "INSERT INTO sources (locator, kind, title, first_seen, active) VALUES (?1, ?2, ?3, ?4, 1) \
+             ON CONFLICT (locator) DO UPDATE SET active = 1, title = COALESCE(excluded.title, sources.title)",
+            params![source.locator, source.kind, source.title, ts(&now)],
+        )
+        .map_err(db("following a source"))?;
+        tx.commit().map_err(db("committing a followed source"))?;
+        Ok(was != Some(1))
+    }
+
+    fn unfollow_source(&mut self, locator: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE sources SET active = 0 WHERE locator = ?1 AND active = 1",
+                [locator],
+            )
+            .map_err(db("unfollowing a source"))?;
+        Ok(n > 0)
+    }
+
+    fn followed_sources(&self) -> Result<Vec<FollowedSource>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT locator, kind, title, first_seen, last_ingested, health, next_poll \
+                 FROM sources WHERE active = 1 ORDER BY locator",
+            )
+            .map_err(db("listing followed sources"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })
+            .map_err(db("listing followed sources"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (locator, kind, title, first_seen, last_ingested, health, next_poll) =
+                row.map_err(db("listing followed sources"))?;
+            let time = |column: &'static str, v: &str| {
+                DateTime::parse_from_rfc3339(v)
+                    .map(|d| d.with_timezone(&Utc))
+                    .map_err(|e| StoreError::CorruptSource {
+                        locator: locator.clone(),
+                        column,
+                        message: format!("expected an RFC 3339 time, found `{v}`: {e}"),
+                    })
+            };
+            out.push(FollowedSource {
+                first_seen: time("first_seen", &first_seen)?,
+                last_ingested: last_ingested
+                    .as_deref()
+                    .map(|v| time("last_ingested", v))
+                    .transpose()?,
+                next_poll: next_poll
+                    .as_deref()
+                    .map(|v| time("next_poll", v))
+                    .transpose()?,
+                locator,
+                kind,
+                title,
+                health,
+            });
+        }
+        Ok(out)
+    }
+
+    fn record_poll(&mut self, locator: &str, poll: &PollRecord) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE sources SET health = ?2, next_poll = ?3, etag = ?4, last_modified = ?5, \
+                 last_status = ?6, last_error = ?7 WHERE locator = ?1",
+                params![
+                    locator,
+                    poll.health,
+                    poll.next_poll.as_ref().map(ts),
+                    poll.etag,
+                    poll.last_modified,
+                    poll.last_status,
+                    poll.last_error
+                ],
+            )
+            .map_err(db("recording a poll"))?;
+        if n == 0 {
+            return Err(StoreError::NoSource {
+                locator: locator.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn move_source(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        if from == to {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(db("starting to move a source"))?;
+        let taken: Option<i64> = tx
+            .query_row("SELECT id FROM sources WHERE locator = ?1", [to], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db("reading a source"))?;
+        let n = match taken {
+            None => tx.execute(
+                "UPDATE sources SET locator = ?2 WHERE locator = ?1",
+                params![from, to],
+            ),
+            Some(_) => tx
+                .execute(
+                    "UPDATE sources SET active = 1, \
+                     health = COALESCE(health, (SELECT health FROM sources WHERE locator = ?1)) \
+                     WHERE locator = ?2",
+                    params![from, to],
+                )
+                .and_then(|_| {
+                    tx.execute("UPDATE sources SET active = 0 WHERE locator = ?1", [from])
+                }),
+        }
+        .map_err(db("moving a source"))?;
+        if n == 0 {
+            return Err(StoreError::NoSource {
+                locator: from.to_string(),
+            });
+        }
+        tx.commit().map_err(db("committing a moved source"))
+    }
+
+    fn find_entry(
+        &self,
+        source: &str,
+        identity: &str,
+        guid: Option<&str>,
+    ) -> Result<Option<ArticleId>, StoreError> {
+        if let Some(id) = self.find(identity)? {
+            return Ok(Some(id));
+        }
+        let Some(guid) = guid else { return Ok(None) };
+        self.conn
+            .prepare_cached(
+                "SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE s.locator = ?1 AND a.guid = ?2 LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([source, guid], |r| r.get(0)).optional())
+            .map_err(db("finding a feed entry"))
+    }
+
     fn article(&self, id: ArticleId) -> Result<Option<StoredArticle>, StoreError> {
         let sql = format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.id = ?1");
         let mut stmt = self
@@ -846,9 +1022,20 @@ impl Store for SqliteStore {
         {
             let mut set = tx
                 .prepare_cached(
-                    "UPDATE articles SET topics = ?2, quality = ?3, published = ?4, heat = ?5 WHERE id = ?1",
+                    "UPDATE articles SET topics = ?2, quality = ?3, published = ?4, heat = ?5, pinned = ?6 \
+                     WHERE id = ?1",
                 )
                 .map_err(db("deciding an article"))?;
+            let mut untopic = tx
+                .prepare_cached("DELETE FROM article_topics WHERE article_id = ?1")
+                .map_err(db("indexing an article's topics"))?;
+            let mut topic = tx
+                .prepare_cached(
+                    "INSERT INTO article_topics (topic, article_id, published, pinned, heat, published_at) \
+                     SELECT ?2, id, ?3, ?4, ?5, COALESCE(published_at, '') FROM articles WHERE id = ?1 \
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(db("indexing an article's topics"))?;
             let mut save = tx
                 .prepare_cached(
                     "INSERT INTO article_editorial (article_id, config, pinned, detail, decided_at) \
@@ -858,14 +1045,24 @@ impl Store for SqliteStore {
                 )
                 .map_err(db("saving a decision"))?;
             for d in decisions {
+                let heat = if d.published { d.heat } else { -1 };
                 set.execute(params![
                     d.id,
                     json(&d.topics),
                     d.quality,
                     d.published as i64,
-                    if d.published { d.heat } else { -1 }
+                    heat,
+                    d.pinned as i64
                 ])
                 .map_err(db("deciding an article"))?;
+                untopic
+                    .execute([d.id])
+                    .map_err(db("indexing an article's topics"))?;
+                for t in &d.topics {
+                    topic
+                        .execute(params![d.id, t, d.published as i64, d.pinned as i64, heat])
+                        .map_err(db("indexing an article's topics"))?;
+                }
                 save.execute(params![d.id, d.config, d.pinned as i64, d.detail, now_s])
                     .map_err(db("saving a decision"))?;
             }
@@ -883,7 +1080,16 @@ impl Store for SqliteStore {
                      WHERE story_id = ?1 AND stub = 0",
                 )
                 .map_err(db("spreading a story's heat"))?;
+            let mut spread_topics = tx
+                .prepare_cached(
+                    "UPDATE article_topics SET heat = CASE WHEN published = 1 THEN ?2 ELSE -1 END \
+                     WHERE article_id IN (SELECT id FROM articles WHERE story_id = ?1 AND stub = 0)",
+                )
+                .map_err(db("spreading a story's heat"))?;
             for h in heats {
+                spread_topics
+                    .execute(params![h.story, h.heat])
+                    .map_err(db("spreading a story's heat"))?;
                 heat.execute(params![
                     h.story,
                     h.heat,

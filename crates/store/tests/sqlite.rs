@@ -89,7 +89,7 @@ fn reopening_keeps_everything_and_uses_wal() {
     }
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.stats().unwrap().articles, 2);
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 5);
     let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -119,7 +119,7 @@ fn a_version_2_store_is_upgraded_and_keeps_what_its_records_gave() {
         .unwrap();
     }
     let s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 5);
     let a = s.article(1).unwrap().unwrap();
     assert_eq!(a.given.quality, Some(76));
     assert_eq!(a.given.heat, Some(79));
@@ -127,4 +127,54 @@ fn a_version_2_store_is_upgraded_and_keeps_what_its_records_gave() {
     assert_eq!(a.given.topics, vec!["AWS AI", "AI"]);
     let b = s.article(2).unwrap().unwrap();
     assert_eq!(b.given, newsdesk_store::Given::default());
+    // Topic pages are indexed from what the records carried.
+    let page = s
+        .query_articles(&newsdesk_store::ArticleQuery {
+            topic: Some("AWS AI".into()),
+            published: Some(true),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.articles.len(), 1);
+    assert_eq!(page.articles[0].id, 1);
+}
+
+#[test]
+fn a_version_3_store_is_upgraded_and_its_sources_are_not_followed_until_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
+        for sql in [
+            include_str!("../migrations/sqlite/0001_init.sql"),
+            include_str!("../migrations/sqlite/0002_analysis.sql"),
+            include_str!("../migrations/sqlite/0003_editorial.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, '2026-11-01T00:00:00Z'), (2, '2026-11-02T00:00:00Z'),
+                 (3, '2026-11-03T00:00:00Z');
+             INSERT INTO sources (locator, kind, title, first_seen)
+             VALUES ('https://a.test/feed', 'subscription', 'A', '2026-11-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 5);
+    assert!(s.followed_sources().unwrap().is_empty());
+    let source = SourceInfo {
+        locator: "https://a.test/feed".into(),
+        kind: "subscription".into(),
+        title: None,
+    };
+    assert!(s.follow_source(&source, Utc::now()).unwrap());
+    let list = s.followed_sources().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].title.as_deref(), Some("A"));
+    assert_eq!(
+        list[0].first_seen,
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+    );
 }

@@ -143,20 +143,27 @@ pub struct TopicCount {
 
 impl SqliteStore {
     /// One page of articles (stubs never listed).
+    ///
+    /// A topic page reads the `article_topics` index in order (its rows carry
+    /// the sort keys), so its cost does not grow with the topic or the
+    /// store; the published list without a topic reads the articles' own
+    /// (published, pinned, heat) index.
     pub fn query_articles(&self, q: &ArticleQuery) -> Result<ArticlesPage, StoreError> {
-        let mut sql = format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.stub = 0");
         let mut args: Vec<Value> = Vec::new();
+        let mut sql = match &q.topic {
+            Some(t) => {
+                args.push(Value::Text(t.clone()));
+                format!(
+                    "SELECT {SELECT_COLUMNS} FROM article_topics t JOIN {FROM_ARTICLES} \
+                     WHERE t.topic = ?1 AND a.id = t.article_id AND a.stub = 0"
+                )
+            }
+            None => format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.stub = 0"),
+        };
         let mut bind = |sql: &mut String, clause: &str, v: Value| {
             args.push(v);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
-        if let Some(t) = &q.topic {
-            bind(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE value = ?)",
-                Value::Text(t.clone()),
-            );
-        }
         if let Some(p) = &q.provider {
             bind(
                 &mut sql,
@@ -170,12 +177,13 @@ impl SqliteStore {
         if let Some(t) = &q.to {
             bind(&mut sql, " AND a.published_at < ?", Value::Text(ts(t)));
         }
-        if let Some(p) = q.published {
-            if p {
-                sql.push_str(" AND a.published = 1");
-            } else {
-                sql.push_str(" AND COALESCE(a.published, 0) = 0");
-            }
+        let on_topic = q.topic.is_some();
+        match (q.published, on_topic) {
+            (Some(true), true) => sql.push_str(" AND t.published = 1"),
+            (Some(false), true) => sql.push_str(" AND t.published = 0"),
+            (Some(true), false) => sql.push_str(" AND a.published = 1"),
+            (Some(false), false) => sql.push_str(" AND COALESCE(a.published, 0) = 0"),
+            (None, _) => {}
         }
         if let Some(m) = q.min_quality {
             bind(&mut sql, " AND a.quality >= ?", Value::Integer(m));
@@ -183,38 +191,60 @@ impl SqliteStore {
         if let Some(s) = q.story {
             bind(&mut sql, " AND a.story_id = ?", Value::Integer(s));
         }
+        // The sort keys: the topic index's own columns, the articles'
+        // indexed columns for the published list, expressions otherwise.
+        let indexed = q.published == Some(true);
+        let (pinned, heat, id, time) = if on_topic {
+            ("t.pinned", "t.heat", "t.article_id", "t.published_at")
+        } else if indexed {
+            ("a.pinned", "a.heat", "a.id", "COALESCE(a.published_at, '')")
+        } else {
+            (
+                "a.pinned",
+                "COALESCE(a.heat, -1)",
+                "a.id",
+                "COALESCE(a.published_at, '')",
+            )
+        };
         match (&q.after, q.sort) {
-            (Some(Cursor::Heat { pinned, heat, id }), Sort::Heat) => {
-                args.push(Value::Integer(*pinned as i64));
-                args.push(Value::Integer(*heat));
-                args.push(Value::Integer(*id));
+            (
+                Some(Cursor::Heat {
+                    pinned: p,
+                    heat: h,
+                    id: i,
+                }),
+                Sort::Heat,
+            ) => {
+                args.push(Value::Integer(*p as i64));
+                args.push(Value::Integer(*h));
+                args.push(Value::Integer(*i));
                 let n = args.len();
                 sql.push_str(&format!(
-                    " AND (COALESCE(e.pinned, 0), COALESCE(a.heat, -1), a.id) < (?{}, ?{}, ?{})",
+                    " AND ({pinned}, {heat}, {id}) < (?{}, ?{}, ?{})",
                     n - 2,
                     n - 1,
                     n
                 ));
             }
-            (Some(Cursor::Time { published_at, id }), Sort::Time) => {
+            (
+                Some(Cursor::Time {
+                    published_at,
+                    id: i,
+                }),
+                Sort::Time,
+            ) => {
                 args.push(Value::Text(published_at.clone()));
-                args.push(Value::Integer(*id));
+                args.push(Value::Integer(*i));
                 let n = args.len();
-                sql.push_str(&format!(
-                    " AND (COALESCE(a.published_at, ''), a.id) < (?{}, ?{})",
-                    n - 1,
-                    n
-                ));
+                sql.push_str(&format!(" AND ({time}, {id}) < (?{}, ?{})", n - 1, n));
             }
             // A cursor of the other order: decoded against its sort, so it
             // cannot get here; start over rather than guess.
             _ => {}
         }
-        sql.push_str(match q.sort {
-            Sort::Heat => {
-                " ORDER BY COALESCE(e.pinned, 0) DESC, COALESCE(a.heat, -1) DESC, a.id DESC"
-            }
-            Sort::Time => " ORDER BY COALESCE(a.published_at, '') DESC, a.id DESC",
+        sql.push_str(&match q.sort {
+            Sort::Heat => format!(" ORDER BY {pinned} DESC, {heat} DESC, {id} DESC"),
+            Sort::Time => format!(" ORDER BY {time} DESC, {id} DESC"),
         });
         let limit = q.limit.max(1);
         args.push(Value::Integer(limit as i64 + 1));

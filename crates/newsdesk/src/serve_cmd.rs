@@ -1,0 +1,37 @@
+//! `newsdesk serve`: the HTTP server over the store in the data folder.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use newsdesk_server::{serve, shutdown_signal, Metrics, ServerConfig};
+
+pub fn run(
+    data_dir: &Path,
+    addr: SocketAddr,
+    base_url: Option<String>,
+    readers: usize,
+) -> anyhow::Result<ExitCode> {
+    // Create the store (and its schema) first, so the readers find it.
+    crate::ingest::open_store(data_dir)?;
+    let config = ServerConfig {
+        data_dir: data_dir.to_path_buf(),
+        base_url: base_url.unwrap_or_default(),
+        readers,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime
+        .block_on(serve(
+            addr,
+            config,
+            Arc::new(Metrics::default()),
+            shutdown_signal(),
+        ))
+        .context("serving")?;
+    Ok(ExitCode::SUCCESS)
+}

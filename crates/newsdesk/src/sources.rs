@@ -1,0 +1,300 @@
+//! `newsdesk sources`: the feeds the desk follows on the web (`newsdesk run`
+//! polls them), and what their polls said.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use newsdesk_fetch::schedule::SourceHealth;
+use newsdesk_normalize::format_date;
+use newsdesk_store::{FollowedSource, PollRecord, SourceInfo, SqliteStore, Store};
+use serde::Serialize;
+
+use crate::ingest::open_store;
+
+/// OPML lists larger than this are refused.
+const MAX_OPML_BYTES: u64 = 16 << 20;
+
+#[derive(Subcommand)]
+pub enum SourcesCommand {
+    /// Follow a feed (RSS, Atom, JSON Feed) by its http or https URL.
+    Add {
+        url: String,
+        /// A title to show instead of the feed's own.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Follow every feed of an OPML subscription list.
+    Import { file: PathBuf },
+    /// The followed feeds and their health: last success, consecutive
+    /// errors, last error, next poll, dead.
+    List {
+        /// As JSON (an array of objects).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a feed (its articles stay).
+    Remove { url: String },
+}
+
+pub fn run(data_dir: &Path, command: SourcesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SourcesCommand::Add { url, title } => add(data_dir, &url, title),
+        SourcesCommand::Import { file } => import(data_dir, &file),
+        SourcesCommand::List { json } => list(data_dir, json),
+        SourcesCommand::Remove { url } => remove(data_dir, &url),
+    }
+}
+
+/// A feed URL as the desk keys it: http or https with a host, in canonical
+/// form (tracking parameters and fragment dropped). The error names the URL.
+pub fn feed_url(raw: &str) -> anyhow::Result<String> {
+    let parsed = url::Url::parse(raw.trim()).map_err(|e| {
+        anyhow::anyhow!("{raw:?} is not a URL ({e}): expected http://… or https://…")
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        anyhow::bail!(
+            "{raw:?} is not an http or https URL (scheme `{}`): the desk follows web feeds only",
+            parsed.scheme()
+        );
+    }
+    newsdesk_normalize::canonical_url(raw).map_err(|e| anyhow::anyhow!("{raw:?}: {e}"))
+}
+
+/// The health a source's record holds; a damaged record counts as a new
+/// source (polled now), with a warning.
+pub fn health_of(source: &FollowedSource) -> SourceHealth {
+    match source.health.as_deref() {
+        None => SourceHealth::default(),
+        Some(json) => serde_json::from_str(json).unwrap_or_else(|e| {
+            eprintln!(
+                "warning: {}: the stored health record is damaged ({e}); treating it as new",
+                source.locator
+            );
+            SourceHealth::default()
+        }),
+    }
+}
+
+/// What to store after `health` changed.
+pub fn poll_record(health: &SourceHealth, last_status: Option<u16>) -> PollRecord {
+    PollRecord {
+        health: serde_json::to_string(health).unwrap_or_else(|_| "{}".into()),
+        next_poll: health.next_poll,
+        etag: health.etag.clone(),
+        last_modified: health.last_modified.clone(),
+        last_status,
+        last_error: health.last_error.clone(),
+    }
+}
+
+fn add(data_dir: &Path, raw: &str, title: Option<String>) -> anyhow::Result<ExitCode> {
+    let url = feed_url(raw)?;
+    let mut store = open_store(data_dir)?;
+    let title = title
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let new = follow(&mut store, &url, title)?;
+    println!(
+        "{} {url}",
+        match new {
+            Followed::New => "following",
+            Followed::Already => "already following",
+            Followed::Revived => "following again (it was dead)",
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+enum Followed {
+    New,
+    Already,
+    Revived,
+}
+
+/// Follows `url`. A source that was dead (410 Gone) is polled again.
+fn follow(store: &mut SqliteStore, url: &str, title: Option<String>) -> anyhow::Result<Followed> {
+    let new = store
+        .follow_source(
+            &SourceInfo {
+                locator: url.to_string(),
+                kind: "subscription".into(),
+                title,
+            },
+            Utc::now(),
+        )
+        .with_context(|| format!("following {url}"))?;
+    let Some(source) = store
+        .followed_sources()?
+        .into_iter()
+        .find(|s| s.locator == url)
+    else {
+        return Ok(Followed::New);
+    };
+    let mut health = health_of(&source);
+    if !health.dead {
+        return Ok(if new {
+            Followed::New
+        } else {
+            Followed::Already
+        });
+    }
+    health.dead = false;
+    health.next_poll = None;
+    health.consecutive_errors = 0;
+    store.record_poll(url, &poll_record(&health, None))?;
+    Ok(Followed::Revived)
+}
+
+fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+    let locator = file.display().to_string();
+    let meta = std::fs::metadata(file).with_context(|| format!("reading {locator}"))?;
+    if meta.len() > MAX_OPML_BYTES {
+        anyhow::bail!(
+            "{locator}: {} bytes, more than the {MAX_OPML_BYTES}-byte limit for an OPML list",
+            meta.len()
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("reading {locator}"))?;
+    let parsed = newsdesk_ingest::prepare::from_opml(&bytes, &locator)?;
+    let mut store = open_store(data_dir)?;
+    let (mut new, mut already) = (0, 0);
+    for s in &parsed.subscriptions {
+        match follow(&mut store, &s.url, s.title.clone())? {
+            Followed::New | Followed::Revived => new += 1,
+            Followed::Already => already += 1,
+        }
+    }
+    println!(
+        "{locator}: {} subscriptions: {new} newly followed, {already} already followed, {} skipped",
+        parsed.subscriptions.len() + parsed.skipped.len(),
+        parsed.skipped.len()
+    );
+    for s in &parsed.skipped {
+        eprintln!("skipped: {locator}: {s}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(data_dir: &Path, raw: &str) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(data_dir)?;
+    // As given first (a locator stored before canonical forms), then canonical.
+    let mut removed = store.unfollow_source(raw.trim())?;
+    if !removed {
+        if let Ok(url) = feed_url(raw) {
+            removed = store.unfollow_source(&url)?;
+        }
+    }
+    if removed {
+        println!("stopped following {} (its articles stay)", raw.trim());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: {} is not a followed source (see `newsdesk sources list`)",
+            raw.trim()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// One line of `sources list --json`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Row {
+    url: String,
+    title: Option<String>,
+    kind: String,
+    /// `new` (never polled), `ok`, `failing` or `dead`.
+    status: &'static str,
+    first_seen: String,
+    last_ingested: Option<String>,
+    last_attempt: Option<String>,
+    last_success: Option<String>,
+    consecutive_errors: u32,
+    last_error: Option<String>,
+    last_error_kind: Option<String>,
+    /// `null` when due now (or dead).
+    next_poll: Option<String>,
+    dead: bool,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    items_per_day: Option<f64>,
+}
+
+fn status(h: &SourceHealth) -> &'static str {
+    if h.dead {
+        "dead"
+    } else if h.consecutive_errors > 0 {
+        "failing"
+    } else if h.last_attempt.is_none() {
+        "new"
+    } else {
+        "ok"
+    }
+}
+
+fn date(d: &Option<DateTime<Utc>>) -> Option<String> {
+    d.as_ref().map(format_date)
+}
+
+fn row(s: FollowedSource) -> Row {
+    let h = health_of(&s);
+    Row {
+        status: status(&h),
+        first_seen: format_date(&s.first_seen),
+        last_ingested: date(&s.last_ingested),
+        last_attempt: date(&h.last_attempt),
+        last_success: date(&h.last_success),
+        consecutive_errors: h.consecutive_errors,
+        last_error: h.last_error,
+        last_error_kind: h.last_error_kind,
+        next_poll: date(&h.next_poll),
+        dead: h.dead,
+        etag: h.etag,
+        last_modified: h.last_modified,
+        items_per_day: h.items_per_day,
+        url: s.locator,
+        title: s.title,
+        kind: s.kind,
+    }
+}
+
+fn list(data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(data_dir)?;
+    let rows: Vec<Row> = store.followed_sources()?.into_iter().map(row).collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("no sources followed: add one with `newsdesk sources add URL`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &rows {
+        let next = match (&r.next_poll, r.dead) {
+            (_, true) => "never (410 Gone; `sources add` follows it again)".to_string(),
+            (None, false) => "due now".to_string(),
+            (Some(t), false) => t.clone(),
+        };
+        let errors = match r.consecutive_errors {
+            0 => String::new(),
+            1 => ", 1 error".to_string(),
+            n => format!(", {n} errors in a row"),
+        };
+        match &r.title {
+            Some(t) => println!("{} ({t})", r.url),
+            None => println!("{}", r.url),
+        }
+        println!(
+            "  {}{errors}; last success {}; next poll {next}",
+            r.status,
+            r.last_success.as_deref().unwrap_or("never"),
+        );
+        if let Some(e) = &r.last_error {
+            println!("  last error: {e}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

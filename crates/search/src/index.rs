@@ -1,0 +1,636 @@
+//! The index: opening, batch writes, search.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::error::LockError;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
+};
+
+use crate::highlight::Highlighter;
+use crate::query::{
+    plain_words, syntax_problem, too_deep, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
+};
+use crate::schema::{self, Fields};
+use crate::snippet;
+use crate::{SearchError, SearchQuery, Sort};
+
+/// Memory the writer may fill before it writes a segment (not a commit).
+const WRITER_MEMORY: usize = 64 << 20;
+
+/// One article as the index sees it. `id` is the store's article id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// The store's id; adding a document with an id already indexed
+    /// replaces it.
+    pub id: i64,
+    /// The headline.
+    pub title: String,
+    /// The summary.
+    pub excerpt: Option<String>,
+    /// The full text, plain.
+    pub body: Option<String>,
+    /// The provider's display name.
+    pub provider: Option<String>,
+    /// The provider's domain (filters match it as well as the name).
+    pub provider_domain: Option<String>,
+    /// Topic names.
+    pub topics: Vec<String>,
+    /// The desk's publish decision.
+    pub published: Option<bool>,
+    /// Publication time (second precision is kept).
+    pub published_at: Option<DateTime<Utc>>,
+    /// Quality score.
+    pub quality: Option<i64>,
+    /// Heat score.
+    pub heat: Option<i64>,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The article's id.
+    pub id: i64,
+    /// BM25 score (0 when ordered by date).
+    pub score: f32,
+    /// The title as HTML: escaped, matches marked.
+    pub title_html: String,
+    /// A passage as HTML: the best matching passage of the body (when
+    /// allowed) or the excerpt, escaped, matches marked; else the start of
+    /// the excerpt (or body). `None` when the article has neither.
+    pub snippet_html: Option<String>,
+    /// The provider's name.
+    pub provider: Option<String>,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// How many articles match (all pages).
+    pub total: usize,
+    /// The page start used.
+    pub offset: usize,
+    /// The page size used (after capping).
+    pub limit: usize,
+    /// The order used.
+    pub sort: Sort,
+    /// The hits of this page.
+    pub hits: Vec<Hit>,
+    /// What was done about query text the parser refused, for a person.
+    pub warnings: Vec<String>,
+}
+
+/// The outcome of [`SearchIndex::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    /// Documents in the index (committed).
+    pub indexed: u64,
+    /// What the caller expected (e.g. the store's article count).
+    pub expected: u64,
+}
+
+impl Check {
+    /// Whether the counts agree.
+    pub fn is_consistent(&self) -> bool {
+        self.indexed == self.expected
+    }
+}
+
+/// A search index in a folder (or in memory), with its writer.
+pub struct SearchIndex {
+    dir: Option<PathBuf>,
+    reader: IndexReader,
+    writer: Option<Mutex<IndexWriter>>,
+    f: Fields,
+    parser: QueryParser,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the folder (private on unix) and an
+    /// empty index when absent, and takes its writer lock.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex, SearchError> {
+        create_private_dir(dir)?;
+        let (schema, _) = schema::schema();
+        let mmap = MmapDirectory::open(dir).map_err(|e| SearchError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let index = match Index::open_or_create(mmap, schema) {
+            Err(TantivyError::SchemaError(detail)) => {
+                return Err(SearchError::SchemaMismatch {
+                    dir: dir.to_path_buf(),
+                    detail,
+                })
+            }
+            r => r?,
+        };
+        SearchIndex::with_index(index, Some(dir.to_path_buf()), true)
+    }
+
+    /// Opens an existing index for searching only (no writer lock): it sees
+    /// what the writing process commits, shortly after each commit.
+    pub fn open_read_only(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let index = Index::open_in_dir(dir)?;
+        let (schema, _) = schema::schema();
+        if index.schema() != schema {
+            return Err(SearchError::SchemaMismatch {
+                dir: dir.to_path_buf(),
+                detail: "its fields or analyzers differ from this version's".into(),
+            });
+        }
+        SearchIndex::with_index(index, Some(dir.to_path_buf()), false)
+    }
+
+    /// An index in memory (tests, one-off tools).
+    pub fn create_in_ram() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema::schema();
+        SearchIndex::with_index(Index::create_in_ram(schema), None, true)
+    }
+
+    fn with_index(
+        index: Index,
+        dir: Option<PathBuf>,
+        writable: bool,
+    ) -> Result<SearchIndex, SearchError> {
+        schema::register(index.tokenizers());
+        let (_, f) = schema::schema();
+        let writer = if writable {
+            match index.writer_with_num_threads(1, WRITER_MEMORY) {
+                Ok(w) => Some(Mutex::new(w)),
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                    return Err(SearchError::Locked {
+                        dir: dir.unwrap_or_default(),
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(if writable {
+                ReloadPolicy::Manual
+            } else {
+                ReloadPolicy::OnCommitWithDelay
+            })
+            .try_into()?;
+        let mut parser = QueryParser::for_index(
+            &index,
+            vec![f.title, f.excerpt, f.body, f.provider, f.topics],
+        );
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_conjunction_by_default();
+        Ok(SearchIndex {
+            dir,
+            reader,
+            writer,
+            f,
+            parser,
+        })
+    }
+
+    /// The index folder (`None` in memory).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>, SearchError> {
+        let w = self.writer.as_ref().ok_or(SearchError::ReadOnly)?;
+        // A panic while holding the lock cannot leave the writer half-used
+        // in a way a later commit or rollback does not handle.
+        Ok(w.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Queues documents for indexing, replacing any with the same id. Nothing
+    /// is visible or durable until [`commit`](Self::commit).
+    pub fn add_batch(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        for doc in docs {
+            writer.delete_term(Term::from_field_i64(self.f.id, doc.id));
+            writer.add_document(self.to_tantivy(doc))?;
+        }
+        Ok(())
+    }
+
+    /// Queues the removal of a document.
+    pub fn delete(&self, id: i64) -> Result<(), SearchError> {
+        self.writer()?
+            .delete_term(Term::from_field_i64(self.f.id, id));
+        Ok(())
+    }
+
+    /// Queues the removal of every document (takes effect at the commit, so
+    /// a clear followed by adds and one commit swaps the whole index at once).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the queued changes durable and visible.
+    pub fn commit(&self) -> Result<(), SearchError> {
+        self.writer()?.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops the queued changes.
+    pub fn rollback(&self) -> Result<(), SearchError> {
+        self.writer()?.rollback()?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `docs` in one commit: until it, searches
+    /// see the old index, and a crash before it leaves the old index.
+    /// Returns the number of documents added.
+    pub fn rebuild<I: IntoIterator<Item = Doc>>(&self, docs: I) -> Result<u64, SearchError> {
+        self.clear()?;
+        let mut n = 0u64;
+        let mut batch = Vec::with_capacity(1024);
+        let flush = |batch: &mut Vec<Doc>| -> Result<(), SearchError> {
+            let r = self.add_batch(batch);
+            batch.clear();
+            r
+        };
+        for doc in docs {
+            batch.push(doc);
+            n += 1;
+            if batch.len() == 1024 {
+                if let Err(e) = flush(&mut batch) {
+                    let _ = self.rollback();
+                    return Err(e);
+                }
+            }
+        }
+        if let Err(e) = flush(&mut batch).and_then(|()| self.commit()) {
+            let _ = self.rollback();
+            return Err(e);
+        }
+        Ok(n)
+    }
+
+    /// Reloads the committed state (a read-only index also does this by
+    /// itself shortly after each commit).
+    pub fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Committed documents.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Compares the committed document count with the caller's count (e.g.
+    /// the store's articles after a crash).
+    pub fn check(&self, expected: u64) -> Check {
+        Check {
+            indexed: self.doc_count(),
+            expected,
+        }
+    }
+
+    /// The ids of the committed documents, sorted (to find which articles a
+    /// crash left out).
+    pub fn ids(&self) -> Result<Vec<i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().i64("id")?;
+            for doc in seg.doc_ids_alive() {
+                ids.extend(col.first(doc));
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        if q.text.len() > MAX_QUERY_LEN {
+            return Err(SearchError::QueryTooLong {
+                len: q.text.len(),
+                max: MAX_QUERY_LEN,
+            });
+        }
+        if q.offset > MAX_OFFSET {
+            return Err(SearchError::OffsetTooLarge {
+                offset: q.offset,
+                max: MAX_OFFSET,
+            });
+        }
+        let limit = q.limit.clamp(1, MAX_LIMIT);
+        let mut warnings = Vec::new();
+        let text_query = if q.text.trim().is_empty() {
+            None
+        } else {
+            Some(self.parse(&q.text, q.strict, &mut warnings)?)
+        };
+        let sort = if text_query.is_none() {
+            Sort::Newest
+        } else {
+            q.sort
+        };
+        let query = self.with_filters(text_query, q);
+        let searcher = self.reader.searcher();
+        let page = TopDocs::with_limit(limit).and_offset(q.offset);
+        let (total, found): (usize, Vec<(f32, DocAddress)>) = match sort {
+            Sort::Relevance => searcher.search(&query, &(Count, page.order_by_score()))?,
+            Sort::Newest => {
+                let (n, docs) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        page.order_by_fast_field::<tantivy::DateTime>("published_at", Order::Desc),
+                    ),
+                )?;
+                (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+            }
+        };
+        let hits = self.hits(&searcher, &query, q, found)?;
+        Ok(Results {
+            total,
+            offset: q.offset,
+            limit,
+            sort,
+            hits,
+            warnings,
+        })
+    }
+
+    fn parse(
+        &self,
+        text: &str,
+        strict: bool,
+        warnings: &mut Vec<String>,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        let (message, position) = if let Some(at) = too_deep(text) {
+            (
+                format!("parentheses nested deeper than {MAX_NESTING}"),
+                Some(at),
+            )
+        } else {
+            let err = match self.parser.parse_query(text) {
+                Ok(q) => return Ok(q),
+                Err(e) => e,
+            };
+            match syntax_problem(text) {
+                Some((m, p)) => (m, Some(p)),
+                None => (err.to_string(), None),
+            }
+        };
+        if strict {
+            return Err(SearchError::Query { message, position });
+        }
+        let at = position
+            .map(|p| format!(" at character {}", p + 1))
+            .unwrap_or_default();
+        let words = plain_words(text);
+        warnings.push(format!(
+            "query not understood ({message}{at}); searched for the words instead"
+        ));
+        if words.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        match self.parser.parse_query(&words) {
+            Ok(q) => Ok(q),
+            Err(_) => Ok(self.parser.parse_query_lenient(&words).0),
+        }
+    }
+
+    fn with_filters(&self, text_query: Option<Box<dyn Query>>, q: &SearchQuery) -> BooleanQuery {
+        let f = &self.f;
+        let filter = |query: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+            (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+        };
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            text_query.unwrap_or_else(|| Box::new(AllQuery)),
+        )];
+        for topic in &q.topics {
+            clauses.push(filter(term(Term::from_field_text(
+                f.topic_key,
+                &schema::key(topic),
+            ))));
+        }
+        if !q.providers.is_empty() {
+            let any = q
+                .providers
+                .iter()
+                .map(|p| {
+                    (
+                        Occur::Should,
+                        term(Term::from_field_text(f.provider_key, &schema::key(p))),
+                    )
+                })
+                .collect();
+            clauses.push(filter(Box::new(BooleanQuery::new(any))));
+        }
+        if q.from.is_some() || q.until.is_some() {
+            let bound = |d: Option<DateTime<Utc>>, inclusive: bool| match d {
+                None => Bound::Unbounded,
+                Some(d) => {
+                    let t = Term::from_field_date_for_search(f.published_at, date(d));
+                    if inclusive {
+                        Bound::Included(t)
+                    } else {
+                        Bound::Excluded(t)
+                    }
+                }
+            };
+            clauses.push(filter(Box::new(RangeQuery::new(
+                bound(q.from, true),
+                bound(q.until, false),
+            ))));
+        }
+        if let Some(p) = q.published {
+            clauses.push(filter(term(Term::from_field_bool(f.published, p))));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        q: &SearchQuery,
+        found: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.f;
+        let h = &q.highlight;
+        if !q.snippets {
+            let mut hits = Vec::with_capacity(found.len());
+            for (score, addr) in found {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                hits.push(self.hit(&doc, score, None, None));
+            }
+            return Ok(hits);
+        }
+        let mut hl = Highlighter::new(self.query_terms(searcher, query)?);
+        let max = h.max_chars.max(20);
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, addr) in found {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let title_html = hl.whole(text(f.title).unwrap_or(""), &h.pre, &h.post);
+            let excerpt = text(f.excerpt).filter(|e| !e.trim().is_empty());
+            let body = text(f.body).filter(|b| h.body && !b.trim().is_empty());
+            let snippet_html = if hl.is_empty() {
+                None
+            } else {
+                body.and_then(|b| hl.passage(b, max, &h.pre, &h.post))
+                    .or_else(|| excerpt.and_then(|e| hl.passage(e, max, &h.pre, &h.post)))
+            }
+            .or_else(|| excerpt.or(body).map(|p| snippet::lead(p, max)));
+            hits.push(self.hit(&doc, score, Some(title_html), snippet_html));
+        }
+        Ok(hits)
+    }
+
+    /// The analyzed words of the query's text clauses, weighted by rarity.
+    fn query_terms(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+    ) -> Result<HashMap<String, f32>, SearchError> {
+        let f = &self.f;
+        let text_fields = [f.title, f.excerpt, f.body, f.provider, f.topics];
+        let mut terms: Vec<&Term> = Vec::new();
+        query.query_terms(&mut |t, _| {
+            if text_fields.contains(&t.field()) {
+                terms.push(t);
+            }
+        });
+        let mut out: HashMap<String, f32> = HashMap::new();
+        for t in terms {
+            let value = t.value();
+            let Some(word) = value.as_str() else {
+                continue;
+            };
+            let df = searcher.doc_freq(t)?;
+            if df == 0 {
+                continue;
+            }
+            let w = 1.0 / (1.0 + df as f32);
+            let e = out.entry(word.to_string()).or_insert(0.0);
+            *e = e.max(w);
+        }
+        Ok(out)
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        score: f32,
+        title_html: Option<String>,
+        snippet_html: Option<String>,
+    ) -> Hit {
+        let f = &self.f;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        Hit {
+            id: doc
+                .get_first(f.id)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default(),
+            score,
+            title_html: title_html.unwrap_or_else(|| snippet::escape(text(f.title).unwrap_or(""))),
+            snippet_html,
+            provider: text(f.provider).map(str::to_string),
+            published_at: doc
+                .get_first(f.published_at)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0)),
+        }
+    }
+
+    fn to_tantivy(&self, doc: &Doc) -> TantivyDocument {
+        let f = &self.f;
+        let mut d = TantivyDocument::new();
+        d.add_i64(f.id, doc.id);
+        d.add_text(f.title, &doc.title);
+        if let Some(e) = &doc.excerpt {
+            d.add_text(f.excerpt, e);
+        }
+        if let Some(b) = &doc.body {
+            d.add_text(f.body, b);
+        }
+        if let Some(p) = &doc.provider {
+            d.add_text(f.provider, p);
+        }
+        let mut keys: Vec<String> = doc
+            .provider
+            .iter()
+            .chain(doc.provider_domain.iter())
+            .map(|p| schema::key(p))
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.dedup();
+        for k in keys {
+            d.add_text(f.provider_key, &k);
+        }
+        for t in &doc.topics {
+            d.add_text(f.topics, t);
+            d.add_text(f.topic_key, schema::key(t));
+        }
+        if let Some(p) = doc.published {
+            d.add_bool(f.published, p);
+        }
+        if let Some(at) = doc.published_at {
+            d.add_date(f.published_at, date(at));
+        }
+        if let Some(q) = doc.quality {
+            d.add_i64(f.quality, q);
+        }
+        if let Some(h) = doc.heat {
+            d.add_i64(f.heat, h);
+        }
+        d
+    }
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("writable", &self.writer.is_some())
+            .field("docs", &self.doc_count())
+            .finish()
+    }
+}
+
+fn date(d: DateTime<Utc>) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_secs(d.timestamp())
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), SearchError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|source| SearchError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}

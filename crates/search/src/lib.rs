@@ -1,0 +1,48 @@
+//! Full-text search over articles: a tantivy index with BM25 ranking,
+//! filters, highlighted snippets and batch writes.
+//!
+//! One process owns an index folder: [`SearchIndex::open_or_create`] takes
+//! tantivy's writer lock and keeps the writer for the life of the value
+//! (a second writer on the same folder gets [`SearchError::Locked`];
+//! [`SearchIndex::open_read_only`] serves searches without it). Writes are
+//! batched: [`SearchIndex::add_batch`] and [`SearchIndex::delete`] queue
+//! changes and [`SearchIndex::commit`] makes them durable and visible in one
+//! step; what was not committed is gone after a crash or a drop.
+//!
+//! The index holds the article text in clear (stored fields feed the
+//! snippets): the folder is created private (0700 on unix), and body
+//! snippets should only go to clients allowed the full text
+//! ([`Highlight::body`]).
+//!
+//! # Fields
+//!
+//! | field | kind | used for |
+//! | --- | --- | --- |
+//! | `id` | i64, indexed, stored, fast | identity, upsert, delete |
+//! | `title`, `excerpt`, `body` | English text (lowercased, ASCII-folded, stemmed), positions, stored | BM25, phrases, snippets |
+//! | `provider`, `topics` | English text | BM25 |
+//! | `provider_key`, `topic_key` | lowercased exact strings, fast | filters |
+//! | `published` | bool, fast | filter |
+//! | `published_at` | date (seconds), fast, stored | date filter, newest-first order |
+//! | `quality`, `heat` | i64, fast | (ranking signals for later) |
+//!
+//! # Query syntax
+//!
+//! tantivy's: words (all required), `"phrases"`, `OR`, `AND`, `-word`,
+//! `( )`, `field:word` over the fields above. A query the parser refuses is
+//! searched as its plain words, with a warning naming the position of the
+//! problem ([`SearchQuery::strict`] turns that into [`SearchError::Query`]).
+
+mod error;
+mod highlight;
+mod index;
+mod query;
+mod schema;
+mod snippet;
+
+pub use error::SearchError;
+pub use index::{Check, Doc, Hit, Results, SearchIndex};
+pub use query::{
+    syntax_problem, Highlight, SearchQuery, Sort, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
+};
+pub use schema::SCHEMA_VERSION;

@@ -1,0 +1,84 @@
+//! The index layout and its analyzers.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenizerManager,
+};
+
+/// The layout version. The English analyzer's registered name carries it,
+/// so an index written with another analyzer is refused as another layout
+/// (tantivy compares schemas on open) instead of silently mis-matching.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The English analyzer's name in the schema.
+pub(crate) const EN: &str = "newsdesk_en_v1";
+
+/// Longest token kept, in bytes (longer ones are dropped: URLs, base64).
+pub(crate) const MAX_TOKEN_LEN: usize = 40;
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub excerpt: Field,
+    pub body: Field,
+    pub provider: Field,
+    pub topics: Field,
+    pub provider_key: Field,
+    pub topic_key: Field,
+    pub published: Field,
+    pub published_at: Field,
+    pub quality: Field,
+    pub heat: Field,
+}
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(EN)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let o = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", text(true)),
+        excerpt: b.add_text_field("excerpt", text(true)),
+        body: b.add_text_field("body", text(true)),
+        provider: b.add_text_field("provider", text(true)),
+        topics: b.add_text_field("topics", text(false)),
+        provider_key: b.add_text_field("provider_key", STRING | FAST),
+        topic_key: b.add_text_field("topic_key", STRING | FAST),
+        published: b.add_bool_field("published", INDEXED | FAST),
+        published_at: b.add_date_field("published_at", INDEXED | STORED | FAST),
+        quality: b.add_i64_field("quality", INDEXED | FAST),
+        heat: b.add_i64_field("heat", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+pub(crate) fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+pub(crate) fn register(manager: &TokenizerManager) {
+    manager.register(EN, english());
+}
+
+/// The exact-match form of a filter value (topic, provider name or domain).
+pub(crate) fn key(value: &str) -> String {
+    value.trim().to_lowercase()
+}
