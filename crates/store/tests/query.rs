@@ -117,6 +117,12 @@ fn heat_order_pins_first_then_hottest_and_pages_cover_everything_once() {
     seen.sort();
     assert_eq!(seen, ids);
     assert!(all[0].pinned, "the pinned article leads");
+    assert!(
+        all.iter()
+            .all(|a| a.article.body.is_none() && a.editorial.is_none()),
+        "a list carries no full text"
+    );
+    assert!(s.article(ids[0]).unwrap().unwrap().article.body.is_some());
     let keys: Vec<(bool, i64, i64)> = all
         .iter()
         .map(|a| (a.pinned, a.article.heat.unwrap_or(-1), a.id))

@@ -127,7 +127,8 @@ pub struct ArticleQuery {
 /// One page of a list.
 #[derive(Debug, Clone)]
 pub struct ArticlesPage {
-    /// Without `related`/`similar` links (a list does not show them).
+    /// Without `related`/`similar` links, the full text (`secured`, `body`,
+    /// `content_html`) and the decision's details: a list shows none of them.
     pub articles: Vec<StoredArticle>,
     /// The cursor of the next page, `None` on the last one.
     pub next: Option<String>,
@@ -149,16 +150,25 @@ impl SqliteStore {
     /// store; the published list without a topic reads the articles' own
     /// (published, pinned, heat) index.
     pub fn query_articles(&self, q: &ArticleQuery) -> Result<ArticlesPage, StoreError> {
+        // A list never shows the full text or the decision's details: leave
+        // the widest columns out (they read as empty).
+        let columns = SELECT_COLUMNS
+            .replace("a.secured, a.body, a.content_html", "NULL, NULL, NULL")
+            .replace("e.detail", "NULL");
+        debug_assert!(
+            columns.matches("NULL").count() == 4,
+            "SELECT_COLUMNS changed"
+        );
         let mut args: Vec<Value> = Vec::new();
         let mut sql = match &q.topic {
             Some(t) => {
                 args.push(Value::Text(t.clone()));
                 format!(
-                    "SELECT {SELECT_COLUMNS} FROM article_topics t JOIN {FROM_ARTICLES} \
+                    "SELECT {columns} FROM article_topics t JOIN {FROM_ARTICLES} \
                      WHERE t.topic = ?1 AND a.id = t.article_id AND a.stub = 0"
                 )
             }
-            None => format!("SELECT {SELECT_COLUMNS} FROM {FROM_ARTICLES} WHERE a.stub = 0"),
+            None => format!("SELECT {columns} FROM {FROM_ARTICLES} WHERE a.stub = 0"),
         };
         let mut bind = |sql: &mut String, clause: &str, v: Value| {
             args.push(v);
