@@ -3,6 +3,10 @@
 # thread, in memory: time per article and memory per article as the desk
 # grows to 10k, 100k and 1M articles, then the scores against the stream's
 # truth (B-cubed and pairwise F1 for stories, precision/recall for copies).
+# Time is given twice: wall time around each Desk::add, and the thread's CPU
+# time around batches of them (steadier when the machine is shared). The
+# final JSON line carries fingerprints of the decisions and of the stored
+# snapshots: equal fingerprints, equal results.
 # Usage: bench/stories.sh [--smoke]   (the full run takes ~1M articles)
 set -euo pipefail
 cd "$(dirname "$0")/.."

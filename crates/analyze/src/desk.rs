@@ -25,11 +25,12 @@
 //!
 //! Everything is in memory and rebuilt from persisted [`Snapshot`]s on start.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::features::{dot, weigh, DocFreq, Extractor, TermVector};
+use crate::features::{dot, keep_heaviest, weigh_with, DocFreq, Extractor, Part, TermVector};
 use crate::lsh::LshIndex;
-use crate::minhash::{Signature, Signer, BINS};
+use crate::minhash::{sign_words, Signature, BINS};
 
 /// The store's id of an article.
 pub type ArticleId = i64;
@@ -208,7 +209,14 @@ struct Doc {
     story: u32,
     /// The original of its copy group (itself when it is the original).
     root: ArticleId,
+    /// Its number in the LSH index ([`NO_LSH`] when its text is not signed).
+    lsh: u32,
 }
+
+/// [`Doc::lsh`] of an article whose text is not signed.
+const NO_LSH: u32 = u32::MAX;
+/// [`Desk::lsh_docs`] entry of a signature replaced by an update.
+const REPLACED: ArticleId = ArticleId::MIN;
 
 struct Story {
     id: StoryId,
@@ -222,61 +230,113 @@ struct Story {
     /// The heaviest centroid terms as last put in the postings, sorted.
     indexed: Vec<u64>,
     /// The latest members' vectors (at most [`RECENT_MEMBERS`]).
-    recent: Vec<TermVector>,
+    recent: Recent,
 }
+
+/// Hashes article and story ids (and term hashes) for the desk's maps: a
+/// fixed mixer, cheaper than the default SipHash. Nothing hashed here is
+/// persisted or iterated in an order that matters.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // The SplitMix64 finalizer: ids are small and dense, term hashes
+        // already random; either way every bit of the result depends on
+        // every bit of the key.
+        let mut x = n ^ (n >> 30);
+        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x ^= x >> 27;
+        x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+        self.0 = x ^ (x >> 31);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// The incremental duplicate and story engine.
 pub struct Desk {
     config: Config,
-    signer: Signer,
     extractor: Extractor,
+    /// Scratch: the hashes of the signed text's words.
+    words: Vec<u64>,
+    /// Scratch: keys of terms when the heaviest are chosen.
+    keys: Vec<u128>,
     df: DocFreq,
     lsh: LshIndex,
-    /// LSH document number → article (`None` once replaced).
-    lsh_docs: Vec<Option<ArticleId>>,
-    lsh_of: HashMap<ArticleId, u32>,
-    docs: HashMap<ArticleId, Doc>,
+    /// LSH document number → article ([`REPLACED`] once replaced).
+    lsh_docs: Vec<ArticleId>,
+    docs: Map<ArticleId, Doc>,
     /// Original → its copies.
-    copies: HashMap<ArticleId, Vec<ArticleId>>,
+    copies: Map<ArticleId, Vec<ArticleId>>,
     stories: Vec<Story>,
-    story_index: HashMap<StoryId, u32>,
+    story_index: Map<StoryId, u32>,
     /// Term → (story index, minute the entry was made), in arrival order.
-    postings: HashMap<u64, Vec<(u32, u32)>>,
+    postings: Map<u64, Vec<(u32, u32)>>,
     /// The latest article time seen, and how many articles until the next
     /// sweep of stale postings and centroids.
     latest: i64,
     until_sweep: usize,
     next_story: StoryId,
-    changes: HashMap<ArticleId, Change>,
+    changes: Map<ArticleId, Change>,
     raw: Vec<(u64, f32)>,
-    stamp: Vec<u32>,
-    acc: Vec<f32>,
+    /// Per story: the round it was last met in a probe, and the probe
+    /// weight it shares with the article of that round.
+    marks: Vec<(u32, f32)>,
     round: u32,
+    /// Scratch for [`Desk::candidates`]: the probe terms, the stories found,
+    /// and the scored candidates (best first).
+    probe: Vec<(u64, f32)>,
+    found: Vec<u32>,
+    scored: Vec<(u32, f32)>,
+    /// The article being placed, for its cosines with stories and members.
+    lookup: TermLookup,
+    /// Scratch for centroid sums and the heaviest centroid terms.
+    sum: Vec<(u64, f32)>,
+    heavy: Vec<(u64, f32)>,
+    heavy_terms: Vec<u64>,
 }
 
 impl Desk {
     pub fn new(config: Config) -> Desk {
         Desk {
             config,
-            signer: Signer::new(),
             extractor: Extractor::new(),
+            words: Vec::new(),
+            keys: Vec::new(),
             df: DocFreq::default(),
             lsh: LshIndex::new(21, 6, DUPLICATE_SIMILARITY),
             lsh_docs: Vec::new(),
-            lsh_of: HashMap::new(),
-            docs: HashMap::new(),
-            copies: HashMap::new(),
+            docs: Map::default(),
+            copies: Map::default(),
             stories: Vec::new(),
-            story_index: HashMap::new(),
-            postings: HashMap::new(),
+            story_index: Map::default(),
+            postings: Map::default(),
             next_story: 1,
             latest: i64::MIN,
             until_sweep: SWEEP_EVERY,
-            changes: HashMap::new(),
+            changes: Map::default(),
             raw: Vec::new(),
-            stamp: Vec::new(),
-            acc: Vec::new(),
+            marks: Vec::new(),
             round: 0,
+            probe: Vec::new(),
+            found: Vec::new(),
+            scored: Vec::new(),
+            lookup: TermLookup::default(),
+            sum: Vec::new(),
+            heavy: Vec::new(),
+            heavy_terms: Vec::new(),
         }
     }
 
@@ -327,8 +387,7 @@ impl Desk {
         let docs =
             self.docs.capacity() as f64 * (std::mem::size_of::<(ArticleId, Doc)>() as f64 + 1.0);
         let lsh = self.lsh.bytes_per_document() * self.lsh.len() as f64
-            + self.lsh_docs.capacity() as f64 * 16.0
-            + self.lsh_of.capacity() as f64 * 13.0;
+            + self.lsh_docs.capacity() as f64 * 8.0;
         let stories: f64 = self
             .stories
             .iter()
@@ -355,33 +414,44 @@ impl Desk {
         i
     }
 
-    /// The text signed for duplicate detection, or `None` when it is too
-    /// short to tell a copy from a coincidence.
-    fn dup_text<'a>(input: &Input<'a>, buf: &'a mut String) -> Option<&'a str> {
-        let text = Self::dup_text_any(input, buf);
-        text.split_whitespace()
-            .nth(MIN_COPY_WORDS - 1)
-            .is_some()
-            .then_some(text)
-    }
-
-    fn dup_text_any<'a>(input: &Input<'a>, buf: &'a mut String) -> &'a str {
+    /// Reads the article once: its raw terms (title, then the lead: the
+    /// body, else the excerpt) into `self.raw`, and the signature of the
+    /// text compared for copies. That text is the body when it has
+    /// [`MIN_BODY_WORDS`], else title, excerpt and body one after another;
+    /// one of fewer than [`MIN_COPY_WORDS`] words is not signed (too short
+    /// to tell a copy from a coincidence).
+    fn read(&mut self, input: &Input<'_>) -> Option<Signature> {
+        let ext = &mut self.extractor;
+        let words = &mut self.words;
+        words.clear();
+        ext.begin();
         if let Some(body) = input.body {
-            if body.split_whitespace().nth(MIN_BODY_WORDS - 1).is_some() {
-                return body;
+            ext.read(input.title, Part::Title, None);
+            if ext.read(body, Part::Lead, Some(words)) >= MIN_BODY_WORDS {
+                ext.finish(&mut self.raw);
+                return sign_words(words);
             }
+            // A short body: start over, signing title, excerpt and body.
+            words.clear();
+            ext.begin();
         }
-        buf.clear();
-        buf.push_str(input.title);
-        if let Some(e) = input.excerpt {
-            buf.push('\n');
-            buf.push_str(e);
+        let mut count = ext.read(input.title, Part::Title, Some(words));
+        if let Some(excerpt) = input.excerpt {
+            let part = match input.body {
+                None => Part::Lead,
+                Some(_) => Part::Signed,
+            };
+            count += ext.read(excerpt, part, Some(words));
         }
         if let Some(body) = input.body {
-            buf.push('\n');
-            buf.push_str(body);
+            count += ext.read(body, Part::Lead, Some(words));
         }
-        buf
+        ext.finish(&mut self.raw);
+        if count >= MIN_COPY_WORDS {
+            sign_words(words)
+        } else {
+            None
+        }
     }
 
     /// Decides a new article's duplicate status and story. An id the desk
@@ -392,14 +462,9 @@ impl Desk {
         let time = effective_time(input.published, input.seen);
         self.tick(time);
         let provider = xxhash_rust::xxh3::xxh3_64(input.provider.as_bytes());
-        let mut buf = String::new();
-        let signature = Self::dup_text(input, &mut buf).and_then(|t| self.signer.sign(t));
-        let lead = input.body.or(input.excerpt).unwrap_or("");
-        let mut raw = std::mem::take(&mut self.raw);
-        self.extractor.terms(input.title, lead, &mut raw);
-        self.df.add(raw.iter().map(|(t, _)| *t));
-        let terms = weigh(&raw, &self.df);
-        self.raw = raw;
+        let signature = self.read(input);
+        self.df.add(self.raw.iter().map(|(t, _)| *t));
+        let terms = weigh_with(&self.raw, &self.df, &mut self.keys);
 
         if self.docs.contains_key(&input.id) {
             return self.refresh(
@@ -414,18 +479,20 @@ impl Desk {
 
         // Copies first: a copy belongs to its original's story.
         let mut copy_of: Option<(ArticleId, f64)> = None;
+        let mut lsh = NO_LSH;
         if let Some(sig) = &signature {
             let (n, hits) = self.lsh.query_insert(sig);
             for (doc, sim) in hits {
-                if let Some(Some(other)) = self.lsh_docs.get(doc as usize) {
-                    if *other != input.id {
-                        copy_of = Some((*other, sim));
+                match self.lsh_docs.get(doc as usize) {
+                    Some(&other) if other != REPLACED && other != input.id => {
+                        copy_of = Some((other, sim));
                         break;
                     }
+                    _ => {}
                 }
             }
-            self.lsh_docs.push(Some(input.id));
-            self.lsh_of.insert(input.id, n);
+            self.lsh_docs.push(input.id);
+            lsh = n;
         }
 
         let (story_ix, placement, merged, similar) = match copy_of {
@@ -453,6 +520,7 @@ impl Desk {
                 provider,
                 story: story_ix,
                 root: input.id,
+                lsh,
             },
         );
         self.add_to_story(story_ix, input.id, &terms, time);
@@ -510,7 +578,7 @@ impl Desk {
             if st.last < horizon && !st.centroid.is_empty() {
                 st.centroid = Vec::new();
                 st.indexed = Vec::new();
-                st.recent = Vec::new();
+                st.recent = Recent::default();
                 st.norm = 0.0;
             }
         }
@@ -527,21 +595,24 @@ impl Desk {
     ) -> Decision {
         // An update keeps the article's first publication time: a corrected
         // article is still the first publication of its text.
+        let lsh = match &signature {
+            Some(sig) => {
+                self.lsh_docs.push(id);
+                self.lsh.insert(sig)
+            }
+            None => NO_LSH,
+        };
         let time = match self.docs.get_mut(&id) {
             Some(d) => {
+                if d.lsh != NO_LSH {
+                    self.lsh_docs[d.lsh as usize] = REPLACED;
+                }
+                d.lsh = lsh;
                 d.time = d.time.min(time);
                 d.time
             }
             None => time,
         };
-        if let Some(old) = self.lsh_of.remove(&id) {
-            self.lsh_docs[old as usize] = None;
-        }
-        if let Some(sig) = &signature {
-            let n = self.lsh.insert(sig);
-            self.lsh_docs.push(Some(id));
-            self.lsh_of.insert(id, n);
-        }
         let story = self.story_of(id).unwrap_or_default();
         let duplicate_of = self.duplicate_of(id);
         Decision {
@@ -608,8 +679,20 @@ impl Desk {
             let s = self.new_story(time);
             return (s, Placement::Empty, Vec::new(), Vec::new());
         }
-        let scored = self.candidates(terms, time);
-        let best = scored.first().copied();
+        self.candidates(terms, time);
+        let scored = std::mem::take(&mut self.scored);
+        let placed = self.choose(&scored, terms, time);
+        self.scored = scored;
+        placed
+    }
+
+    /// Places a non-copy among its scored candidate stories (best first).
+    fn choose(
+        &mut self,
+        scored: &[(u32, f32)],
+        terms: &TermVector,
+        time: i64,
+    ) -> (u32, Placement, Vec<StoryId>, Vec<(ArticleId, f32)>) {
         let similar: Vec<(ArticleId, f32)> = scored
             .iter()
             .filter(|(_, s)| *s >= self.config.similar && *s < self.config.join)
@@ -619,7 +702,6 @@ impl Desk {
             })
             .take(self.config.similar_count)
             .collect();
-        let _ = best;
         // The best story whose centroid is close enough and which holds an
         // article close enough: a story that has grown generic (its centroid
         // all topic words) cannot take articles no member resembles.
@@ -631,7 +713,7 @@ impl Desk {
         match chosen {
             Some((ix, score)) => {
                 let mut merged = Vec::new();
-                for &(other, s) in &scored {
+                for &(other, s) in scored {
                     if s < self.config.merge {
                         break;
                     }
@@ -665,8 +747,8 @@ impl Desk {
             return 1.0;
         }
         st.recent
-            .iter()
-            .map(|m| dot(&terms.0, &m.0))
+            .members()
+            .map(|(t, w)| self.lookup.dot_split(&terms.0, t, w))
             .fold(0.0, f32::max)
     }
 
@@ -680,50 +762,62 @@ impl Desk {
     }
 
     /// Live stories sharing heavy terms with the vector and active within the
-    /// window, scored by cosine with their centroid, best first.
-    fn candidates(&mut self, terms: &TermVector, time: i64) -> Vec<(u32, f32)> {
+    /// window, scored by cosine with their centroid, best first, into
+    /// `self.scored`. Leaves the vector in `self.lookup`.
+    fn candidates(&mut self, terms: &TermVector, time: i64) {
         self.round = self.round.wrapping_add(1);
         if self.round == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.marks.iter_mut().for_each(|m| m.0 = 0);
             self.round = 1;
         }
-        if self.stamp.len() < self.stories.len() {
-            self.stamp.resize(self.stories.len(), 0);
+        if self.marks.len() < self.stories.len() {
+            self.marks.resize(self.stories.len(), (0, 0.0));
         }
-        if self.acc.len() < self.stories.len() {
-            self.acc.resize(self.stories.len(), 0.0);
-        }
-        let mut probe: Vec<(u64, f32)> = terms.0.clone();
+        let probe = &mut self.probe;
+        probe.clear();
+        probe.extend_from_slice(&terms.0);
         probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         probe.truncate(PROBE_TERMS);
         let window = self.config.window;
-        let mut out: Vec<u32> = Vec::new();
-        for (term, weight) in probe {
-            let Some(list) = self.postings.get_mut(&term) else {
-                continue;
-            };
+        let out = &mut self.found;
+        out.clear();
+        // The probe terms' lists, their newest entries requested from
+        // memory before any is read.
+        let mut lists: [&[(u32, u32)]; PROBE_TERMS] = [&[]; PROBE_TERMS];
+        let mut touch = 0u32;
+        for (list, (term, _)) in lists.iter_mut().zip(probe.iter()) {
+            if let Some(l) = self.postings.get(term) {
+                *list = &l[l.len().saturating_sub(PROBE_DEPTH)..];
+                touch ^= list.last().map_or(0, |e| e.1);
+            }
+        }
+        std::hint::black_box(touch);
+        let marks = &mut self.marks;
+        for (list, &(_, weight)) in lists.iter().zip(probe.iter()) {
             // Newest entries first. Arrival order is not time order (a
             // feed's backlog, an archive), so entries are filtered by time,
             // not cut off at the first old one.
-            for &(ix, minute) in list.iter().rev().take(PROBE_DEPTH) {
+            for &(ix, minute) in list.iter().rev() {
                 let at = minute as i64 * 60;
                 if at + window < time || at - window > time {
                     continue;
                 }
-                let slot = ix as usize;
-                if self.stamp[slot] != self.round {
-                    self.stamp[slot] = self.round;
-                    self.acc[slot] = 0.0;
+                let mark = &mut marks[ix as usize];
+                if mark.0 != self.round {
+                    *mark = (self.round, 0.0);
                     out.push(ix);
                 }
-                self.acc[slot] += weight;
+                mark.1 += weight;
             }
         }
         // Only the stories sharing the most probe weight are scored in full.
         if out.len() > SCORED_CANDIDATES {
-            let acc = &self.acc;
+            let marks = &self.marks;
             out.select_nth_unstable_by(SCORED_CANDIDATES - 1, |a, b| {
-                acc[*b as usize].total_cmp(&acc[*a as usize]).then(a.cmp(b))
+                marks[*b as usize]
+                    .1
+                    .total_cmp(&marks[*a as usize].1)
+                    .then(a.cmp(b))
             });
             out.truncate(SCORED_CANDIDATES);
         }
@@ -739,20 +833,20 @@ impl Desk {
                 && time - st.first <= span
                 && st.last - time <= span
         });
-        let mut scored: Vec<(u32, f32)> = out
-            .into_iter()
-            .map(|ix| {
-                let st = &self.stories[ix as usize];
-                let s = if st.norm > 0.0 {
-                    dot(&terms.0, &st.centroid) / st.norm
-                } else {
-                    0.0
-                };
-                (ix, s)
-            })
-            .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored
+        self.lookup.set(&terms.0);
+        let lookup = &self.lookup;
+        self.scored.clear();
+        self.scored.extend(out.iter().map(|&ix| {
+            let st = &stories[ix as usize];
+            let s = if st.norm > 0.0 {
+                lookup.dot(&terms.0, &st.centroid) / st.norm
+            } else {
+                0.0
+            };
+            (ix, s)
+        }));
+        self.scored
+            .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
 
     fn new_story(&mut self, time: i64) -> u32 {
@@ -772,7 +866,7 @@ impl Desk {
             centroid: Vec::new(),
             norm: 0.0,
             indexed: Vec::new(),
-            recent: Vec::new(),
+            recent: Recent::default(),
         });
         self.story_index.insert(id, ix);
         ix
@@ -788,11 +882,11 @@ impl Desk {
         if terms.is_empty() {
             return;
         }
-        if st.recent.len() == RECENT_MEMBERS {
-            st.recent.remove(0);
-        }
-        st.recent.push(terms.clone());
-        st.centroid = add_vectors(&st.centroid, &terms.0);
+        st.recent.push(&terms.0);
+        add_vectors(&st.centroid, &terms.0, &mut self.sum, &mut self.keys);
+        st.centroid.clear();
+        st.centroid.reserve_exact(self.sum.len());
+        st.centroid.extend_from_slice(&self.sum);
         st.norm = st.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         self.index_story(ix, time);
     }
@@ -802,24 +896,24 @@ impl Desk {
     /// near the newest end of its lists).
     fn index_story(&mut self, ix: u32, time: i64) {
         let st = &mut self.stories[ix as usize];
-        let mut heavy: Vec<(u64, f32)> = st.centroid.clone();
-        if heavy.len() > INDEXED_TERMS {
-            heavy.select_nth_unstable_by(INDEXED_TERMS - 1, |a, b| {
-                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-            });
-            heavy.truncate(INDEXED_TERMS);
-        }
+        let heavy = &mut self.heavy;
+        heavy.clear();
+        heavy.extend_from_slice(&st.centroid);
+        keep_heaviest(heavy, INDEXED_TERMS, &mut self.keys);
         let refresh = st.members.len().is_multiple_of(4);
         let minute = minute_of(time);
-        let mut now_indexed: Vec<u64> = heavy.iter().map(|(t, _)| *t).collect();
-        now_indexed.sort_unstable();
-        for &t in &now_indexed {
+        // Still in term order.
+        let now_indexed = &mut self.heavy_terms;
+        now_indexed.clear();
+        now_indexed.extend(heavy.iter().map(|(t, _)| *t));
+        for &t in now_indexed.iter() {
             // Terms that were among the heaviest before are in the postings.
             if refresh || st.indexed.binary_search(&t).is_err() {
                 self.postings.entry(t).or_default().push((ix, minute));
             }
         }
-        st.indexed = now_indexed;
+        st.indexed.clear();
+        st.indexed.extend_from_slice(now_indexed);
     }
 
     /// Merges story `b` into story `a`; returns `b`'s id.
@@ -847,12 +941,12 @@ impl Desk {
             let k = &mut self.stories[keep as usize];
             k.first = k.first.min(first);
             k.last = k.last.max(last);
-            k.centroid = add_vectors(&k.centroid, &centroid);
+            add_vectors(&k.centroid, &centroid, &mut self.sum, &mut self.keys);
+            k.centroid.clear();
+            k.centroid.extend_from_slice(&self.sum);
             k.norm = k.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             k.members.extend_from_slice(&members);
-            k.recent.extend(recent);
-            let extra = k.recent.len().saturating_sub(RECENT_MEMBERS);
-            k.recent.drain(..extra);
+            k.recent.append(&recent);
         }
         let last = self.stories[keep as usize].last;
         self.index_story(keep, last);
@@ -898,11 +992,13 @@ impl Desk {
     /// their membership.
     pub fn restore(&mut self, id: ArticleId, snap: &Snapshot) {
         self.df.add(snap.terms.0.iter().map(|(t, _)| *t));
-        if let Some(sig) = &snap.signature {
-            let n = self.lsh.insert(sig);
-            self.lsh_docs.push(Some(id));
-            self.lsh_of.insert(id, n);
-        }
+        let lsh = match &snap.signature {
+            Some(sig) => {
+                self.lsh_docs.push(id);
+                self.lsh.insert(sig)
+            }
+            None => NO_LSH,
+        };
         let ix = match self.story_index.get(&snap.story) {
             Some(&ix) => ix,
             None => self.insert_story(snap.story, snap.time),
@@ -916,6 +1012,7 @@ impl Desk {
                 provider: snap.provider,
                 story: ix,
                 root: snap.duplicate_of.unwrap_or(id),
+                lsh,
             },
         );
         if let Some(root) = snap.duplicate_of {
@@ -938,9 +1035,15 @@ fn minute_of(time: i64) -> u32 {
     (time.div_euclid(60)).clamp(0, u32::MAX as i64) as u32
 }
 
-/// Sum of two sparse vectors, heaviest [`CENTROID_TERMS`] kept, sorted.
-fn add_vectors(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+/// Sum of two sparse vectors, heaviest [`CENTROID_TERMS`] kept, sorted, into
+/// `out`.
+fn add_vectors(
+    a: &[(u64, f32)],
+    b: &[(u64, f32)],
+    out: &mut Vec<(u64, f32)>,
+    keys: &mut Vec<u128>,
+) {
+    out.clear();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
@@ -955,14 +1058,186 @@ fn add_vectors(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
             j += 1;
         }
     }
-    if out.len() > CENTROID_TERMS {
-        out.select_nth_unstable_by(CENTROID_TERMS - 1, |x, y| {
-            y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
-        });
-        out.truncate(CENTROID_TERMS);
-        out.sort_unstable_by_key(|(t, _)| *t);
+    keep_heaviest(out, CENTROID_TERMS, keys);
+}
+
+/// The latest members' vectors of a story, oldest first, one after another
+/// in flat arrays (a story's are read together, so they are kept together).
+#[derive(Default)]
+struct Recent {
+    terms: Vec<u64>,
+    weights: Vec<f32>,
+    /// The members' numbers of terms, oldest first.
+    lens: VecDeque<u32>,
+}
+
+impl Recent {
+    fn is_empty(&self) -> bool {
+        self.lens.is_empty()
     }
-    out
+
+    /// Adds a member's vector as the newest; the oldest beyond
+    /// [`RECENT_MEMBERS`] makes room.
+    fn push(&mut self, v: &[(u64, f32)]) {
+        if self.lens.len() == RECENT_MEMBERS {
+            let n = self.lens.pop_front().unwrap_or(0) as usize;
+            self.terms.drain(..n);
+            self.weights.drain(..n);
+        }
+        self.terms.extend(v.iter().map(|(t, _)| *t));
+        self.weights.extend(v.iter().map(|(_, w)| *w));
+        self.lens.push_back(v.len() as u32);
+    }
+
+    /// Adds another story's members after these, oldest first.
+    fn append(&mut self, other: &Recent) {
+        let mut v = Vec::new();
+        for (t, w) in other.members() {
+            v.clear();
+            v.extend(t.iter().copied().zip(w.iter().copied()));
+            self.push(&v);
+        }
+    }
+
+    /// Each member's terms and weights, oldest first.
+    fn members(&self) -> impl Iterator<Item = (&[u64], &[f32])> {
+        self.lens.iter().scan(0usize, |at, &n| {
+            let from = *at;
+            *at += n as usize;
+            Some((&self.terms[from..*at], &self.weights[from..*at]))
+        })
+    }
+}
+
+/// An article's terms in a small table, for its cosines with many stories
+/// and members without a merge of two lists for each. The table is sized
+/// and its hash chosen (per article, among a few) so that no two of the
+/// article's terms share a slot: a lookup is one read, with no branch on
+/// whether the term is there. Sums in the other vector's (term) order, as
+/// [`dot`] does, so the results are the same to the bit.
+struct TermLookup {
+    keys: Box<[u64; LOOKUP_SLOTS]>,
+    /// The weight of the term in each slot; 0.0 in empty slots.
+    weights: Box<[f32; LOOKUP_SLOTS]>,
+    used: Vec<usize>,
+    /// Multiplier of the hash (odd).
+    mult: u64,
+    /// No hash put the terms in distinct slots, or a weight is not
+    /// finite: use [`dot`].
+    fallback: bool,
+}
+
+const LOOKUP_BITS: u32 = 9;
+const LOOKUP_SLOTS: usize = 1 << LOOKUP_BITS;
+/// Hashes tried per article: each puts 32 terms in distinct slots with a
+/// chance of about 1 in 3.
+const LOOKUP_TRIES: u64 = 16;
+
+impl Default for TermLookup {
+    fn default() -> TermLookup {
+        TermLookup {
+            keys: Box::new([0; LOOKUP_SLOTS]),
+            weights: Box::new([0.0; LOOKUP_SLOTS]),
+            used: Vec::new(),
+            mult: 1,
+            fallback: true,
+        }
+    }
+}
+
+impl TermLookup {
+    #[inline]
+    fn slot(&self, t: u64) -> usize {
+        (t.wrapping_mul(self.mult) >> (64 - LOOKUP_BITS)) as usize
+    }
+
+    fn clear(&mut self) {
+        for &s in &self.used {
+            self.keys[s] = 0;
+            self.weights[s] = 0.0;
+        }
+        self.used.clear();
+    }
+
+    fn set(&mut self, terms: &[(u64, f32)]) {
+        self.clear();
+        self.fallback = true;
+        if terms.len() > LOOKUP_SLOTS / 8 || terms.iter().any(|(_, w)| !w.is_finite()) {
+            return;
+        }
+        for i in 0..LOOKUP_TRIES {
+            self.mult = 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(2 * i + 1);
+            let mut taken = [0u64; LOOKUP_SLOTS / 64];
+            let distinct = terms.iter().all(|&(t, _)| {
+                let s = self.slot(t);
+                let bit = 1u64 << (s % 64);
+                let free = taken[s / 64] & bit == 0;
+                taken[s / 64] |= bit;
+                free
+            });
+            if distinct {
+                for &(t, w) in terms {
+                    let s = self.slot(t);
+                    self.keys[s] = t;
+                    self.weights[s] = w;
+                    self.used.push(s);
+                }
+                self.fallback = false;
+                return;
+            }
+        }
+    }
+
+    /// [`TermLookup::dot`] with the other vector's terms and weights apart.
+    fn dot_split(&self, terms: &[(u64, f32)], other: &[u64], weights: &[f32]) -> f32 {
+        if self.fallback {
+            return dot_split(terms, other, weights);
+        }
+        let mut sum = 0f32;
+        for (&t, &w) in other.iter().zip(weights) {
+            let s = self.slot(t);
+            let bits = self.weights[s].to_bits();
+            let mask = (std::hint::black_box(self.keys[s] == t) as u32).wrapping_neg();
+            sum += f32::from_bits(bits & mask) * w;
+        }
+        sum
+    }
+
+    /// The dot product of `terms` (the vector last [`TermLookup::set`]) and
+    /// `other`.
+    fn dot(&self, terms: &[(u64, f32)], other: &[(u64, f32)]) -> f32 {
+        if self.fallback {
+            return dot(terms, other);
+        }
+        let mut sum = 0f32;
+        for &(t, w) in other {
+            let s = self.slot(t);
+            // A term not shared adds +0.0, which leaves the (positive) sum
+            // as it was; chosen without a branch (shared or not is a coin
+            // toss to the branch predictor).
+            let bits = self.weights[s].to_bits();
+            let mask = (std::hint::black_box(self.keys[s] == t) as u32).wrapping_neg();
+            sum += f32::from_bits(bits & mask) * w;
+        }
+        sum
+    }
+}
+
+/// [`dot`] of a vector and one with its terms and weights apart.
+fn dot_split(a: &[(u64, f32)], b: &[u64], weights: &[f32]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * weights[j];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
 }
 
 /// Serializes a signature for storage: 128 little-endian `u32`s.
@@ -1008,4 +1283,149 @@ pub fn terms_from_bytes(bytes: &[u8]) -> Option<TermVector> {
         })
         .collect();
     Some(TermVector(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sparse vectors as the desk makes them: sorted by term, positive
+    /// weights; terms drawn from a small range so that vectors share some.
+    fn vectors(count: usize, len: usize, seed: u64) -> Vec<Vec<(u64, f32)>> {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..count)
+            .map(|_| {
+                let mut v: Vec<(u64, f32)> = (0..len)
+                    .map(|_| {
+                        let t = (next() % 200).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                        (t, (next() % 1000 + 1) as f32 / 997.0)
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|(t, _)| *t);
+                v.dedup_by_key(|(t, _)| *t);
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lookup_cosines_equal_merged_ones_to_the_bit() {
+        let mut lookup = TermLookup::default();
+        for (seed, len) in [(1, 32), (2, 8), (3, 64), (4, 0)] {
+            let articles = vectors(20, len, seed);
+            let others = vectors(20, 64, seed + 10);
+            for a in &articles {
+                lookup.set(a);
+                for o in &others {
+                    let (t, w): (Vec<u64>, Vec<f32>) = o.iter().copied().unzip();
+                    let expect = dot(a, o);
+                    assert_eq!(lookup.dot(a, o).to_bits(), expect.to_bits());
+                    assert_eq!(lookup.dot_split(a, &t, &w).to_bits(), expect.to_bits());
+                }
+            }
+        }
+        // Term 0 (the empty key) is a term like any other.
+        let a = vec![(0u64, 0.5f32), (7, 0.5)];
+        let o = vec![(0u64, 0.25f32), (9, 1.0)];
+        lookup.set(&a);
+        assert_eq!(lookup.dot(&a, &o), dot(&a, &o));
+        assert_eq!(lookup.dot(&a, &o), 0.125);
+    }
+
+    #[test]
+    fn recent_members_are_the_latest_in_order() {
+        // The model: the vectors themselves, oldest first, at most
+        // RECENT_MEMBERS.
+        let vs = vectors(30, 32, 5);
+        let keep = |model: &mut VecDeque<Vec<(u64, f32)>>| {
+            while model.len() > RECENT_MEMBERS {
+                model.pop_front();
+            }
+        };
+        let same = |r: &Recent, model: &VecDeque<Vec<(u64, f32)>>| {
+            let got: Vec<Vec<(u64, f32)>> = r
+                .members()
+                .map(|(t, w)| t.iter().copied().zip(w.iter().copied()).collect())
+                .collect();
+            assert_eq!(got, model.iter().cloned().collect::<Vec<_>>());
+        };
+        let (mut a, mut b) = (Recent::default(), Recent::default());
+        let (mut ma, mut mb) = (VecDeque::new(), VecDeque::new());
+        for (i, v) in vs.iter().enumerate() {
+            let (r, m) = if i % 3 == 0 {
+                (&mut b, &mut mb)
+            } else {
+                (&mut a, &mut ma)
+            };
+            r.push(v);
+            m.push_back(v.clone());
+            keep(m);
+            same(r, m);
+        }
+        a.append(&b);
+        ma.extend(mb.iter().cloned());
+        keep(&mut ma);
+        same(&a, &ma);
+        assert!(!a.is_empty() && Recent::default().is_empty());
+    }
+
+    #[test]
+    fn one_read_signs_and_weighs_the_texts_the_rules_name() {
+        use crate::features::{weigh, DocFreq};
+        use crate::minhash::Signer;
+        let long = "The regulator fined the chip maker 2.4 billion euros on Tuesday for \
+            abusing its dominant position in the market for processors used in personal \
+            computers, the largest penalty of its kind, and ordered it to stop paying \
+            rebates to computer makers that bought most of their chips from it. Analysts \
+            said the ruling would be appealed.";
+        let short = "Shares of Veritone Data rose 4.5% after the results.";
+        let title = "EU fines Intel 1.06 billion euros";
+        let excerpt = "The European Commission said on Wednesday the chip maker broke rules.";
+        let cases: [(Option<&str>, Option<&str>, &str); 6] = [
+            (Some(long), Some(excerpt), long),
+            (Some(short), Some(excerpt), "title\nexcerpt\nbody"),
+            (Some(short), None, "title\nbody"),
+            (None, Some(excerpt), "title\nexcerpt"),
+            (None, None, "title"),
+            (Some("Photo"), None, "title\nbody"),
+        ];
+        for (body, excerpt, signed) in cases {
+            let mut desk = Desk::new(Config::default());
+            let d = desk.add(&Input {
+                id: 1,
+                title,
+                body,
+                excerpt,
+                published: Some(1_700_000_000),
+                seen: 1_700_000_000,
+                provider: "example.com",
+                credibility: 0,
+            });
+            let text = match signed {
+                "title\nexcerpt\nbody" => {
+                    format!("{title}\n{}\n{}", excerpt.unwrap(), body.unwrap())
+                }
+                "title\nbody" => format!("{title}\n{}", body.unwrap()),
+                "title\nexcerpt" => format!("{title}\n{}", excerpt.unwrap()),
+                "title" => title.to_string(),
+                other => other.to_string(),
+            };
+            let expect = (text.split_whitespace().count() >= MIN_COPY_WORDS)
+                .then(|| Signer::new().sign(&text))
+                .flatten();
+            assert_eq!(d.snapshot.signature, expect, "{signed}");
+            let lead = body.or(excerpt).unwrap_or("");
+            let mut raw = Vec::new();
+            Extractor::new().terms(title, lead, &mut raw);
+            let mut df = DocFreq::default();
+            df.add(raw.iter().map(|(t, _)| *t));
+            assert_eq!(d.snapshot.terms, weigh(&raw, &df), "{signed}");
+        }
+    }
 }

@@ -15,16 +15,27 @@
 //! however many terms a stream brings). A vector keeps its [`TERMS`]
 //! heaviest terms and is L2-normalized, so similarities are cosines.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-use crate::lsh::KeyHasher;
+use crate::tokens::Reader;
 
 /// Terms kept per article vector.
 pub const TERMS: usize = 32;
 
 /// Words read from the lead of the text (after the title).
 const LEAD_WORDS: usize = 160;
+
+/// Title terms count double: headlines name the event.
+const TITLE_WEIGHT: f32 = 2.0;
+
+/// What a text is to the article (see [`Extractor::read`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// All its terms count [`TITLE_WEIGHT`].
+    Title,
+    /// Its first [`LEAD_WORDS`] tokens count once.
+    Lead,
+    /// Only signed, not a source of terms.
+    Signed,
+}
 
 /// A sparse vector: `(term, weight)` sorted by term, L2 norm 1 (or empty).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -237,18 +248,40 @@ const STOP: &[&str] = &[
     "next",
 ];
 
-/// The stop words' terms, sorted, built once.
-fn stop_terms() -> &'static [u64] {
-    static TERMS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    TERMS.get_or_init(|| {
-        let mut v: Vec<u64> = STOP.iter().map(|w| word_term(w)).collect();
-        v.sort_unstable();
-        v
+/// Slots of the stop word table (a power of two, well above the word count).
+const STOP_SLOTS: usize = 512;
+
+/// The stop words' terms in an open-addressing table (slot from the low bits,
+/// 0 for empty), built once.
+fn stop_table() -> &'static [u64; STOP_SLOTS] {
+    static TABLE: std::sync::OnceLock<[u64; STOP_SLOTS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u64; STOP_SLOTS];
+        for w in STOP {
+            let term = word_term(w);
+            let mut s = term as usize & (STOP_SLOTS - 1);
+            while t[s] != 0 && t[s] != term {
+                s = (s + 1) & (STOP_SLOTS - 1);
+            }
+            t[s] = term;
+        }
+        t
     })
 }
 
 fn is_stop_term(term: u64) -> bool {
-    stop_terms().binary_search(&term).is_ok()
+    let t = stop_table();
+    let mut s = term as usize & (STOP_SLOTS - 1);
+    loop {
+        let v = t[s];
+        if v == term {
+            return term != 0;
+        }
+        if v == 0 {
+            return false;
+        }
+        s = (s + 1) & (STOP_SLOTS - 1);
+    }
 }
 
 /// Multipliers for number words and suffixes.
@@ -283,83 +316,42 @@ fn figure_term(value: f64) -> u64 {
 }
 
 fn word_term(w: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64_with_seed(w.as_bytes(), 1)
+    word_term_bytes(w.as_bytes())
 }
 
-/// One token of the text: a byte range.
-#[derive(Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    /// First token of a sentence (its capital says nothing).
-    sentence_start: bool,
-}
-
-/// Splits `text` into up to `limit` tokens (words and numbers, with inner
-/// `.` and `,` kept: "9.6", "1,200").
-fn tokens(text: &str, limit: usize, out: &mut Vec<Span>) {
-    out.clear();
-    let mut sentence_start = true;
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let part = c.is_alphanumeric() || ((c == '.' || c == ',') && start.is_some());
-        if part {
-            if start.is_none() {
-                start = Some(i);
-            }
-            continue;
-        }
-        if let Some(s) = start.take() {
-            push_token(out, text, s, i, &mut sentence_start);
-            if out.len() >= limit {
-                return;
-            }
-        }
-        if matches!(c, '.' | '!' | '?' | '\n' | ':' | '—' | '“' | '"') {
-            sentence_start = true;
-        }
-    }
-    if let Some(s) = start {
-        push_token(out, text, s, text.len(), &mut sentence_start);
-    }
-}
-
-/// Pushes a token, splitting off trailing sentence punctuation ("said.").
-fn push_token(
-    out: &mut Vec<Span>,
-    text: &str,
-    start: usize,
-    end: usize,
-    sentence_start: &mut bool,
-) {
-    let raw = &text[start..end];
-    let trimmed = raw.trim_end_matches(['.', ',']);
-    if trimmed.is_empty() {
-        return;
-    }
-    out.push(Span {
-        start,
-        end: start + trimmed.len(),
-        sentence_start: *sentence_start,
-    });
-    *sentence_start = raw.ends_with('.') && !trimmed.bytes().all(|c| c.is_ascii_digit());
-}
-
-fn is_capitalized(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
+/// The term of a lower-cased word.
+#[inline]
+fn word_term_bytes(w: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(w, 1)
 }
 
 /// Parses "9.6", "1,200", "9.6B", "966.5m" into a value (suffix applied).
 fn parse_figure(w: &str) -> Option<f64> {
     let digits_end = w
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
-        .map_or(w.len(), |(i, _)| i);
+        .bytes()
+        .position(|c| !(c.is_ascii_digit() || c == b'.' || c == b','))
+        .unwrap_or(w.len());
     if digits_end == 0 {
         return None;
     }
-    let number: String = w[..digits_end].chars().filter(|c| *c != ',').collect();
-    let value: f64 = number.parse().ok()?;
+    // The digits without thousands separators, on the stack when short.
+    let digits = &w[..digits_end];
+    let mut buf = [0u8; 40];
+    let value: f64 = if digits.len() <= buf.len() {
+        let mut len = 0;
+        for c in digits.bytes().filter(|c| *c != b',') {
+            buf[len] = c;
+            len += 1;
+        }
+        std::str::from_utf8(&buf[..len]).ok()?.parse().ok()?
+    } else {
+        digits
+            .chars()
+            .filter(|c| *c != ',')
+            .collect::<String>()
+            .parse()
+            .ok()?
+    };
     let suffix = &w[digits_end..];
     if suffix.is_empty() {
         return Some(value);
@@ -367,13 +359,66 @@ fn parse_figure(w: &str) -> Option<f64> {
     magnitude(suffix).map(|m| value * m)
 }
 
+/// Term → summed weight for one article: an open-addressing table over a
+/// list in first-seen order, cleared rather than freed between articles.
+#[derive(Default)]
+struct TermCounts {
+    /// Index + 1 into `entries`, 0 for empty; slot from the term's low bits.
+    slots: Vec<u32>,
+    entries: Vec<(u64, f32)>,
+}
+
+impl TermCounts {
+    fn clear(&mut self) {
+        if !self.entries.is_empty() {
+            self.slots.fill(0);
+            self.entries.clear();
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, term: u64, weight: f32) {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = term as usize & mask;
+        loop {
+            let e = self.slots[s] as usize;
+            if e == 0 {
+                self.entries.push((term, weight));
+                self.slots[s] = self.entries.len() as u32;
+                return;
+            }
+            if self.entries[e - 1].0 == term {
+                self.entries[e - 1].1 += weight;
+                return;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(512);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        let mask = size - 1;
+        for (i, (term, _)) in self.entries.iter().enumerate() {
+            let mut s = *term as usize & mask;
+            while self.slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            self.slots[s] = i as u32 + 1;
+        }
+    }
+}
+
 /// Reusable buffers for extracting term vectors.
 #[derive(Default)]
 pub struct Extractor {
-    tf: HashMap<u64, f32, BuildHasherDefault<KeyHasher>>,
-    lower: String,
-    name: String,
-    spans: Vec<Span>,
+    tf: TermCounts,
+    name: Vec<u8>,
+    reader: Reader,
 }
 
 impl Extractor {
@@ -382,128 +427,169 @@ impl Extractor {
     }
 
     /// The raw term weights of an article (before idf): title terms count
-    /// double. Returns the distinct terms in `out`, sorted.
+    /// double. Returns the distinct terms in `out`.
     pub fn terms(&mut self, title: &str, lead: &str, out: &mut Vec<(u64, f32)>) {
+        self.begin();
+        self.read(title, Part::Title, None);
+        self.read(lead, Part::Lead, None);
+        self.finish(out);
+    }
+
+    /// Starts an article (see [`Extractor::read`]).
+    pub(crate) fn begin(&mut self) {
         self.tf.clear();
-        self.add_text(title, 2.0, usize::MAX);
-        self.add_text(lead, 1.0, LEAD_WORDS);
+    }
+
+    /// Reads one text of the article as `part`; the hashes of all its
+    /// words go to `words` for the signer when given. Returns the words
+    /// separated by white space counted (see [`Reader::read`]).
+    pub(crate) fn read(&mut self, text: &str, part: Part, words: Option<&mut Vec<u64>>) -> usize {
+        let (limit, weight) = match part {
+            Part::Title => (usize::MAX, TITLE_WEIGHT),
+            Part::Lead => (LEAD_WORDS, 1.0),
+            Part::Signed => (0, 0.0),
+        };
+        let count = self.reader.read(text, words, limit);
+        if limit > 0 {
+            add_tokens(&self.reader, text, weight, &mut self.tf, &mut self.name);
+        }
+        count
+    }
+
+    /// The article's distinct terms with their raw weights `1 + ln tf`.
+    pub(crate) fn finish(&mut self, out: &mut Vec<(u64, f32)>) {
         out.clear();
-        out.extend(self.tf.iter().map(|(t, w)| (*t, 1.0 + w.ln().max(0.0))));
+        out.extend(
+            self.tf
+                .entries
+                .iter()
+                .map(|(t, w)| (*t, 1.0 + w.ln().max(0.0))),
+        );
     }
+}
 
-    fn add_text(&mut self, text: &str, weight: f32, limit: usize) {
-        let mut spans = std::mem::take(&mut self.spans);
-        tokens(text, limit, &mut spans);
-        let word = |k: usize| &text[spans[k].start..spans[k].end];
-        let mut i = 0;
-        while i < spans.len() {
-            let w = word(i);
-            if w.starts_with(|c: char| c.is_ascii_digit()) {
-                if let Some(mut v) = parse_figure(w) {
-                    // "9.6 billion": the next word may scale it.
-                    if let Some(m) = (i + 1 < spans.len())
-                        .then(|| magnitude(word(i + 1)))
-                        .flatten()
-                    {
-                        v *= m;
-                        i += 1;
-                    }
-                    // Small integers (days of the month, counts of things)
-                    // are too common to name an event.
-                    if v.fract() != 0.0 || v >= 100.0 {
-                        *self.tf.entry(figure_term(v)).or_default() += weight * 1.5;
-                    }
+/// Counts the terms of the tokens `reader` holds for `text`.
+fn add_tokens(reader: &Reader, text: &str, weight: f32, tf: &mut TermCounts, name: &mut Vec<u8>) {
+    let count = reader.tokens.len();
+    let tokens = &reader.tokens;
+    let word = |k: usize| reader.word(text, k);
+    let add_word = |tf: &mut TermCounts, k: usize| {
+        // Words of fewer than three bytes say nothing.
+        if tokens[k].end - tokens[k].start < 3 {
+            return;
+        }
+        let term = word_term_bytes(reader.lower(text, k));
+        if !is_stop_term(term) {
+            tf.add(term, weight);
+        }
+    };
+    let mut i = 0;
+    while i < count {
+        if tokens[i].digit {
+            if let Some(mut v) = parse_figure(word(i)) {
+                // "9.6 billion": the next word may scale it.
+                if let Some(m) = (i + 1 < count).then(|| magnitude(word(i + 1))).flatten() {
+                    v *= m;
+                    i += 1;
                 }
-                i += 1;
-                continue;
+                // Small integers (days of the month, counts of things)
+                // are too common to name an event.
+                if v.fract() != 0.0 || v >= 100.0 {
+                    tf.add(figure_term(v), weight * 1.5);
+                }
             }
-            // A run of capitalized words: a name.
-            if is_capitalized(w) {
-                let mut j = i;
-                while j < spans.len()
-                    && is_capitalized(word(j))
-                    && (j == i || !spans[j].sentence_start)
-                {
-                    j += 1;
-                }
-                let from = if spans[i].sentence_start && j - i > 1 && self.is_stop_word(w) {
-                    i + 1
-                } else {
-                    i
-                };
-                if j - from >= 2 {
-                    self.name.clear();
-                    for k in from..j {
-                        if k > from {
-                            self.name.push(' ');
-                        }
-                        let part = word(k);
-                        if part.is_ascii() {
-                            self.name
-                                .extend(part.chars().map(|c| c.to_ascii_lowercase()));
-                        } else {
-                            self.name.extend(part.chars().flat_map(char::to_lowercase));
-                        }
-                    }
-                    let term = xxhash_rust::xxh3::xxh3_64_with_seed(self.name.as_bytes(), 2);
-                    *self.tf.entry(term).or_default() += weight * 1.5;
-                }
-                for k in i..j {
-                    self.add_word(word(k), weight);
-                }
-                i = j;
-                continue;
-            }
-            self.add_word(w, weight);
             i += 1;
+            continue;
         }
-        self.spans = spans;
-    }
-
-    fn lower_into_buffer(&mut self, w: &str) {
-        self.lower.clear();
-        if w.is_ascii() {
-            self.lower.push_str(w);
-            self.lower.make_ascii_lowercase();
-        } else {
-            self.lower.extend(w.chars().flat_map(char::to_lowercase));
+        // A run of capitalized words: a name.
+        if tokens[i].capital {
+            let mut j = i;
+            while j < count && tokens[j].capital && (j == i || !tokens[j].sentence_start) {
+                j += 1;
+            }
+            let from = if tokens[i].sentence_start
+                && j - i > 1
+                && is_stop_term(word_term_bytes(reader.lower(text, i)))
+            {
+                i + 1
+            } else {
+                i
+            };
+            if j - from >= 2 {
+                name.clear();
+                for k in from..j {
+                    if k > from {
+                        name.push(b' ');
+                    }
+                    name.extend_from_slice(reader.lower(text, k));
+                }
+                let term = xxhash_rust::xxh3::xxh3_64_with_seed(name, 2);
+                tf.add(term, weight * 1.5);
+            }
+            for k in i..j {
+                add_word(tf, k);
+            }
+            i = j;
+            continue;
         }
-    }
-
-    fn is_stop_word(&mut self, w: &str) -> bool {
-        self.lower_into_buffer(w);
-        is_stop_term(word_term(&self.lower))
-    }
-
-    fn add_word(&mut self, w: &str, weight: f32) {
-        if w.len() < 3 && w.chars().count() < 3 {
-            return;
-        }
-        self.lower_into_buffer(w);
-        let term = word_term(&self.lower);
-        if is_stop_term(term) {
-            return;
-        }
-        *self.tf.entry(term).or_default() += weight;
+        add_word(tf, i);
+        i += 1;
     }
 }
 
 /// Applies idf to raw terms, keeps the [`TERMS`] heaviest, normalizes.
 pub fn weigh(raw: &[(u64, f32)], df: &DocFreq) -> TermVector {
-    let mut v: Vec<(u64, f32)> = raw
-        .iter()
-        .map(|(t, w)| (*t, w * df.idf(*t)))
-        .filter(|(_, w)| *w > 0.0)
-        .collect();
-    if v.len() > TERMS {
-        v.select_nth_unstable_by(TERMS - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(TERMS);
+    weigh_with(raw, df, &mut Vec::new())
+}
+
+/// A key that orders terms heaviest first, then by term: the order the
+/// heaviest terms are chosen in, as one integer. Weights are positive and
+/// finite, so their bits order as they do.
+#[inline]
+pub(crate) fn heavy_key(term: u64, weight: f32) -> u128 {
+    ((u32::MAX - weight.to_bits()) as u128) << 64 | term as u128
+}
+
+#[inline]
+fn from_heavy_key(key: u128) -> (u64, f32) {
+    (key as u64, f32::from_bits(u32::MAX - (key >> 64) as u32))
+}
+
+/// Keeps, in place, the `n` entries of a term-sorted vector with the
+/// smallest [`heavy_key`]s (the heaviest), in term order; `keys` is
+/// scratch.
+pub(crate) fn keep_heaviest(v: &mut Vec<(u64, f32)>, n: usize, keys: &mut Vec<u128>) {
+    if v.len() <= n {
+        return;
     }
+    keys.clear();
+    keys.extend(v.iter().map(|(t, w)| heavy_key(*t, *w)));
+    let (_, last, _) = keys.select_nth_unstable(n - 1);
+    let last = *last;
+    v.retain(|(t, w)| heavy_key(*t, *w) <= last);
+}
+
+/// [`weigh`] with a scratch buffer.
+pub(crate) fn weigh_with(raw: &[(u64, f32)], df: &DocFreq, keys: &mut Vec<u128>) -> TermVector {
+    keys.clear();
+    for (t, w) in raw {
+        let w = w * df.idf(*t);
+        if w > 0.0 {
+            keys.push(heavy_key(*t, w));
+        }
+    }
+    if keys.len() > TERMS {
+        keys.select_nth_unstable(TERMS - 1);
+        keys.truncate(TERMS);
+    }
+    let mut v: Vec<(u64, f32)> = keys.iter().map(|k| from_heavy_key(*k)).collect();
+    // Summed in term order, so that the result does not depend on the order
+    // the terms came in.
+    v.sort_unstable_by_key(|(t, _)| *t);
     let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|(_, w)| *w /= norm);
     }
-    v.sort_unstable_by_key(|(t, _)| *t);
     TermVector(v)
 }
 
@@ -531,6 +617,8 @@ mod tests {
         assert_eq!(parse_figure("966.5m"), Some(966.5e6));
         assert_eq!(parse_figure("77.1"), Some(77.1));
         assert_eq!(parse_figure("10x"), None);
+        let long = "1,234,567,890,123,456,789,012,345,678,901,234,567.5";
+        assert_eq!(parse_figure(long), long.replace(',', "").parse().ok());
     }
 
     #[test]
@@ -564,5 +652,16 @@ mod tests {
         assert!(v.0.len() <= TERMS);
         assert!((v.dot(&v) - 1.0).abs() < 1e-4);
         assert!(v.0.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn stop_words_are_found_and_others_are_not() {
+        for w in STOP {
+            assert!(is_stop_term(word_term(w)), "{w}");
+        }
+        for w in ["market", "chip", "veritone", "nairobi", "billion", ""] {
+            assert!(!is_stop_term(word_term(w)), "{w}");
+        }
+        assert!(!is_stop_term(0));
     }
 }

@@ -20,6 +20,7 @@ pub mod features;
 pub mod lsh;
 pub mod minhash;
 pub mod related;
+mod tokens;
 
 pub use desk::{Cause, Change, Decision, Desk, Input, Placement, Snapshot};
 pub use lsh::LshIndex;

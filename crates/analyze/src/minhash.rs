@@ -12,6 +12,8 @@
 //! Every hash is xxh3 or a fixed mixer, so signatures are stable across runs,
 //! machines and versions and may be persisted.
 
+use crate::tokens::Reader;
+
 /// Number of values in a signature.
 pub const BINS: usize = 128;
 
@@ -57,7 +59,7 @@ fn mix(mut x: u64) -> u64 {
 #[derive(Default)]
 pub struct Signer {
     words: Vec<u64>,
-    lower: String,
+    reader: Reader,
 }
 
 impl Signer {
@@ -69,46 +71,37 @@ impl Signer {
     /// shorter than a shingle is signed by the one shingle it has.
     pub fn sign(&mut self, text: &str) -> Option<Signature> {
         self.words.clear();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            let h = if word
-                .bytes()
-                .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
-            {
-                xxhash_rust::xxh3::xxh3_64(word.as_bytes())
-            } else {
-                self.lower.clear();
-                self.lower.extend(word.chars().flat_map(char::to_lowercase));
-                xxhash_rust::xxh3::xxh3_64(self.lower.as_bytes())
-            };
-            self.words.push(h);
-        }
-        if self.words.is_empty() {
-            return None;
-        }
-        let mut mins = [u32::MAX; BINS];
-        let mut filled = [false; BINS];
-        let k = SHINGLE_WORDS.min(self.words.len());
-        for window in self.words.windows(k) {
-            // Order matters within a shingle: combine with distinct odd
-            // multipliers rather than a plain xor.
-            let mut h = 0u64;
-            for w in window {
-                h = h.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ w;
-            }
-            let m = mix(h);
-            let bin = (m >> 57) as usize; // top 7 bits: 128 bins
-            let value = m as u32;
-            if value <= mins[bin] {
-                mins[bin] = value;
-                filled[bin] = true;
-            }
-        }
-        densify(&mut mins, &filled);
-        Some(Signature(mins))
+        self.reader.read(text, Some(&mut self.words), 0);
+        sign_words(&self.words)
     }
+}
+
+/// The signature of a text given the hashes of its lower-cased words, in
+/// order (see [`crate::tokens::Reader::read`]); `None` when there are none.
+pub(crate) fn sign_words(words: &[u64]) -> Option<Signature> {
+    if words.is_empty() {
+        return None;
+    }
+    let mut mins = [u32::MAX; BINS];
+    let mut filled = [false; BINS];
+    let k = SHINGLE_WORDS.min(words.len());
+    for window in words.windows(k) {
+        // Order matters within a shingle: combine with distinct odd
+        // multipliers rather than a plain xor.
+        let mut h = 0u64;
+        for w in window {
+            h = h.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ w;
+        }
+        let m = mix(h);
+        let bin = (m >> 57) as usize; // top 7 bits: 128 bins
+        let value = m as u32;
+        if value <= mins[bin] {
+            mins[bin] = value;
+            filled[bin] = true;
+        }
+    }
+    densify(&mut mins, &filled);
+    Some(Signature(mins))
 }
 
 /// Fills empty bins from the next filled bin to the right (wrapping), each
