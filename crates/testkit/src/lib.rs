@@ -8,11 +8,19 @@
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder holding the top `Cargo.toml`).
+///
+/// Read from `CARGO_MANIFEST_DIR` at run time when cargo sets it (every
+/// package here lives in `crates/<name>`), so that a build directory shared
+/// between two clones of the repository never points a test at the other
+/// clone; the compile-time value is the fallback.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    package
         .ancestors()
         .nth(2)
-        .expect("testkit lives in crates/testkit")
+        .expect("packages live in crates/<name>")
         .to_path_buf()
 }
 
