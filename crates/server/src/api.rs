@@ -138,53 +138,82 @@ pub fn image_key(url: &str) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.trim().as_bytes()))
 }
 
-/// An article's images, each cached one with the URL the desk serves it at.
-fn images(base: &str, images: &[newsdesk_model::Image]) -> Value {
-    Value::Array(
-        images
-            .iter()
-            .map(|i| {
-                let mut v = serde_json::to_value(i).unwrap_or(Value::Null);
-                if i.is_cached == Some(true) {
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert(
-                            "cachedUrl".into(),
-                            Value::String(format!("{base}/images/{}", image_key(&i.url))),
-                        );
-                    }
-                }
-                v
-            })
-            .collect(),
-    )
+/// An image as the API shows it: the record's fields and, when the desk
+/// holds a copy, the URL it serves it at.
+#[derive(serde::Serialize)]
+struct ImageOut<'a> {
+    #[serde(flatten)]
+    image: &'a newsdesk_model::Image,
+    #[serde(rename = "cachedUrl", skip_serializing_if = "Option::is_none")]
+    cached_url: Option<String>,
+}
+
+/// A provider as a list shows it.
+#[derive(serde::Serialize)]
+struct ProviderOut<'a> {
+    name: &'a str,
+    domain: &'a str,
+}
+
+/// An article as a list shows it. Serialized straight from the stored
+/// record (no intermediate JSON tree: lists are the hot path).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary<'a> {
+    id: i64,
+    title: &'a str,
+    excerpt: Option<&'a str>,
+    web_url: Option<&'a str>,
+    amp_web_url: Option<&'a str>,
+    published_date_time: Option<String>,
+    provider: Option<ProviderOut<'a>>,
+    topics: &'a [String],
+    images: Vec<ImageOut<'a>>,
+    quality: Option<i64>,
+    heat: Option<i64>,
+    published: Option<bool>,
+    pinned: bool,
+    story: Option<i64>,
+    duplicate_of: Option<i64>,
 }
 
 /// An article as a list shows it.
-pub fn summary(base: &str, a: &StoredArticle) -> Value {
+pub fn summary<'a>(base: &str, a: &'a StoredArticle) -> Summary<'a> {
     let art = &a.article;
-    json!({
-        "id": a.id,
-        "title": art.title,
-        "excerpt": art.excerpt,
-        "webUrl": art.web_url,
-        "ampWebUrl": art.amp_web_url,
-        "publishedDateTime": art.published_at.as_ref().map(format_date),
-        "provider": art.provider.as_ref().map(|p| json!({"name": p.name, "domain": p.domain})),
-        "topics": art.topics,
-        "images": images(base, &art.images),
-        "quality": art.quality,
-        "heat": art.heat,
-        "published": art.published,
-        "pinned": a.pinned,
-        "story": a.story,
-        "duplicateOf": a.duplicate_of,
-    })
+    Summary {
+        id: a.id,
+        title: &art.title,
+        excerpt: art.excerpt.as_deref(),
+        web_url: art.web_url.as_deref(),
+        amp_web_url: art.amp_web_url.as_deref(),
+        published_date_time: art.published_at.as_ref().map(format_date),
+        provider: art.provider.as_ref().map(|p| ProviderOut {
+            name: &p.name,
+            domain: &p.domain,
+        }),
+        topics: &art.topics,
+        images: art
+            .images
+            .iter()
+            .map(|i| ImageOut {
+                image: i,
+                cached_url: (i.is_cached == Some(true))
+                    .then(|| format!("{base}/images/{}", image_key(&i.url))),
+            })
+            .collect(),
+        quality: art.quality,
+        heat: art.heat,
+        published: art.published,
+        pinned: a.pinned,
+        story: a.story,
+        duplicate_of: a.duplicate_of,
+    }
 }
 
 pub async fn list_articles(
     State(state): State<Arc<AppState>>,
     Query(params): Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     only(
         &params,
         &[
@@ -271,10 +300,20 @@ pub async fn list_articles(
         .with(move |s| s.query_articles(&q))
         .await?
         .map_err(store_error)?;
-    Ok(Json(json!({
-        "articles": page.articles.iter().map(|a| summary(state.base_url(), a)).collect::<Vec<_>>(),
-        "next": page.next,
-    })))
+    #[derive(serde::Serialize)]
+    struct Page<'a> {
+        articles: Vec<Summary<'a>>,
+        next: Option<String>,
+    }
+    Ok(Json(Page {
+        articles: page
+            .articles
+            .iter()
+            .map(|a| summary(state.base_url(), a))
+            .collect(),
+        next: page.next.clone(),
+    })
+    .into_response())
 }
 
 pub async fn get_article(

@@ -12,6 +12,7 @@
 //! write is a 400, never a guess.
 
 mod api;
+pub mod cache;
 pub mod error;
 pub mod metrics;
 mod pool;
@@ -19,7 +20,7 @@ mod pool;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
@@ -75,13 +76,18 @@ pub struct AppState {
     base_url: String,
     /// Feed links and item ids.
     site: newsdesk_serve::feeds::Site,
-    /// Topic counts, recomputed at most every few seconds.
-    topics: Mutex<Option<(Instant, Arc<Vec<TopicCount>>)>>,
+    /// Topic counts and the store generation they were read at.
+    topics: Mutex<Option<(u64, Arc<Vec<TopicCount>>)>>,
+    /// Answers of the public read routes, by store generation.
+    pub cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
     pub fn open(config: &ServerConfig, metrics: Arc<Metrics>) -> Result<AppState, ServerError> {
+        let cache = Arc::new(cache::ResponseCache::default());
+        cache::ResponseCache::watch(&cache, &config.data_dir)?;
         Ok(AppState {
+            cache,
             pool: pool::Pool::open(&config.data_dir, config.readers)?,
             images_dir: config.data_dir.join("images"),
             metrics,
@@ -108,6 +114,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -207,16 +214,16 @@ pub async fn shutdown_signal() {
 }
 
 impl AppState {
-    /// Topic counts, cached for a few seconds.
+    /// Topic counts, recomputed when the store has changed.
     async fn topic_counts(&self) -> Result<Arc<Vec<TopicCount>>, ApiError> {
-        const FRESH: Duration = Duration::from_secs(5);
+        let generation = self.cache.generation();
         if let Some((at, t)) = self
             .topics
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
         {
-            if at.elapsed() < FRESH {
+            if *at == generation {
                 return Ok(t.clone());
             }
         }
@@ -226,8 +233,7 @@ impl AppState {
             .await?
             .map_err(store_error)?;
         let counts = Arc::new(counts);
-        *self.topics.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((Instant::now(), counts.clone()));
+        *self.topics.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, counts.clone()));
         Ok(counts)
     }
 

@@ -98,6 +98,7 @@ fn fill(dir: &std::path::Path) -> Vec<i64> {
 
 struct Api {
     app: axum::Router,
+    state: Arc<AppState>,
     _dir: tempfile::TempDir,
     ids: Vec<i64>,
 }
@@ -114,8 +115,10 @@ fn api() -> Api {
         Arc::new(Metrics::default()),
     )
     .unwrap();
+    let state = Arc::new(state);
     Api {
-        app: router(Arc::new(state)),
+        app: router(state.clone()),
+        state,
         _dir: dir,
         ids,
     }
@@ -509,4 +512,81 @@ async fn topic_feeds_are_served_with_etags_and_answer_304() {
     assert_eq!((s.as_u16(), error_code(&v)), (404, "unknown_topic"));
     let (s, v) = get_json(&api.app, "/topics/aws-ai/feed.xml").await;
     assert_eq!((s.as_u16(), error_code(&v)), (404, "not_found"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_pages_follow_the_store_and_keys_bypass_the_cache() {
+    let api = api();
+    let page = "/api/v1/articles?topic=ai&limit=5";
+    let (_, _, first) = call(&api.app, "GET", page).await;
+    let (hits0, _) = api.state.cache.counts();
+    let (_, _, again) = call(&api.app, "GET", page).await;
+    assert_eq!(first, again);
+    assert_eq!(
+        api.state.cache.counts().0,
+        hits0 + 1,
+        "the second read is a hit"
+    );
+    // `Cache-Control: no-cache` and credentials go to the handler.
+    for (name, value) in [("cache-control", "no-cache"), ("x-api-key", "nd_x_y")] {
+        let before = api.state.cache.counts();
+        let _ = api
+            .app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri(page)
+                    .header(name, value)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            api.state.cache.counts(),
+            before,
+            "{name} bypasses the cache"
+        );
+    }
+    // Another connection unpublishes the top article; the page must stop
+    // showing it (the watcher polls every 200 ms).
+    let top: Value = serde_json::from_slice(&first).unwrap();
+    let top_id = top["articles"][0]["id"].as_i64().unwrap();
+    let mut store = SqliteStore::open(api._dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2021, 5, 10, 0, 0, 0).unwrap();
+    store
+        .apply_editorial(
+            &[Decision {
+                id: top_id,
+                config: "c".into(),
+                topics: vec!["AI".into()],
+                quality: 1,
+                published: false,
+                pinned: false,
+                heat: -1,
+                detail: "{\"reasons\":[\"test\"]}".into(),
+            }],
+            &[],
+            now,
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (_, v) = get_json(&api.app, page).await;
+        let ids: Vec<i64> = v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect();
+        if !ids.contains(&top_id) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "an unpublished article still served from the cache after 5 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(api.ids.contains(&top_id));
 }

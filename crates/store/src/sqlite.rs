@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
+use rusqlite::config::DbConfig;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
@@ -116,6 +117,12 @@ impl SqliteStore {
             .map_err(db("enabling foreign keys"))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(db("setting the busy timeout"))?;
+        // Plans never depend on bound values. Without this, SQLite (built
+        // with STAT4) re-prepares a cached statement on every new binding
+        // of a parameter that might sway the plan (a bound LIMIT, a value
+        // compared with a constant): measured at 15% of a topic page.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(db("fixing query plans"))?;
         migrate(&mut conn, &path)?;
         Ok(SqliteStore { conn, path })
     }
@@ -123,6 +130,15 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// SQLite's `data_version` for this connection: it changes whenever
+    /// another connection has committed since the last call (caches key on
+    /// it).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(db("reading the data version"))
     }
 }
 

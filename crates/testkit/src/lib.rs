@@ -5,7 +5,7 @@
 //! `../shared`: tests that need it skip with a message. CI sets
 //! `NEWSDESK_REQUIRE_SHARED=1`, which turns a missing `../shared` into a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The workspace root (the folder holding the top `Cargo.toml`).
 ///
