@@ -12,6 +12,8 @@
 //! write is a 400, never a guess.
 
 mod api;
+pub mod auth;
+pub mod desk;
 pub mod error;
 pub mod metrics;
 mod pool;
@@ -25,10 +27,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use newsdesk_store::TopicCount;
 
+pub use auth::{Access, Caller};
+pub use desk::{DeskError, EditorAction, EditorDesk, NewRule};
 pub use error::ApiError;
 pub use metrics::Metrics;
 
@@ -77,6 +81,14 @@ pub struct AppState {
     site: newsdesk_serve::feeds::Site,
     /// Topic counts, recomputed at most every few seconds.
     topics: Mutex<Option<(Instant, Arc<Vec<TopicCount>>)>>,
+    /// CORS origins and rate limits.
+    access: Access,
+    /// Cached API keys and rate buckets.
+    guard: auth::Guard,
+    /// Opens sealed full text for keys with the `fulltext` scope.
+    keyring: Option<Arc<newsdesk_secure::Keyring>>,
+    /// Takes editor actions; `None`: they answer 503.
+    desk: Option<Arc<dyn EditorDesk>>,
 }
 
 impl AppState {
@@ -88,8 +100,38 @@ impl AppState {
             base_url: config.base_url.trim_end_matches('/').to_string(),
             site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
+            access: Access::default(),
+            guard: auth::Guard::default(),
+            keyring: None,
+            desk: None,
         })
     }
+
+    /// Sets the CORS origins and rate limits.
+    pub fn with_access(mut self, access: Access) -> AppState {
+        self.access = access;
+        self
+    }
+
+    /// Sets the keyring that opens sealed full text for `fulltext` keys.
+    pub fn with_keyring(mut self, keyring: Option<Arc<newsdesk_secure::Keyring>>) -> AppState {
+        self.keyring = keyring;
+        self
+    }
+
+    /// Sets the desk that takes editor actions.
+    pub fn with_desk(mut self, desk: Arc<dyn EditorDesk>) -> AppState {
+        self.desk = Some(desk);
+        self
+    }
+}
+
+/// What `serve` gives the server beyond its configuration.
+#[derive(Default)]
+pub struct Extras {
+    pub access: Access,
+    pub keyring: Option<Arc<newsdesk_secure::Keyring>>,
+    pub desk: Option<Arc<dyn EditorDesk>>,
 }
 
 /// The routes, with logging, metrics and security headers around them.
@@ -100,6 +142,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/articles", get(api::list_articles))
         .route("/api/v1/articles/{id}", get(api::get_article))
+        .route("/api/v1/articles/{id}/actions", post(desk::article_action))
+        .route("/api/v1/rules", get(desk::list_rules).post(desk::add_rule))
+        .route(
+            "/api/v1/rules/{name}",
+            axum::routing::delete(desk::remove_rule),
+        )
         .route("/api/v1/stories/{id}", get(api::get_story))
         .route("/api/v1/topics", get(api::list_topics))
         .route("/api/v1/stats", get(api::stats))
@@ -108,6 +156,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::access))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -158,6 +207,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
 pub async fn serve(
     addr: SocketAddr,
     config: ServerConfig,
+    extras: Extras,
     metrics: Arc<Metrics>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
@@ -169,15 +219,25 @@ pub async fn serve(
     if config.base_url.is_empty() {
         config.base_url = format!("http://{local}");
     }
-    let state = Arc::new(AppState::open(&config, metrics)?);
+    let mut state = AppState::open(&config, metrics)?
+        .with_access(extras.access)
+        .with_keyring(extras.keyring);
+    if let Some(desk) = extras.desk {
+        state = state.with_desk(desk);
+    }
+    let state = Arc::new(state);
     eprintln!(
         "{}",
         serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve)
+    // The client's address is the anonymous rate limit's key.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(ServerError::Serve)
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
@@ -233,6 +293,33 @@ impl AppState {
 
     fn base_url(&self) -> &str {
         &self.base_url
+    }
+}
+
+/// The article's secured text in the document form: its sealed body, else
+/// the `secured` value its input record carried.
+fn secured_form(a: &newsdesk_store::StoredArticle) -> Option<String> {
+    a.sealed_body
+        .as_deref()
+        .and_then(newsdesk_store::sealed_document_form)
+        .or_else(|| a.article.secured.clone())
+}
+
+/// The clear body, for callers with the `fulltext` scope only: opened with
+/// the server's keyring when sealed (no keyring: `None`), as stored when the
+/// store keeps it in clear.
+fn fulltext(
+    state: &AppState,
+    a: &newsdesk_store::StoredArticle,
+) -> Result<Option<String>, ApiError> {
+    match (&a.sealed_body, &state.keyring) {
+        (Some(sealed), Some(k)) => {
+            newsdesk_store::TextSealer::open(k.as_ref(), &a.identity, sealed)
+                .map(Some)
+                .map_err(|e| store_error(format!("article {}: {e}", a.id)))
+        }
+        (Some(_), None) => Ok(None),
+        (None, _) => Ok(a.article.body.clone()),
     }
 }
 
