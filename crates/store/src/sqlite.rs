@@ -1423,6 +1423,33 @@ const PLACE_SQL: &str = "UPDATE articles SET story_id = ?2, duplicate_of = ?3, \
      WHERE id = ?1";
 
 impl SqliteStore {
+    /// A full-text column's value as read straight from SQL, made safe to
+    /// use: a sealed value is opened when the store has a sealer and is
+    /// `None` when it has none (never ciphertext as text); a clear value is
+    /// returned as it is. For code that selects `body` or `content_html`
+    /// itself rather than through the article readers.
+    pub fn open_text(
+        &self,
+        identity: &str,
+        column: &'static str,
+        value: Option<String>,
+    ) -> Result<Option<String>, StoreError> {
+        match value {
+            Some(v) if is_sealed(&v) => match &self.sealer {
+                None => Ok(None),
+                Some(s) => s
+                    .open(identity, &v)
+                    .map(Some)
+                    .map_err(|source| StoreError::Sealing {
+                        identity: identity.to_string(),
+                        column,
+                        source,
+                    }),
+            },
+            other => Ok(other),
+        }
+    }
+
     /// Opens an article's sealed full text, when the store has a sealer.
     fn open_texts(&self, s: &mut StoredArticle) -> Result<(), StoreError> {
         let Some(sealer) = &self.sealer else {

@@ -69,7 +69,12 @@ fn with_a_sealer_bodies_are_written_sealed_and_read_open() {
     let a = store.article(id).unwrap().unwrap();
     assert_eq!(a.identity, "url:https://x.test/one");
     assert!(a.article.body.as_deref().unwrap().contains(SENTENCE));
-    assert!(a.article.content_html.as_deref().unwrap().contains(SENTENCE));
+    assert!(a
+        .article
+        .content_html
+        .as_deref()
+        .unwrap()
+        .contains(SENTENCE));
     let sealed = a.sealed_body.clone().unwrap();
     assert!(is_sealed(&sealed));
     let doc = sealed_document_form(&sealed).unwrap();
@@ -85,12 +90,27 @@ fn with_a_sealer_bodies_are_written_sealed_and_read_open() {
     assert!(is_sealed(texts[0].body.as_deref().unwrap()));
     assert!(is_sealed(texts[0].content_html.as_deref().unwrap()));
 
+    // Values read by other code go through `open_text`.
+    let raw = texts[0].body.clone();
+    let opened = store.open_text(&a.identity, "body", raw.clone()).unwrap();
+    assert!(opened.unwrap().contains(SENTENCE));
+    assert_eq!(
+        store
+            .open_text(&a.identity, "body", Some("clear".into()))
+            .unwrap(),
+        Some("clear".into())
+    );
+    assert!(store
+        .open_text("url:https://x.test/other", "body", raw.clone())
+        .is_err());
+
     // Without a sealer: no text, the sealed value kept aside.
     let plain = SqliteStore::open(dir.path()).unwrap();
     let b = plain.article(id).unwrap().unwrap();
     assert_eq!(b.article.body, None);
     assert_eq!(b.article.content_html, None);
     assert_eq!(b.sealed_body.as_deref(), Some(sealed.as_str()));
+    assert_eq!(plain.open_text(&a.identity, "body", raw).unwrap(), None);
 }
 
 #[test]
@@ -144,8 +164,12 @@ fn api_keys_and_the_sealed_mark_are_stored() {
     };
     store.insert_api_key(&row).unwrap();
     assert_eq!(store.api_key(&row.id).unwrap().as_ref(), Some(&row));
-    assert!(store.revoke_api_key(&row.id, "2024-01-03T00:00:00Z").unwrap());
-    assert!(store.revoke_api_key(&row.id, "2024-01-04T00:00:00Z").unwrap());
+    assert!(store
+        .revoke_api_key(&row.id, "2024-01-03T00:00:00Z")
+        .unwrap());
+    assert!(store
+        .revoke_api_key(&row.id, "2024-01-04T00:00:00Z")
+        .unwrap());
     let keys = store.api_keys().unwrap();
     assert_eq!(keys[0].revoked.as_deref(), Some("2024-01-03T00:00:00Z"));
     assert!(!store.revoke_api_key("ffffffffffffffff", "x").unwrap());
