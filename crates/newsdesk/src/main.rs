@@ -172,6 +172,10 @@ enum Command {
         /// Requests per minute for an API key without its own rate.
         #[arg(long, default_value_t = 6000)]
         key_rate: u32,
+        /// Behind a reverse proxy: rate-limit anonymous clients by the last
+        /// X-Forwarded-For address (the proxy's), not the connection's.
+        #[arg(long)]
+        trust_forwarded_for: bool,
     },
     /// The keyring that seals full text at rest: new, list, rotate, retire, seal, open.
     Keys {
@@ -320,6 +324,7 @@ fn main() -> ExitCode {
             cors_origins,
             anonymous_rate,
             key_rate,
+            trust_forwarded_for,
         } => serve_cmd::run(
             &cli.data_dir,
             addr,
@@ -329,6 +334,7 @@ fn main() -> ExitCode {
                 cors_origins,
                 anonymous_rate,
                 key_rate,
+                trust_forwarded_for,
             },
         ),
         Command::Keys { command } => keys::run(&cli.data_dir, command),

@@ -14,6 +14,7 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     pub anonymous_rate: u32,
     pub key_rate: u32,
+    pub trust_forwarded_for: bool,
 }
 
 pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Result<ExitCode> {
@@ -32,6 +33,7 @@ pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Resul
             cors_origins: options.cors_origins,
             anonymous_rate: options.anonymous_rate,
             key_rate: options.key_rate,
+            trust_forwarded_for: options.trust_forwarded_for,
         },
         keyring,
         desk: Some(Arc::new(desk)),

@@ -51,6 +51,10 @@ pub struct Access {
     pub anonymous_rate: u32,
     /// Requests per minute per key without its own rate; 0: unlimited.
     pub key_rate: u32,
+    /// Behind a reverse proxy: take an anonymous client's address from the
+    /// last `X-Forwarded-For` entry (the one the proxy added), not from the
+    /// connection (which is the proxy's).
+    pub trust_forwarded_for: bool,
 }
 
 /// No CORS origins and no rate limits (`newsdesk serve` sets its own
@@ -61,6 +65,7 @@ impl Default for Access {
             cors_origins: Vec::new(),
             anonymous_rate: 0,
             key_rate: 0,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -256,6 +261,29 @@ impl AppState {
     }
 }
 
+/// The anonymous client's address: the connection's, or the proxy's last
+/// `X-Forwarded-For` entry when trusted.
+fn client_address(access: &Access, req: &Request) -> String {
+    if access.trust_forwarded_for {
+        let last = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = last {
+            return ip.to_string();
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
 /// The access middleware: CORS, authentication, rate limits (see the module
 /// documentation).
 pub async fn access(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
@@ -290,14 +318,10 @@ pub async fn access(State(state): State<Arc<AppState>>, mut req: Request, next: 
                         format!("key:{}", p.key_id),
                         key_rate.unwrap_or(state.access.key_rate),
                     ),
-                    None => {
-                        let ip = req
-                            .extensions()
-                            .get::<ConnectInfo<SocketAddr>>()
-                            .map(|c| c.0.ip().to_string())
-                            .unwrap_or_else(|| "local".into());
-                        (format!("ip:{ip}"), state.access.anonymous_rate)
-                    }
+                    None => (
+                        format!("ip:{}", client_address(&state.access, &req)),
+                        state.access.anonymous_rate,
+                    ),
                 };
                 match state.guard.take(&who, rate) {
                     Err(wait) => {

@@ -500,6 +500,24 @@ async fn rate_limits_answer_429_with_retry_after() {
         get(&api.app, "/healthz", Some(&other)).await.status,
         StatusCode::OK
     );
+
+    // Behind a trusted proxy, each forwarded client has its own bucket.
+    let api = api_with(Access {
+        anonymous_rate: 1,
+        trust_forwarded_for: true,
+        ..Access::default()
+    });
+    let from = |ip: &'static str| {
+        let app = api.app.clone();
+        async move {
+            send(&app, "GET", "/healthz", &[("x-forwarded-for", ip)], "")
+                .await
+                .status
+        }
+    };
+    assert_eq!(from("203.0.113.9, 198.51.100.1").await, StatusCode::OK);
+    assert_eq!(from("198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(from("198.51.100.2").await, StatusCode::OK);
 }
 
 #[tokio::test]
