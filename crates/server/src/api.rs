@@ -302,10 +302,10 @@ pub async fn get_article(
         return Err(ApiError::not_found(format!("there is no article {id}")));
     };
     // Everyone gets the secured form at most; clear text only with the
-    // `fulltext` scope (see crate::fulltext).
-    let secured = crate::secured_form(&a);
+    // `fulltext` scope (see crate::auth::fulltext).
+    let secured = crate::auth::secured_form(&a);
     let body = if fulltext {
-        crate::fulltext(&state, &a)?
+        crate::auth::fulltext(&state, &a)?
     } else {
         None
     };

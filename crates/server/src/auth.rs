@@ -356,3 +356,30 @@ pub async fn access(State(state): State<Arc<AppState>>, mut req: Request, next: 
     }
     resp
 }
+
+/// The article's secured text in the document form: its sealed body, else
+/// the `secured` value its input record carried.
+pub(crate) fn secured_form(a: &newsdesk_store::StoredArticle) -> Option<String> {
+    a.sealed_body
+        .as_deref()
+        .and_then(newsdesk_store::sealed_document_form)
+        .or_else(|| a.article.secured.clone())
+}
+
+/// The clear body, for callers with the `fulltext` scope only: opened with
+/// the server's keyring when sealed (no keyring: `None`), as stored when the
+/// store keeps it in clear.
+pub(crate) fn fulltext(
+    state: &AppState,
+    a: &newsdesk_store::StoredArticle,
+) -> Result<Option<String>, ApiError> {
+    match (&a.sealed_body, &state.keyring) {
+        (Some(sealed), Some(k)) => {
+            newsdesk_store::TextSealer::open(k.as_ref(), &a.identity, sealed)
+                .map(Some)
+                .map_err(|e| crate::store_error(format!("article {}: {e}", a.id)))
+        }
+        (Some(_), None) => Ok(None),
+        (None, _) => Ok(a.article.body.clone()),
+    }
+}

@@ -7,6 +7,10 @@
 //! with stable codes (see [`ApiError`] and `openapi.json`). Every request is
 //! logged as one JSON line on standard error and counted in the metrics.
 //!
+//! Who may read what, how often and from where (API keys, roles, the
+//! `fulltext` scope, rate limits, CORS) is `auth.rs`; editor actions go
+//! through the [`EditorDesk`] the binary hands over (`desk.rs`).
+//!
 //! Query parameters are checked strictly: an unknown parameter, a value out
 //! of range, a page larger than [`MAX_LIMIT`] or a cursor this server did not
 //! write is a 400, never a guess.
@@ -293,33 +297,6 @@ impl AppState {
 
     fn base_url(&self) -> &str {
         &self.base_url
-    }
-}
-
-/// The article's secured text in the document form: its sealed body, else
-/// the `secured` value its input record carried.
-fn secured_form(a: &newsdesk_store::StoredArticle) -> Option<String> {
-    a.sealed_body
-        .as_deref()
-        .and_then(newsdesk_store::sealed_document_form)
-        .or_else(|| a.article.secured.clone())
-}
-
-/// The clear body, for callers with the `fulltext` scope only: opened with
-/// the server's keyring when sealed (no keyring: `None`), as stored when the
-/// store keeps it in clear.
-fn fulltext(
-    state: &AppState,
-    a: &newsdesk_store::StoredArticle,
-) -> Result<Option<String>, ApiError> {
-    match (&a.sealed_body, &state.keyring) {
-        (Some(sealed), Some(k)) => {
-            newsdesk_store::TextSealer::open(k.as_ref(), &a.identity, sealed)
-                .map(Some)
-                .map_err(|e| store_error(format!("article {}: {e}", a.id)))
-        }
-        (Some(_), None) => Ok(None),
-        (None, _) => Ok(a.article.body.clone()),
     }
 }
 
