@@ -272,6 +272,22 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
             "jsonl",
         ],
     );
+    // `rotate --retire` with a key file elsewhere: one key left, the one
+    // before gone from the store, everything still readable.
+    let kf = moved_key.to_str().unwrap();
+    let before = key_ids(&ok(&data, &["--key-file", kf, "keys", "list"]));
+    ok(&data, &["--key-file", kf, "keys", "rotate", "--retire"]);
+    let after = key_ids(&ok(&data, &["--key-file", kf, "keys", "list"]));
+    assert_eq!(after.len(), 1);
+    assert_ne!(after, before);
+    let bytes = store_bytes(&data);
+    assert!(!contains(&bytes, &format!("v1:{}:", before[0])));
+    assert!(!contains(&bytes, "lantern cipher"));
+    ok(&data, &["--key-file", kf, "reanalyze"]);
+    // NEWSDESK_KEYS cannot be changed by newsdesk.
+    let o = newsdesk_env(&data, &["keys", "new"], &[("NEWSDESK_KEYS", &keys_text)]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NEWSDESK_KEYS"));
 }
 
 /// One HTTP/1.1 request; returns status and body.
