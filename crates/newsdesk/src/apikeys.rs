@@ -117,3 +117,20 @@ pub fn run(data_dir: &Path, command: ApiKeysCommand) -> anyhow::Result<ExitCode>
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn rates_read_per_minute() {
+        assert_eq!(parse_rate("120/min").unwrap(), 120);
+        assert_eq!(parse_rate("120").unwrap(), 120);
+        assert_eq!(parse_rate("2/s").unwrap(), 120);
+        assert_eq!(parse_rate("600/h").unwrap(), 10);
+        assert_eq!(parse_rate("1/h").unwrap(), 1);
+        for bad in ["0/min", "-3", "x/min", "5/day", ""] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+}
