@@ -47,7 +47,7 @@ fi
 [ $smoke = 1 ] && secs=2
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" --data-dir "$data" serve --addr "127.0.0.1:$port" 2>"$work/server.log" &
+"$bin" --data-dir "$data" serve --addr "127.0.0.1:$port" --anonymous-rate 0 2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

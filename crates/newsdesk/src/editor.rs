@@ -97,7 +97,7 @@ fn print_decided(what: &str, d: &Decided) {
 }
 
 /// Opens the store, catches up on analysis and decisions, and loads the editorial configuration.
-fn open_desk(data_dir: &Path) -> anyhow::Result<(SqliteStore, Editorial)> {
+pub fn open_desk(data_dir: &Path) -> anyhow::Result<(SqliteStore, Editorial)> {
     let mut store = open_store(data_dir)?;
     let now = Utc::now();
     Analysis::open(&mut store, now)?;
@@ -106,7 +106,7 @@ fn open_desk(data_dir: &Path) -> anyhow::Result<(SqliteStore, Editorial)> {
     Ok((store, editorial))
 }
 
-fn article(store: &dyn Store, id: i64) -> anyhow::Result<StoredArticle> {
+pub fn article(store: &dyn Store, id: i64) -> anyhow::Result<StoredArticle> {
     store
         .article(id)
         .context("reading the article")?
@@ -263,7 +263,39 @@ pub fn set_override(
 ) -> anyhow::Result<ExitCode> {
     let editor = editor_name(by)?;
     let (mut store, editorial) = open_desk(data_dir)?;
-    let a = article(&store, id)?;
+    let after = apply_override(&mut store, &editorial, id, choice, editor, reason)?;
+    println!(
+        "article {id}: {} ({})",
+        if after.article.published == Some(true) {
+            if after.pinned {
+                "published, pinned"
+            } else {
+                "published"
+            }
+        } else {
+            "not published"
+        },
+        after
+            .editorial
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<Detail>(d).ok())
+            .and_then(|d| d.reasons.first().cloned())
+            .unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sets (or clears) an override, audits it and decides the article again at
+/// once; returns the article as decided. Shared by the command and the API.
+pub fn apply_override(
+    store: &mut SqliteStore,
+    editorial: &Editorial,
+    id: i64,
+    choice: OverrideChoice,
+    editor: String,
+    reason: Option<String>,
+) -> anyhow::Result<StoredArticle> {
+    let a = article(store, id)?;
     if a.stub {
         anyhow::bail!(
             "article {id} is known only from another article's related list; ingest its own record first"
@@ -293,27 +325,8 @@ pub fn set_override(
     store
         .set_override(id, value.as_ref(), &entry)
         .context("saving the override")?;
-    editorial.decide_ids(&mut store, &[id], now)?;
-    let after = article(&store, id)?;
-    println!(
-        "article {id}: {} ({})",
-        if after.article.published == Some(true) {
-            if after.pinned {
-                "published, pinned"
-            } else {
-                "published"
-            }
-        } else {
-            "not published"
-        },
-        after
-            .editorial
-            .as_deref()
-            .and_then(|d| serde_json::from_str::<Detail>(d).ok())
-            .and_then(|d| d.reasons.first().cloned())
-            .unwrap_or_default()
-    );
-    Ok(ExitCode::SUCCESS)
+    editorial.decide_ids(store, &[id], now)?;
+    article(store, id)
 }
 
 /// `newsdesk rules ...`.

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
@@ -20,9 +19,10 @@ use crate::analysis::{Analysis, Done};
 use crate::editorial::{Decided, Editorial};
 
 /// Opens (creating) the store in `data_dir`.
+/// With a keyring, the store seals full text on write and opens it on read
+/// (see `keys.rs`).
 pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(data_dir)
-        .with_context(|| format!("opening the store in {}", data_dir.display()))
+    crate::keys::open_store(data_dir)
 }
 
 pub fn init(data_dir: &Path) -> anyhow::Result<ExitCode> {

@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod analysis;
+mod apikeys;
+mod desk_api;
 mod docs;
 mod editor;
 mod editorial;
@@ -17,6 +19,7 @@ mod export;
 mod extract;
 mod generate;
 mod ingest;
+mod keys;
 mod run;
 mod serve_cmd;
 mod sources;
@@ -38,6 +41,9 @@ struct Cli {
         default_value = "newsdesk-data"
     )]
     data_dir: PathBuf,
+    /// The keyring file (default: $NEWSDESK_KEYS, then DATA_DIR/keys/keyring).
+    #[arg(long, global = true)]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -160,6 +166,34 @@ enum Command {
         /// Read connections to the store (concurrent queries).
         #[arg(long, default_value_t = 4)]
         readers: usize,
+        /// Allow browser requests from this origin (repeatable; `*`: any).
+        #[arg(long = "cors-origin")]
+        cors_origins: Vec<String>,
+        /// Requests per minute for each anonymous client address.
+        #[arg(long, default_value_t = 600)]
+        anonymous_rate: u32,
+        /// Requests per minute for an API key without its own rate.
+        #[arg(long, default_value_t = 6000)]
+        key_rate: u32,
+        /// Behind a reverse proxy: rate-limit anonymous clients by the last
+        /// X-Forwarded-For address (the proxy's), not the connection's.
+        #[arg(long)]
+        trust_forwarded_for: bool,
+    },
+    /// The keyring that seals full text at rest: new, list, rotate, retire, seal, open.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+    /// Print the clear text of a document's `secured` field (needs the keyring).
+    Unseal {
+        /// A seed-format document (`.md`).
+        file: PathBuf,
+    },
+    /// API keys for the HTTP API: issue, list, revoke.
+    Apikeys {
+        #[command(subcommand)]
+        command: apikeys::ApiKeysCommand,
     },
     /// Counts by source, provider and day.
     Stats {
@@ -231,6 +265,7 @@ enum ExportFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    keys::set_key_file(cli.key_file.clone());
     let result = match cli.command {
         Command::Init => ingest::init(&cli.data_dir),
         Command::Ingest {
@@ -289,7 +324,25 @@ fn main() -> ExitCode {
             addr,
             base_url,
             readers,
-        } => serve_cmd::run(&cli.data_dir, addr, base_url, readers),
+            cors_origins,
+            anonymous_rate,
+            key_rate,
+            trust_forwarded_for,
+        } => serve_cmd::run(
+            &cli.data_dir,
+            addr,
+            serve_cmd::Options {
+                base_url,
+                readers,
+                cors_origins,
+                anonymous_rate,
+                key_rate,
+                trust_forwarded_for,
+            },
+        ),
+        Command::Keys { command } => keys::run(&cli.data_dir, command),
+        Command::Unseal { file } => keys::open_document(&cli.data_dir, &file),
+        Command::Apikeys { command } => apikeys::run(&cli.data_dir, command),
         Command::Stats { json } => stats::run(&cli.data_dir, json),
         Command::Eval { command } => eval::run(&cli.data_dir, command),
         Command::Generate {

@@ -624,6 +624,40 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
     assert!(text(&o.stderr).contains("is not a followed source"));
 }
 
+/// With a keyring, `run` seals what it stores (the page text too), and a
+/// forced repeat still changes nothing: the known item's stored body is
+/// opened and compared, not re-fetched.
+#[test]
+fn run_with_a_keyring_stores_bodies_sealed_and_a_repeat_changes_nothing() {
+    let web = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&newsdesk(&data, &["keys", "new"]));
+    ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
+    let o = newsdesk(&data, &["run", "--once", "--allow-loopback"]);
+    let stdout = ok(&o);
+    assert!(
+        stdout.contains("articles stored"),
+        "{stdout}{}",
+        text(&o.stderr)
+    );
+    let (b, html) = body(&data, "cloud-1");
+    let b = b.expect("a body");
+    assert!(b.starts_with("v1:"), "{b}");
+    assert!(html.is_none_or(|h| h.starts_with("v1:")));
+    let mut file = std::fs::read(data.join("newsdesk.sqlite3")).unwrap();
+    file.extend(std::fs::read(data.join("newsdesk.sqlite3-wal")).unwrap_or_default());
+    let clear = b"Companies spent more on cloud infrastructure";
+    assert!(!file.windows(clear.len()).any(|w| w == clear));
+    let all = jsonl(&data);
+    let pages_before = web.web.hits("/articles/cloud");
+    let o = newsdesk(&data, &["run", "--once", "--force", "--allow-loopback"]);
+    let stdout = ok(&o);
+    assert!(stdout.contains("0 articles stored, 0 updated"), "{stdout}");
+    assert_eq!(web.web.hits("/articles/cloud"), pages_before);
+    assert_eq!(jsonl(&data), all, "a repeat changes nothing");
+}
+
 #[test]
 fn sources_add_refuses_what_is_not_a_web_url_and_import_reads_opml() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,6 +35,9 @@
 //! zeroizing `secrecy` boxes and no `Debug`/`Display` shows it.
 //! [`Keyring::rotate`] re-seals a stored value under the current key.
 //!
+//! The keyring implements the store's `TextSealer`: with it set, the store
+//! writes every body in the stored form, bound to the article's identity key.
+//!
 //! # API keys
 //!
 //! [`apikey`]: tokens `nd_<id>_<secret>` shown once, stored as a SHA-256 hash,
@@ -52,3 +55,19 @@ pub use apikey::{
 pub use error::SecureError;
 pub use keyring::{Key, KeyId, Keyring, LoadedKeyring, KEYS_ENV};
 pub use secured::{NonceKind, Opened, Rotated, Sealed, SecuredText, SecuredValue};
+
+/// The store seals full text with the keyring: stored form on write,
+/// opened with the key the value names on read.
+impl newsdesk_store::TextSealer for Keyring {
+    fn seal(&self, identity: &str, text: &str) -> Result<String, newsdesk_store::SealError> {
+        Keyring::seal(self, identity, text)
+            .map(|s| s.to_stored())
+            .map_err(|e| newsdesk_store::SealError(e.to_string()))
+    }
+
+    fn open(&self, identity: &str, stored: &str) -> Result<String, newsdesk_store::SealError> {
+        let sealed = Sealed::parse(stored).map_err(|e| newsdesk_store::SealError(e.to_string()))?;
+        self.open_sealed(identity, &sealed)
+            .map_err(|e| newsdesk_store::SealError(e.to_string()))
+    }
+}

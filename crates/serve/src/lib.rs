@@ -101,6 +101,15 @@ fn provider_domain(a: &Article) -> &str {
 /// entry in the seeds' related layout, and the seeds' layout throughout.
 pub fn document(store: &dyn Store, s: &StoredArticle) -> Result<Document, ServeError> {
     let mut a: Article = s.article.clone();
+    // A sealed body goes out as the document's `secured` field (the same
+    // nonce and ciphertext, no key needed); the clear text never does.
+    if let Some(d) = s
+        .sealed_body
+        .as_deref()
+        .and_then(newsdesk_store::sealed_document_form)
+    {
+        a.secured = Some(d);
+    }
     let ids = related_ids(store, s)?;
     a.related = Vec::with_capacity(ids.len());
     for id in &ids {

@@ -34,6 +34,9 @@ fn rfc3339(d: DateTime<Utc>) -> String {
 fn stored(id: i64, article: Article, first_seen: DateTime<Utc>) -> StoredArticle {
     StoredArticle {
         id,
+        identity: article.identity_key().unwrap_or_default(),
+        sealed_body: None,
+        sealed_html: None,
         given: Given::of(&article),
         article,
         stub: false,

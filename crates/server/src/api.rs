@@ -61,7 +61,7 @@ pub async fn no_method() -> ApiError {
 }
 
 /// Refuses parameters a route does not know.
-fn only(params: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn only(params: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
     let mut unknown: Vec<&str> = params
         .keys()
         .map(String::as_str)
@@ -106,7 +106,7 @@ fn parse_int(name: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiError> {
     }
 }
 
-fn parse_id(what: &str, v: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_id(what: &str, v: &str) -> Result<i64, ApiError> {
     v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -318,33 +318,44 @@ pub async fn list_articles(
 
 pub async fn get_article(
     State(state): State<Arc<AppState>>,
+    caller: Option<axum::Extension<crate::Caller>>,
     Path(id): Path<String>,
     Query(params): Params,
 ) -> Result<Json<Value>, ApiError> {
     only(&params, &[])?;
     let id = parse_id("article", &id)?;
+    let fulltext = caller.is_some_and(|c| c.has_scope(newsdesk_secure::Scope::Fulltext));
     let record = state
         .pool
-        .with(move |s| -> Result<Option<Value>, String> {
+        .with(move |s| -> Result<Option<(Value, StoredArticle)>, String> {
             let Some(a) = s.article(id).map_err(|e| e.to_string())? else {
                 return Ok(None);
             };
             newsdesk_serve::jsonl_record(s as &dyn Store, &a)
-                .map(Some)
+                .map(|r| Some((r, a)))
                 .map_err(|e| e.to_string())
         })
         .await?
         .map_err(store_error)?;
-    record
-        .map(|mut r| {
-            // Full text is never given out here (issue 6: only to keys with
-            // the `fulltext` scope).
-            if let Some(o) = r.as_object_mut() {
-                o.remove("body");
-            }
-            Json(r)
-        })
-        .ok_or_else(|| ApiError::not_found(format!("there is no article {id}")))
+    let Some((mut r, a)) = record else {
+        return Err(ApiError::not_found(format!("there is no article {id}")));
+    };
+    // Everyone gets the secured form at most; clear text only with the
+    // `fulltext` scope (see crate::auth::fulltext).
+    let secured = crate::auth::secured_form(&a);
+    let body = if fulltext {
+        crate::auth::fulltext(&state, &a)?
+    } else {
+        None
+    };
+    if let Some(o) = r.as_object_mut() {
+        o.remove("body");
+        o.insert("secured".into(), json!(secured));
+        if fulltext {
+            o.insert("body".into(), json!(body));
+        }
+    }
+    Ok(Json(r))
 }
 
 pub async fn get_story(

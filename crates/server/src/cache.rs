@@ -10,11 +10,12 @@
 //! [`ResponseCache::invalidate`] before they answer, so a client that
 //! changed something and reads it back sees its change at once.
 //!
-//! Only anonymous `GET`s of the routes in [`cacheable`] with a 200 answer
-//! are kept. A request carrying credentials (`Authorization`,
-//! `X-Api-Key`), a conditional header or `Cache-Control: no-cache` goes to
-//! the handler, so what a key may see never leaks into what everyone sees,
-//! and ETag handling stays in the handlers.
+//! Only `GET`s of the routes in [`cacheable`] with a 200 answer are kept,
+//! and only the public view: a caller whose key has the `fulltext` scope
+//! (the one thing a key changes in these answers), a conditional request or
+//! `Cache-Control: no-cache` goes to the handler, so what a key may see
+//! never leaks into what everyone sees, and ETag handling stays in the
+//! handlers. The access layer (keys, rate limits) runs before the cache.
 //! The cache holds at most [`MAX_ENTRIES`] answers of at most
 //! [`MAX_BODY`] bytes each; when full, it starts over (a burst of distinct
 //! hostile URLs costs memory that is bounded, and never correctness).
@@ -155,10 +156,15 @@ pub fn cacheable(path: &str) -> bool {
 /// The middleware: serves from the cache or fills it.
 pub async fn layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let h = req.headers();
+    // The access layer has checked the key, if any: a caller who may read
+    // clear text gets its own answers; everyone else sees the public ones.
+    let private = match req.extensions().get::<crate::Caller>() {
+        Some(caller) => caller.has_scope(newsdesk_secure::Scope::Fulltext),
+        None => h.contains_key(header::AUTHORIZATION) || h.contains_key("x-api-key"),
+    };
     if req.method() != Method::GET
+        || private
         || !cacheable(req.uri().path())
-        || h.contains_key(header::AUTHORIZATION)
-        || h.contains_key("x-api-key")
         || h.contains_key(header::IF_NONE_MATCH)
         || h.contains_key(header::IF_MODIFIED_SINCE)
         || h.get(header::CACHE_CONTROL)

@@ -7,12 +7,18 @@
 //! with stable codes (see [`ApiError`] and `openapi.json`). Every request is
 //! logged as one JSON line on standard error and counted in the metrics.
 //!
+//! Who may read what, how often and from where (API keys, roles, the
+//! `fulltext` scope, rate limits, CORS) is `auth.rs`; editor actions go
+//! through the [`EditorDesk`] the binary hands over (`desk.rs`).
+//!
 //! Query parameters are checked strictly: an unknown parameter, a value out
 //! of range, a page larger than [`MAX_LIMIT`] or a cursor this server did not
 //! write is a 400, never a guess.
 
 mod api;
+pub mod auth;
 pub mod cache;
+pub mod desk;
 pub mod error;
 pub mod metrics;
 mod pool;
@@ -26,10 +32,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use newsdesk_store::TopicCount;
 
+pub use auth::{Access, Caller};
+pub use desk::{DeskError, EditorAction, EditorDesk, NewRule};
 pub use error::ApiError;
 pub use metrics::Metrics;
 
@@ -80,6 +88,14 @@ pub struct AppState {
     topics: Mutex<Option<(u64, Arc<Vec<TopicCount>>)>>,
     /// Answers of the public read routes, by store generation.
     pub cache: Arc<cache::ResponseCache>,
+    /// CORS origins and rate limits.
+    access: Access,
+    /// Cached API keys and rate buckets.
+    guard: auth::Guard,
+    /// Opens sealed full text for keys with the `fulltext` scope.
+    keyring: Option<Arc<newsdesk_secure::Keyring>>,
+    /// Takes editor actions; `None`: they answer 503.
+    desk: Option<Arc<dyn EditorDesk>>,
 }
 
 impl AppState {
@@ -94,8 +110,38 @@ impl AppState {
             base_url: config.base_url.trim_end_matches('/').to_string(),
             site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
+            access: Access::default(),
+            guard: auth::Guard::default(),
+            keyring: None,
+            desk: None,
         })
     }
+
+    /// Sets the CORS origins and rate limits.
+    pub fn with_access(mut self, access: Access) -> AppState {
+        self.access = access;
+        self
+    }
+
+    /// Sets the keyring that opens sealed full text for `fulltext` keys.
+    pub fn with_keyring(mut self, keyring: Option<Arc<newsdesk_secure::Keyring>>) -> AppState {
+        self.keyring = keyring;
+        self
+    }
+
+    /// Sets the desk that takes editor actions.
+    pub fn with_desk(mut self, desk: Arc<dyn EditorDesk>) -> AppState {
+        self.desk = Some(desk);
+        self
+    }
+}
+
+/// What `serve` gives the server beyond its configuration.
+#[derive(Default)]
+pub struct Extras {
+    pub access: Access,
+    pub keyring: Option<Arc<newsdesk_secure::Keyring>>,
+    pub desk: Option<Arc<dyn EditorDesk>>,
 }
 
 /// The routes, with logging, metrics and security headers around them.
@@ -106,6 +152,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/articles", get(api::list_articles))
         .route("/api/v1/articles/{id}", get(api::get_article))
+        .route("/api/v1/articles/{id}/actions", post(desk::article_action))
+        .route("/api/v1/rules", get(desk::list_rules).post(desk::add_rule))
+        .route(
+            "/api/v1/rules/{name}",
+            axum::routing::delete(desk::remove_rule),
+        )
         .route("/api/v1/stories/{id}", get(api::get_story))
         .route("/api/v1/topics", get(api::list_topics))
         .route("/api/v1/stats", get(api::stats))
@@ -114,7 +166,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
+        // Innermost first: the cache sees only requests the access layer
+        // (keys, rate limits, CORS) let through.
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::access))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -165,6 +220,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
 pub async fn serve(
     addr: SocketAddr,
     config: ServerConfig,
+    extras: Extras,
     metrics: Arc<Metrics>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
@@ -176,15 +232,25 @@ pub async fn serve(
     if config.base_url.is_empty() {
         config.base_url = format!("http://{local}");
     }
-    let state = Arc::new(AppState::open(&config, metrics)?);
+    let mut state = AppState::open(&config, metrics)?
+        .with_access(extras.access)
+        .with_keyring(extras.keyring);
+    if let Some(desk) = extras.desk {
+        state = state.with_desk(desk);
+    }
+    let state = Arc::new(state);
     eprintln!(
         "{}",
         serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve)
+    // The client's address is the anonymous rate limit's key.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(ServerError::Serve)
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -17,7 +17,9 @@ use chrono::{DateTime, Utc};
 use newsdesk_model::Article;
 use serde::{Deserialize, Serialize};
 
-pub use sqlite::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, SqliteStore, TopicCount};
+pub use sqlite::{
+    ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, SqliteStore, TopicCount,
+};
 
 /// The store's id of an article.
 pub type ArticleId = i64;
@@ -59,6 +61,88 @@ pub enum StoreError {
         column: &'static str,
         message: String,
     },
+    /// Sealing or opening an article's full text failed (a tampered or
+    /// foreign value, a key missing from the keyring).
+    #[error("sealed text in column {column} of article {identity}: {source}")]
+    Sealing {
+        identity: String,
+        column: &'static str,
+        #[source]
+        source: SealError,
+    },
+    /// The store keeps its full text sealed and no keyring was given.
+    #[error("the store at {path} keeps its full text sealed: a keyring is needed to write to it (DATA_DIR/keys/keyring, NEWSDESK_KEYS or --key-file)")]
+    KeyringNeeded { path: String },
+}
+
+/// Why a [`TextSealer`] could not seal or open a value. The message never
+/// holds key material or clear text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SealError(pub String);
+
+/// Seals an article's full text (body and HTML content) before the store
+/// writes it, and opens it when the store reads it. `identity` is the
+/// article's identity key (`url:...`), which the sealed value is bound to.
+///
+/// With a sealer set ([`SqliteStore::set_sealer`]) no full text is written in
+/// clear: every write of `body` and `content_html` goes through
+/// [`TextSealer::seal`]. `crates/secure` implements it for its keyring.
+pub trait TextSealer: Send + Sync {
+    /// The stored form of `text` (must satisfy [`is_sealed`]).
+    fn seal(&self, identity: &str, text: &str) -> Result<String, SealError>;
+    /// The clear text of a stored-form value.
+    fn open(&self, identity: &str, stored: &str) -> Result<String, SealError>;
+}
+
+/// Whether a stored value is in the sealed stored form
+/// `v1:<key-id>:<base64 nonce>:<base64 ciphertext>` (checked by shape, no
+/// key needed).
+pub fn is_sealed(value: &str) -> bool {
+    let mut parts = value.split(':');
+    let (Some("v1"), Some(key), Some(nonce), Some(ct), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let b64 = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    };
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && b64(nonce)
+        && b64(ct)
+}
+
+/// The document form (`base64(ciphertext);base64(nonce)`, the seeds'
+/// `secured` field) of a stored-form value: the same bytes, no key needed.
+pub fn sealed_document_form(stored: &str) -> Option<String> {
+    if !is_sealed(stored) {
+        return None;
+    }
+    let parts: Vec<&str> = stored.split(':').collect();
+    Some(format!("{};{}", parts[3], parts[2]))
+}
+
+/// An article's full-text columns as stored, for re-sealing
+/// ([`SqliteStore::texts_after`], [`SqliteStore::replace_texts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredText {
+    pub id: ArticleId,
+    /// The article's identity key, which sealed values are bound to.
+    pub identity: String,
+    /// `body` as stored (clear or sealed).
+    pub body: Option<String>,
+    /// `content_html` as stored (clear or sealed).
+    pub content_html: Option<String>,
 }
 
 /// Where a batch of articles came from.
@@ -143,7 +227,15 @@ impl BatchReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredArticle {
     pub id: ArticleId,
+    /// The identity key the store knows the article by (`url:...`).
+    pub identity: String,
     pub article: Article,
+    /// The body in the sealed stored form, when it is kept sealed. With a
+    /// sealer the store also opens it into `article.body`; without one
+    /// `article.body` is `None`.
+    pub sealed_body: Option<String>,
+    /// The HTML content in the sealed stored form (likewise).
+    pub sealed_html: Option<String>,
     /// `true` while the article is known only from a related list.
     pub stub: bool,
     pub first_seen: DateTime<Utc>,

@@ -11,13 +11,16 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use crate::{
-    content_hash, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision,
+    content_hash, is_sealed, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision,
     FollowedSource, Given, Outcome, Override, OverrideAction, Placement, PollRecord, Rule,
     RuleAction, SourceInfo, Stats, Store, StoreError, StoredArticle, StoryHeat, StoryMember,
+    TextSealer,
 };
 
+mod keys;
 mod query;
 
+pub use keys::ApiKeyStoreRow;
 pub use query::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, TopicCount};
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
@@ -27,6 +30,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, include_str!("../migrations/sqlite/0004_sources.sql")),
     (5, include_str!("../migrations/sqlite/0005_topic_pages.sql")),
+    // 6 is the search outbox (joined separately).
+    (7, include_str!("../migrations/sqlite/0007_api_keys.sql")),
 ];
 
 /// The database file inside a data folder.
@@ -65,7 +70,7 @@ const SELECT_COLUMNS: &str =
      a.web_url, a.amp_web_url, a.cdn_amp_web_url, a.kind, a.quality, a.heat, a.published, \
      a.provider_name, a.provider_domain, a.provider_images, a.topics, a.images, a.secured, a.body, \
      a.content_html, a.author, a.language, x.reason, a.given, e.detail, e.pinned, \
-     o.action, o.editor, o.reason, o.at";
+     o.action, o.editor, o.reason, o.at, a.identity";
 
 /// The tables [`SELECT_COLUMNS`] reads from.
 const FROM_ARTICLES: &str = "articles a LEFT JOIN sources s ON s.id = a.source_id \
@@ -77,6 +82,8 @@ const FROM_ARTICLES: &str = "articles a LEFT JOIN sources s ON s.id = a.source_i
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Seals full text on write and opens it on read (see [`TextSealer`]).
+    sealer: Option<std::sync::Arc<dyn TextSealer>>,
 }
 
 fn db(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
@@ -124,7 +131,28 @@ impl SqliteStore {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(db("fixing query plans"))?;
         migrate(&mut conn, &path)?;
-        Ok(SqliteStore { conn, path })
+        Ok(SqliteStore {
+            conn,
+            path,
+            sealer: None,
+        })
+    }
+
+    /// From now on, every full text this store writes is sealed with
+    /// `sealer` and every sealed one it reads is opened. Deleted content is
+    /// overwritten (`secure_delete`), so replaced clear text does not linger
+    /// in free pages.
+    pub fn set_sealer(&mut self, sealer: std::sync::Arc<dyn TextSealer>) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "secure_delete", "ON")
+            .map_err(db("enabling secure_delete"))?;
+        self.sealer = Some(sealer);
+        Ok(())
+    }
+
+    /// Whether a sealer is set.
+    pub fn has_sealer(&self) -> bool {
+        self.sealer.is_some()
     }
 
     /// The database file.
@@ -162,7 +190,13 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             known,
         });
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    // Every known migration not yet recorded, in order (not only those above
+    // the highest: migrations numbered apart may land in either order).
+    let applied: std::collections::HashSet<i64> = conn
+        .prepare("SELECT version FROM schema_migrations")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(db("reading the applied migrations"))?;
+    for (version, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
         let tx = conn.transaction().map_err(db("starting a migration"))?;
         tx.execute_batch(sql).map_err(db("applying a migration"))?;
         tx.execute(
@@ -183,10 +217,38 @@ fn opt_text(v: &Option<String>) -> Value {
     v.clone().map(Value::Text).unwrap_or(Value::Null)
 }
 
-/// The values of [`CONTENT_COLUMNS`] for `a`.
-fn content_values(a: &Article) -> Vec<Value> {
+/// A full-text value as written: sealed for `identity` when there is a
+/// sealer.
+fn text_value(
+    sealer: Option<&dyn TextSealer>,
+    identity: &str,
+    column: &'static str,
+    v: &Option<String>,
+) -> Result<Value, StoreError> {
+    match (v, sealer) {
+        (None, _) => Ok(Value::Null),
+        (Some(t), None) => Ok(Value::Text(t.clone())),
+        (Some(t), Some(s)) => {
+            s.seal(identity, t)
+                .map(Value::Text)
+                .map_err(|source| StoreError::Sealing {
+                    identity: identity.to_string(),
+                    column,
+                    source,
+                })
+        }
+    }
+}
+
+/// The values of [`CONTENT_COLUMNS`] for `a`; its full text sealed for
+/// `identity` when there is a sealer.
+fn content_values(
+    a: &Article,
+    sealer: Option<&dyn TextSealer>,
+    identity: &str,
+) -> Result<Vec<Value>, StoreError> {
     let provider = a.provider.as_ref();
-    vec![
+    Ok(vec![
         opt_text(&a.category),
         Value::Text(a.title.clone()),
         opt_text(&a.excerpt),
@@ -216,12 +278,12 @@ fn content_values(a: &Article) -> Vec<Value> {
         Value::Text(json(&a.topics)),
         Value::Text(json(&a.images)),
         opt_text(&a.secured),
-        opt_text(&a.body),
-        opt_text(&a.content_html),
+        text_value(sealer, identity, "body", &a.body)?,
+        text_value(sealer, identity, "content_html", &a.content_html)?,
         opt_text(&a.author),
         opt_text(&a.language),
         Value::Text(json(&Given::of(a))),
-    ]
+    ])
 }
 
 struct Existing {
@@ -265,8 +327,10 @@ fn find_existing(
         .map_err(db("looking up an article by guid"))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn insert(
     tx: &Transaction<'_>,
+    sealer: Option<&dyn TextSealer>,
     a: &Article,
     identity: &str,
     source_id: i64,
@@ -294,15 +358,17 @@ fn insert(
         Value::Text(hash.to_string()),
         Value::Text(now.to_string()),
     ];
-    values.extend(content_values(a));
+    values.extend(content_values(a, sealer, identity)?);
     let mut stmt = tx.prepare_cached(&SQL).map_err(db("storing an article"))?;
     stmt.execute(params_from_iter(values))
         .map_err(db("storing an article"))?;
     Ok(tx.last_insert_rowid())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn update(
     tx: &Transaction<'_>,
+    sealer: Option<&dyn TextSealer>,
     id: ArticleId,
     a: &Article,
     identity: &str,
@@ -337,15 +403,24 @@ fn update(
         h = CONTENT_COLUMNS.len() + 7,
         n = CONTENT_COLUMNS.len() + 8,
     );
+    let moves = taken.is_none_or(|t| t == id);
+    // Sealed text is bound to the identity the row keeps.
+    let kept: String = if moves || sealer.is_none() {
+        identity.to_string()
+    } else {
+        tx.prepare_cached("SELECT identity FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+            .map_err(db("reading an identity"))?
+    };
     let mut values = vec![
         Value::Integer(id),
-        Value::Integer(taken.is_none_or(|t| t == id) as i64),
+        Value::Integer(moves as i64),
         Value::Text(identity.to_string()),
         Value::Integer(source_id),
         opt_text(&a.origin.guid),
         Value::Text(a.origin.format.clone()),
     ];
-    values.extend(content_values(a));
+    values.extend(content_values(a, sealer, &kept)?);
     values.push(Value::Text(hash.to_string()));
     values.push(Value::Text(now.to_string()));
     let mut stmt = tx.prepare_cached(&sql).map_err(db("updating an article"))?;
@@ -356,7 +431,13 @@ fn update(
 
 /// Fills the empty fields of a stub from another related entry; never
 /// overwrites what is there.
-fn fill_stub(tx: &Transaction<'_>, id: ArticleId, a: &Article) -> Result<(), StoreError> {
+fn fill_stub(
+    tx: &Transaction<'_>,
+    sealer: Option<&dyn TextSealer>,
+    id: ArticleId,
+    identity: &str,
+    a: &Article,
+) -> Result<(), StoreError> {
     let sets = CONTENT_COLUMNS
         .iter()
         .enumerate()
@@ -374,7 +455,7 @@ fn fill_stub(tx: &Transaction<'_>, id: ArticleId, a: &Article) -> Result<(), Sto
             + 2,
     );
     let mut values = vec![Value::Integer(id)];
-    values.extend(content_values(a));
+    values.extend(content_values(a, sealer, identity)?);
     let mut stmt = tx
         .prepare_cached(&sql)
         .map_err(db("completing a related article"))?;
@@ -471,6 +552,8 @@ impl Store for SqliteStore {
             }
         }
         let now_s = ts(&now);
+        let sealer = self.sealer.clone();
+        let sealer = sealer.as_deref();
         let tx = self.conn.transaction().map_err(db("starting a batch"))?;
         let source_id = upsert_source(&tx, batch, &now_s)?;
         let mut report = BatchReport::default();
@@ -507,16 +590,16 @@ impl Store for SqliteStore {
             let existing = find_existing(&tx, &identity, source_id, a.origin.guid.as_deref())?;
             let (id, outcome) = match existing {
                 None => (
-                    insert(&tx, a, &identity, source_id, false, &hash, &now_s)?,
+                    insert(&tx, sealer, a, &identity, source_id, false, &hash, &now_s)?,
                     Outcome::Stored,
                 ),
                 Some(e) if e.stub => {
-                    update(&tx, e.id, a, &identity, source_id, &hash, &now_s)?;
+                    update(&tx, sealer, e.id, a, &identity, source_id, &hash, &now_s)?;
                     (e.id, Outcome::Stored)
                 }
                 Some(e) if e.hash == hash => (e.id, Outcome::Unchanged),
                 Some(e) => {
-                    update(&tx, e.id, a, &identity, source_id, &hash, &now_s)?;
+                    update(&tx, sealer, e.id, a, &identity, source_id, &hash, &now_s)?;
                     (e.id, Outcome::Updated)
                 }
             };
@@ -530,12 +613,12 @@ impl Store for SqliteStore {
                     let rid = match find_existing(&tx, &rid, source_id, None)? {
                         None => {
                             report.related_stored += 1;
-                            let id = insert(&tx, r, &rid, source_id, true, &rhash, &now_s)?;
+                            let id = insert(&tx, sealer, r, &rid, source_id, true, &rhash, &now_s)?;
                             report.related_touched.push(id);
                             id
                         }
                         Some(e) if e.stub => {
-                            fill_stub(&tx, e.id, r)?;
+                            fill_stub(&tx, sealer, e.id, &rid, r)?;
                             report.related_touched.push(e.id);
                             e.id
                         }
@@ -1356,7 +1439,68 @@ const PLACE_SQL: &str = "UPDATE articles SET story_id = ?2, duplicate_of = ?3, \
      WHERE id = ?1";
 
 impl SqliteStore {
+    /// A full-text column's value as read straight from SQL, made safe to
+    /// use: a sealed value is opened when the store has a sealer and is
+    /// `None` when it has none (never ciphertext as text); a clear value is
+    /// returned as it is. For code that selects `body` or `content_html`
+    /// itself rather than through the article readers.
+    pub fn open_text(
+        &self,
+        identity: &str,
+        column: &'static str,
+        value: Option<String>,
+    ) -> Result<Option<String>, StoreError> {
+        match value {
+            Some(v) if is_sealed(&v) => match &self.sealer {
+                None => Ok(None),
+                Some(s) => s
+                    .open(identity, &v)
+                    .map(Some)
+                    .map_err(|source| StoreError::Sealing {
+                        identity: identity.to_string(),
+                        column,
+                        source,
+                    }),
+            },
+            other => Ok(other),
+        }
+    }
+
+    /// Opens an article's sealed full text, when the store has a sealer.
+    fn open_texts(&self, s: &mut StoredArticle) -> Result<(), StoreError> {
+        let Some(sealer) = &self.sealer else {
+            return Ok(());
+        };
+        let open = |column: &'static str, v: &str| {
+            sealer
+                .open(&s.identity, v)
+                .map_err(|source| StoreError::Sealing {
+                    identity: s.identity.clone(),
+                    column,
+                    source,
+                })
+        };
+        let body = s
+            .sealed_body
+            .as_deref()
+            .map(|v| open("body", v))
+            .transpose()?;
+        let html = s
+            .sealed_html
+            .as_deref()
+            .map(|v| open("content_html", v))
+            .transpose()?;
+        if body.is_some() {
+            s.article.body = body;
+        }
+        if html.is_some() {
+            s.article.content_html = html;
+        }
+        Ok(())
+    }
+
     fn finish(&self, mut s: StoredArticle) -> Result<StoredArticle, StoreError> {
+        self.open_texts(&mut s)?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -1448,6 +1592,9 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
         };
         Ok(StoredArticle {
             id,
+            identity: String::new(),
+            sealed_body: None,
+            sealed_html: None,
             stub: false,
             first_seen: parse_ts(id, "first_seen", &first_seen)?,
             updated_at: parse_ts(id, "updated_at", &updated_at)?,
@@ -1512,8 +1659,17 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
     a.heat = r.get(19)?;
     a.published = r.get::<_, Option<i64>>(20)?.map(|v| v != 0);
     a.secured = r.get(26)?;
+    // Sealed full text stays sealed here; `finish` opens it when the store
+    // has a sealer.
     a.body = r.get(27)?;
     a.content_html = r.get(28)?;
+    if a.body.as_deref().is_some_and(is_sealed) {
+        s.sealed_body = a.body.take();
+    }
+    if a.content_html.as_deref().is_some_and(is_sealed) {
+        s.sealed_html = a.content_html.take();
+    }
+    s.identity = r.get(39)?;
     a.author = r.get(29)?;
     a.language = r.get(30)?;
     s.reason = r.get(31)?;

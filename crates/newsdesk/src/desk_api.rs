@@ -1,0 +1,188 @@
+//! The desk the server hands editor actions to: overrides and rules applied
+//! with the decision engine ([`Editorial`]) through one writing connection,
+//! exactly as `newsdesk override` and `newsdesk rules` do.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::Utc;
+use newsdesk_server::{DeskError, EditorAction, EditorDesk, NewRule};
+use newsdesk_store::{AuditEntry, Rule, RuleAction, SqliteStore, Store, StoreError};
+use newsdesk_topics::Query;
+use serde_json::{json, Value};
+
+use crate::editor::{apply_override, OverrideChoice};
+use crate::editorial::{Detail, Editorial};
+
+pub struct Desk {
+    data_dir: PathBuf,
+    store: Mutex<SqliteStore>,
+}
+
+impl Desk {
+    /// Opens the writing connection (with the keyring, like every command).
+    pub fn open(data_dir: &Path) -> anyhow::Result<Desk> {
+        Ok(Desk {
+            data_dir: data_dir.to_path_buf(),
+            store: Mutex::new(crate::keys::open_store(data_dir)?),
+        })
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> DeskError {
+    DeskError::Internal(format!("{e:#}"))
+}
+
+fn rule_json(r: &Rule) -> Value {
+    json!({
+        "name": r.name,
+        "query": r.query,
+        "action": r.action.as_str(),
+        "topic": r.topic,
+        "editor": r.editor,
+        "reason": r.reason,
+        "createdAt": r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+impl EditorDesk for Desk {
+    fn act(
+        &self,
+        article: i64,
+        action: EditorAction,
+        editor: &str,
+        reason: Option<&str>,
+    ) -> Result<Value, DeskError> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match store.article(article).map_err(internal)? {
+            None => {
+                return Err(DeskError::NotFound(format!(
+                    "there is no article {article}"
+                )))
+            }
+            Some(a) if a.stub => {
+                return Err(DeskError::NotFound(format!(
+                    "article {article} is known only from a related list"
+                )))
+            }
+            Some(_) => {}
+        }
+        let editorial = Editorial::load(&self.data_dir, &*store).map_err(internal)?;
+        let choice = match action {
+            EditorAction::Publish => OverrideChoice::Publish,
+            EditorAction::Unpublish => OverrideChoice::Unpublish,
+            EditorAction::Pin => OverrideChoice::Pin,
+            EditorAction::Clear => OverrideChoice::Clear,
+        };
+        let after = apply_override(
+            &mut store,
+            &editorial,
+            article,
+            choice,
+            editor.to_string(),
+            reason.map(str::to_string),
+        )
+        .map_err(internal)?;
+        let detail: Option<Detail> = after
+            .editorial
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
+        Ok(json!({
+            "id": after.id,
+            "published": after.article.published,
+            "pinned": after.pinned,
+            "heat": after.article.heat,
+            "override": after.editor_override,
+            "reasons": detail.map(|d| d.reasons).unwrap_or_default(),
+        }))
+    }
+
+    fn rules(&self) -> Result<Vec<Value>, DeskError> {
+        let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(store
+            .rules()
+            .map_err(internal)?
+            .iter()
+            .map(rule_json)
+            .collect())
+    }
+
+    fn add_rule(&self, new: &NewRule, editor: &str) -> Result<Value, DeskError> {
+        Query::parse(&new.query).map_err(|e| DeskError::Invalid(format!("query: {e}")))?;
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Utc::now();
+        let rule = Rule {
+            name: new.name.clone(),
+            action: if new.action == "keep" {
+                RuleAction::Keep
+            } else {
+                RuleAction::Mute
+            },
+            topic: new.topic.clone(),
+            query: new.query.clone(),
+            editor: editor.to_string(),
+            reason: new.reason.clone(),
+            created_at: now,
+        };
+        let mut all = store.rules().map_err(internal)?;
+        if all.iter().any(|r| r.name == rule.name) {
+            return Err(DeskError::Conflict(format!(
+                "a rule named {:?} already exists",
+                rule.name
+            )));
+        }
+        all.push(rule.clone());
+        let editorial = Editorial::with_rules(&self.data_dir, all)
+            .map_err(|e| DeskError::Invalid(format!("{e:#}")))?;
+        store
+            .add_rule(
+                &rule,
+                &AuditEntry {
+                    at: now,
+                    editor: editor.to_string(),
+                    action: format!("rule add ({})", rule.action.as_str()),
+                    article: None,
+                    target: format!("rule {}: {}", rule.name, rule.query),
+                    reason: rule.reason.clone(),
+                },
+            )
+            .map_err(|e| match e {
+                StoreError::RuleExists { name } => {
+                    DeskError::Conflict(format!("a rule named {name:?} already exists"))
+                }
+                other => internal(other),
+            })?;
+        editorial
+            .decide_pending(&mut *store, now)
+            .map_err(internal)?;
+        Ok(rule_json(&rule))
+    }
+
+    fn remove_rule(&self, name: &str, editor: &str, reason: Option<&str>) -> Result<(), DeskError> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Utc::now();
+        let removed = store
+            .remove_rule(
+                name,
+                &AuditEntry {
+                    at: now,
+                    editor: editor.to_string(),
+                    action: "rule remove".into(),
+                    article: None,
+                    target: format!("rule {name}"),
+                    reason: reason.map(str::to_string),
+                },
+            )
+            .map_err(internal)?;
+        if !removed {
+            return Err(DeskError::NotFound(format!(
+                "there is no rule named {name:?}"
+            )));
+        }
+        let editorial = Editorial::load(&self.data_dir, &*store).map_err(internal)?;
+        editorial
+            .decide_pending(&mut *store, now)
+            .map_err(internal)?;
+        Ok(())
+    }
+}
