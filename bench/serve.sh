@@ -61,8 +61,10 @@ echo "store: $articles articles; topic page: $topic; machine: $(nproc) cores, lo
 
 run() {
   local name=$1 url=$2
+  shift 2
   # Two wrk threads, 32 connections: the server shares the 2 cores with wrk.
-  wrk -t2 -c32 -d"${secs}s" --latency "$url" >"$work/wrk.txt" 2>&1 || true
+  # Extra arguments are wrk options (e.g. -H 'Cache-Control: no-cache').
+  wrk -t2 -c32 -d"${secs}s" --latency "$@" "$url" >"$work/wrk.txt" 2>&1 || true
   python3 - "$name" "$work/wrk.txt" <<'PY'
 import re, sys
 name, path = sys.argv[1], sys.argv[2]
@@ -74,13 +76,26 @@ def lat(p):
     return v / 1000 if u == "us" else v * 1000 if u == "s" else v
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{name:<28} {float(rps.group(1)) if rps else float('nan'):>10.0f} req/s   p50 {lat(50):7.2f} ms   p99 {lat(99):7.2f} ms   non-2xx {errors.group(1) if errors else 0}")
+print(f"{name:<36} {float(rps.group(1)) if rps else float('nan'):>10.0f} req/s   p50 {lat(50):7.2f} ms   p99 {lat(99):7.2f} ms   non-2xx {errors.group(1) if errors else 0}")
 PY
 }
+fresh=(-H "Cache-Control: no-cache")
+# Served from the response cache (what readers get between two commits).
 run "topic page JSON (20)" "$base/api/v1/articles?topic=$topic&limit=20"
 run "hottest page JSON (20)" "$base/api/v1/articles?limit=20"
 run "one article" "$base/api/v1/articles/$article"
 run "topics list" "$base/api/v1/topics"
+run "topic feed (RSS)" "$base/topics/$topic/feed.rss"
+# Every request answered from the store (the cost after each commit).
+run "topic page JSON (20), uncached" "$base/api/v1/articles?topic=$topic&limit=20" "${fresh[@]}"
+run "hottest page JSON (20), uncached" "$base/api/v1/articles?limit=20" "${fresh[@]}"
+run "one article, uncached" "$base/api/v1/articles/$article" "${fresh[@]}"
+# Search, when the server has it: a word, a phrase, a filtered query.
+if curl -fs "$base/api/v1/search?q=market" >/dev/null 2>&1; then
+  run "search: one word" "$base/api/v1/search?q=market"
+  run "search: phrase" "$base/api/v1/search?q=%22interest%20rates%22"
+  run "search: word + topic filter" "$base/api/v1/search?q=cloud&topic=$topic"
+fi
 echo "server peak memory: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -INT "$server"
 wait "$server" || true

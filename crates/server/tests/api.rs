@@ -9,8 +9,8 @@ use axum::http::{Request, StatusCode};
 use chrono::{Duration, TimeZone, Utc};
 use http_body_util::BodyExt;
 use newsdesk_server::{router, AppState, Metrics, ServerConfig};
-use newsdesk_store::conformance::sample;
-use newsdesk_store::{AnalysisRecord, Batch, Decision, SourceInfo, SqliteStore, Store, StoryHeat};
+use newsdesk_store::conformance::{sample, store_decided};
+use newsdesk_store::{Decision, SqliteStore, Store, StoryHeat};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -32,45 +32,21 @@ fn fill(dir: &std::path::Path) -> Vec<i64> {
             a
         })
         .collect();
-    let ids: Vec<i64> = s
-        .ingest(
-            &Batch {
-                source: SourceInfo {
-                    locator: "in.xml".into(),
-                    kind: "rss".into(),
-                    title: None,
-                },
-                articles,
-            },
-            now,
-        )
-        .unwrap()
-        .outcomes
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
-    let records: Vec<AnalysisRecord> = ids
-        .iter()
-        .map(|&id| AnalysisRecord {
-            id,
-            version: 1,
-            signature: None,
-            terms: vec![],
-            time: 0,
-            credibility: 0,
-            provider: 0,
-            story: 100 + id % 5,
-            duplicate_of: None,
-            reason: format!("joined story {}", 100 + id % 5),
-            similar: vec![],
+    let heats: Vec<StoryHeat> = (100..105)
+        .map(|story| StoryHeat {
+            story,
+            heat: (story - 100) * 20,
+            detail: format!("{{\"score\":{},\"components\":[]}}", (story - 100) * 20),
+            newest: Some(now),
         })
         .collect();
-    s.apply_analysis(&records, &[], now).unwrap();
-    let decisions: Vec<Decision> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| Decision {
-            id,
+    store_decided(
+        &mut s,
+        articles,
+        now,
+        |_, id| 100 + id % 5,
+        |i, _| Decision {
+            id: 0,
             config: "c".into(),
             topics: if i % 2 == 0 {
                 vec!["AWS AI".into(), "AI".into()]
@@ -82,18 +58,9 @@ fn fill(dir: &std::path::Path) -> Vec<i64> {
             pinned: i == 8,
             heat: 0,
             detail: "{\"reasons\":[\"test\"]}".into(),
-        })
-        .collect();
-    let heats: Vec<StoryHeat> = (100..105)
-        .map(|story| StoryHeat {
-            story,
-            heat: (story - 100) * 20,
-            detail: format!("{{\"score\":{},\"components\":[]}}", (story - 100) * 20),
-            newest: Some(now),
-        })
-        .collect();
-    s.apply_editorial(&decisions, &heats, now).unwrap();
-    ids
+        },
+        &heats,
+    )
 }
 
 struct Api {

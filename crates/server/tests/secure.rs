@@ -11,10 +11,8 @@ use newsdesk_secure::{ApiKeyRecord, Keyring, Role, Scope};
 use newsdesk_server::{
     router, Access, AppState, DeskError, EditorAction, EditorDesk, Metrics, NewRule, ServerConfig,
 };
-use newsdesk_store::conformance::sample;
-use newsdesk_store::{
-    AnalysisRecord, ApiKeyStoreRow, Batch, Decision, SourceInfo, SqliteStore, Store, StoryHeat,
-};
+use newsdesk_store::conformance::{sample, store_decided};
+use newsdesk_store::{ApiKeyStoreRow, Decision, SqliteStore, Store, StoryHeat};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -48,54 +46,6 @@ fn fill(dir: &std::path::Path, keyring: &Arc<Keyring>) -> Vec<i64> {
             a
         })
         .collect();
-    let ids: Vec<i64> = s
-        .ingest(
-            &Batch {
-                source: SourceInfo {
-                    locator: "in.xml".into(),
-                    kind: "rss".into(),
-                    title: None,
-                },
-                articles,
-            },
-            now,
-        )
-        .unwrap()
-        .outcomes
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
-    let records: Vec<AnalysisRecord> = ids
-        .iter()
-        .map(|&id| AnalysisRecord {
-            id,
-            version: 1,
-            signature: None,
-            terms: vec![],
-            time: 0,
-            credibility: 0,
-            provider: 0,
-            story: 100 + id % 3,
-            duplicate_of: None,
-            reason: format!("joined story {}", 100 + id % 3),
-            similar: vec![],
-        })
-        .collect();
-    s.apply_analysis(&records, &[], now).unwrap();
-    let decisions: Vec<Decision> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| Decision {
-            id,
-            config: "c".into(),
-            topics: vec!["AWS AI".into(), "AI".into()],
-            quality: 60,
-            published: i % 3 != 2,
-            pinned: false,
-            heat: 0,
-            detail: "{\"reasons\":[\"test\"]}".into(),
-        })
-        .collect();
     let heats: Vec<StoryHeat> = (100..103)
         .map(|story| StoryHeat {
             story,
@@ -104,8 +54,23 @@ fn fill(dir: &std::path::Path, keyring: &Arc<Keyring>) -> Vec<i64> {
             newest: Some(now),
         })
         .collect();
-    s.apply_editorial(&decisions, &heats, now).unwrap();
-    ids
+    store_decided(
+        &mut s,
+        articles,
+        now,
+        |_, id| 100 + id % 3,
+        |i, _| Decision {
+            id: 0,
+            config: "c".into(),
+            topics: vec!["AWS AI".into(), "AI".into()],
+            quality: 60,
+            published: i % 3 != 2,
+            pinned: false,
+            heat: 0,
+            detail: "{\"reasons\":[\"test\"]}".into(),
+        },
+        &heats,
+    )
 }
 
 /// A key stored in `dir`'s store; returns the token.

@@ -81,6 +81,71 @@ fn source(locator: &str) -> SourceInfo {
     }
 }
 
+/// Stores `articles` from one source as a decided desk would hold them, for
+/// tests of what reads a decided store (queries, the server): each article
+/// `i` (in order, with id `id`) joins story `story(i, id)` and gets the
+/// decision `decide(i, id)` (its `id` field is set here); `heats` are the
+/// stories' heats. Returns the ids in order.
+pub fn store_decided(
+    store: &mut dyn Store,
+    articles: Vec<Article>,
+    now: DateTime<Utc>,
+    story: impl Fn(usize, i64) -> i64,
+    decide: impl Fn(usize, i64) -> Decision,
+    heats: &[StoryHeat],
+) -> Vec<i64> {
+    let batch = Batch {
+        source: SourceInfo {
+            locator: "in.xml".into(),
+            kind: "rss".into(),
+            title: None,
+        },
+        articles,
+    };
+    let ids: Vec<i64> = store
+        .ingest(&batch, now)
+        .expect("ingest")
+        .outcomes
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let records: Vec<AnalysisRecord> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let story = story(i, id);
+            AnalysisRecord {
+                id,
+                version: 1,
+                signature: None,
+                terms: vec![],
+                time: 0,
+                credibility: 0,
+                provider: 0,
+                story,
+                duplicate_of: None,
+                reason: format!("joined story {story}"),
+                similar: vec![],
+            }
+        })
+        .collect();
+    store
+        .apply_analysis(&records, &[], now)
+        .expect("apply_analysis");
+    let decisions: Vec<Decision> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| Decision {
+            id,
+            ..decide(i, id)
+        })
+        .collect();
+    store
+        .apply_editorial(&decisions, heats, now)
+        .expect("apply_editorial");
+    ids
+}
+
 /// A fully populated article.
 pub fn sample(url: &str, title: &str) -> Article {
     Article {

@@ -2,11 +2,8 @@
 //! that walk every article exactly once, and bad cursors refused.
 
 use chrono::{Duration, TimeZone, Utc};
-use newsdesk_store::conformance::sample;
-use newsdesk_store::{
-    AnalysisRecord, ArticleQuery, Batch, Cursor, Decision, Sort, SourceInfo, SqliteStore, Store,
-    StoryHeat,
-};
+use newsdesk_store::conformance::{sample, store_decided};
+use newsdesk_store::{ArticleQuery, Cursor, Decision, Sort, SqliteStore, Store, StoryHeat};
 
 fn store() -> (SqliteStore, Vec<i64>) {
     let mut s = SqliteStore::open_in_memory().unwrap();
@@ -24,45 +21,21 @@ fn store() -> (SqliteStore, Vec<i64>) {
             a
         })
         .collect();
-    let ids: Vec<i64> = s
-        .ingest(
-            &Batch {
-                source: SourceInfo {
-                    locator: "in.xml".into(),
-                    kind: "rss".into(),
-                    title: None,
-                },
-                articles,
-            },
-            now,
-        )
-        .unwrap()
-        .outcomes
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
-    let records: Vec<AnalysisRecord> = ids
-        .iter()
-        .map(|&id| AnalysisRecord {
-            id,
-            version: 1,
-            signature: None,
-            terms: vec![],
-            time: 0,
-            credibility: 0,
-            provider: 0,
-            story: id % 5,
-            duplicate_of: None,
-            reason: String::new(),
-            similar: vec![],
+    let heats: Vec<StoryHeat> = (0..5)
+        .map(|story| StoryHeat {
+            story,
+            heat: [40, 90, 10, 90, 60][story as usize],
+            detail: "{}".into(),
+            newest: None,
         })
         .collect();
-    s.apply_analysis(&records, &[], now).unwrap();
-    let decisions: Vec<Decision> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| Decision {
-            id,
+    let ids = store_decided(
+        &mut s,
+        articles,
+        now,
+        |_, id| id % 5,
+        |i, _| Decision {
+            id: 0,
             config: "c".into(),
             topics: if i % 2 == 0 {
                 vec!["AI".into()]
@@ -74,17 +47,9 @@ fn store() -> (SqliteStore, Vec<i64>) {
             pinned: i == 7,
             heat: 0,
             detail: "{}".into(),
-        })
-        .collect();
-    let heats: Vec<StoryHeat> = (0..5)
-        .map(|story| StoryHeat {
-            story,
-            heat: [40, 90, 10, 90, 60][story as usize],
-            detail: "{}".into(),
-            newest: None,
-        })
-        .collect();
-    s.apply_editorial(&decisions, &heats, now).unwrap();
+        },
+        &heats,
+    );
     (s, ids)
 }
 
