@@ -513,7 +513,11 @@ fn read_single_quoted(s: &str) -> Result<(String, &str), String> {
 pub fn write_scalar(out: &mut String, text: &str, style: ScalarStyle) {
     match style {
         ScalarStyle::Plain if plain_safe(text) => out.push_str(text),
-        ScalarStyle::SingleQuoted if !text.contains(['\n', '\r']) && !has_control(text) => {
+        ScalarStyle::SingleQuoted
+            if !text.contains(['\n', '\r'])
+                && !has_control(text)
+                && !text.chars().any(yaml_unprintable) =>
+        {
             out.push('\'');
             out.push_str(&text.replace('\'', "''"));
             out.push('\'');
@@ -536,7 +540,9 @@ fn write_double_quoted(out: &mut String, text: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\0' => out.push_str("\\0"),
-            c if c.is_control() => {
+            // Controls, YAML 1.1's extra line breaks (U+2028, U+2029; NEL is
+            // a control) and the non-characters YAML does not allow at all.
+            c if c.is_control() || yaml_unprintable(c) => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
@@ -568,7 +574,14 @@ pub fn plain_safe(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
-    if text != text.trim() || has_control(text) || text.contains(['\n', '\r', '\t']) {
+    if text != text.trim()
+        || has_control(text)
+        || text.contains(['\n', '\r', '\t'])
+        || text.chars().any(yaml_unprintable)
+    {
+        return false;
+    }
+    if looks_numeric(text) {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
@@ -585,6 +598,34 @@ pub fn plain_safe(text: &str) -> bool {
         lower.as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
     )
+}
+
+/// Characters a YAML reader takes for a line break (U+2028, U+2029) or does
+/// not accept at all (U+FFFE, U+FFFF), beyond the controls.
+fn yaml_unprintable(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether some YAML reader could resolve `text` as a number, a time or a
+/// date rather than a string: YAML 1.1 (Jekyll's) reads `3.10` as 3.1,
+/// `1,000` as 1000, `12:30` as 750 (base 60), `0x1F`, `010` (octal) and
+/// `+1` as numbers, `2024-01-05` as a date, `.5` and `.inf` as floats. Any
+/// text that starts like a number and holds only number-ish characters is
+/// quoted; quoting a string that did not need it changes nothing.
+fn looks_numeric(text: &str) -> bool {
+    let body = text.trim_start_matches(['+', '-']);
+    let Some(first) = body.chars().next() else {
+        return false;
+    };
+    if !(first.is_ascii_digit() || first == '.') {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), ".inf" | ".nan") {
+        return true;
+    }
+    body.chars()
+        .all(|c| c.is_ascii_hexdigit() || "xXoObB_.,:+-eE".contains(c))
 }
 
 #[cfg(test)]
@@ -687,6 +728,16 @@ mod tests {
                 "\"say \\\"hi\\\"\\n\"",
             ),
             ("it's", ScalarStyle::SingleQuoted, "'it''s'"),
+            ("3.10", ScalarStyle::Plain, "\"3.10\""),
+            ("1,000", ScalarStyle::Plain, "\"1,000\""),
+            ("12:30", ScalarStyle::Plain, "\"12:30\""),
+            ("-0x1F", ScalarStyle::Plain, "\"-0x1F\""),
+            ("2024-01-05", ScalarStyle::Plain, "\"2024-01-05\""),
+            (".inf", ScalarStyle::Plain, "\".inf\""),
+            ("9to5Mac", ScalarStyle::Plain, "9to5Mac"),
+            ("3M", ScalarStyle::Plain, "3M"),
+            ("Line\u{2028}Sep", ScalarStyle::Plain, "\"Line\\u2028Sep\""),
+            ("x\u{FFFE}", ScalarStyle::SingleQuoted, "\"x\\uFFFE\""),
         ];
         for (text, style, want) in cases {
             let mut out = String::new();

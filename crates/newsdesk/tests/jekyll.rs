@@ -358,17 +358,13 @@ fn jekyll_builds_the_exported_documents() {
     }
 }
 
-/// Known bugs of the document writer (crates/model/src/yaml.rs), kept as a
-/// test to run once they are fixed (`cargo test -- --ignored`):
-/// - `U+FFFE` / `U+FFFF` are written raw, also inside double quotes; YAML
-///   does not allow them, and Jekyll refuses the whole front matter.
-/// - `U+2028` / `U+2029` in a plain scalar (provider name, topics) break
-///   Jekyll's YAML parse.
-/// - Plain scalars that YAML 1.1 reads as numbers (`3.10`, `1,000`, `12:30`,
-///   `0x1F`, `010`, `+1`) change value in Jekyll (3.1, 1000, 45000, 31, 8, 1).
+/// Values YAML readers misread unless the document writer quotes or escapes
+/// them (crates/model/src/yaml.rs): `U+FFFE` / `U+FFFF` (not allowed in
+/// YAML at all), `U+2028` / `U+2029` (line breaks to YAML 1.1) and plain
+/// scalars that YAML 1.1 reads as numbers (`3.10`, `1,000`, `12:30`,
+/// `0x1F`, `010`, `+1` would become 3.1, 1000, 45000, 31, 8, 1).
 #[test]
-#[ignore = "the document writer in crates/model does not yet quote these"]
-fn jekyll_reads_front_matter_yaml_would_misread() {
+fn jekyll_reads_awkward_front_matter_values() {
     if skip_without_jekyll() {
         return;
     }
