@@ -2,21 +2,12 @@
 //! publish decision with reasons; overrides, rules, re-analysis and the audit
 //! log, through the `newsdesk` command on a real store.
 
+mod common;
+use common::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn newsdesk(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("NEWSDESK_EDITOR", "test-editor")
-        .output()
-        .expect("run newsdesk")
-}
 
 fn ok(data: &Path, args: &[&str]) -> String {
     let o = newsdesk(data, args);

@@ -7,21 +7,14 @@
 //! `../shared` is present. Without `jekyll` on PATH the test skips with a
 //! message, unless `NEWSDESK_REQUIRE_PEERS=1` (CI), where it fails.
 
+mod common;
+use common::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use newsdesk_model::document::format_date;
 use newsdesk_model::Document;
-
-fn newsdesk(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run newsdesk")
-}
 
 fn text(o: &Output) -> String {
     format!(

@@ -4,28 +4,14 @@
 //! tampering refused, and the server giving clear text to `fulltext` keys
 //! only, taking editor actions, and never logging key material.
 
+mod common;
+use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-fn newsdesk_env(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    c.arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("NEWSDESK_KEYS");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run newsdesk")
-}
-
-fn newsdesk(data: &Path, args: &[&str]) -> Output {
-    newsdesk_env(data, args, &[])
-}
 
 /// Runs a command that must succeed; returns stdout + stderr (both are
 /// checked for key material by the callers).
