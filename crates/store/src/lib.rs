@@ -17,7 +17,10 @@ use chrono::{DateTime, Utc};
 use newsdesk_model::Article;
 use serde::{Deserialize, Serialize};
 
-pub use sqlite::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, SqliteStore, TopicCount};
+pub use sqlite::{
+    ArticleQuery, ArticlesPage, Cursor, CursorError, OutboxEntry, SearchDoc, SearchDocs, Sort,
+    SqliteStore, TopicCount,
+};
 
 /// The store's id of an article.
 pub type ArticleId = i64;

@@ -16,8 +16,10 @@ use crate::{
 };
 
 mod query;
+mod search;
 
 pub use query::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, TopicCount};
+pub use search::{OutboxEntry, SearchDoc, SearchDocs};
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -26,6 +28,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, include_str!("../migrations/sqlite/0004_sources.sql")),
     (5, include_str!("../migrations/sqlite/0005_topic_pages.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_search_outbox.sql"),
+    ),
 ];
 
 /// The database file inside a data folder.

@@ -89,7 +89,7 @@ fn reopening_keeps_everything_and_uses_wal() {
     }
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.stats().unwrap().articles, 2);
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), 6);
     let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -119,7 +119,7 @@ fn a_version_2_store_is_upgraded_and_keeps_what_its_records_gave() {
         .unwrap();
     }
     let s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), 6);
     let a = s.article(1).unwrap().unwrap();
     assert_eq!(a.given.quality, Some(76));
     assert_eq!(a.given.heat, Some(79));
@@ -162,7 +162,7 @@ fn a_version_3_store_is_upgraded_and_its_sources_are_not_followed_until_asked() 
         .unwrap();
     }
     let mut s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), 6);
     assert!(s.followed_sources().unwrap().is_empty());
     let source = SourceInfo {
         locator: "https://a.test/feed".into(),
