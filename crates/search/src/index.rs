@@ -65,6 +65,10 @@ pub struct Hit {
     pub id: i64,
     /// BM25 score (0 when ordered by date).
     pub score: f32,
+    /// The title as stored (plain text).
+    pub title: String,
+    /// The excerpt as stored (plain text).
+    pub excerpt: Option<String>,
     /// The title as HTML: escaped, matches marked.
     pub title_html: String,
     /// A passage as HTML: the best matching passage of the excerpt, escaped,
@@ -465,12 +469,15 @@ impl SearchIndex {
             )
         } else {
             let err = match self.parser.parse_query(text) {
-                Ok(q) => return Ok(q),
-                Err(e) => e,
+                Ok(q) => match self.usable(q.as_ref()) {
+                    Ok(()) => return Ok(q),
+                    Err(e) => e,
+                },
+                Err(e) => e.to_string(),
             };
             match syntax_problem(text) {
                 Some((m, p)) => (m, Some(p)),
-                None => (err.to_string(), None),
+                None => (err, None),
             }
         };
         if strict {
@@ -487,8 +494,29 @@ impl SearchIndex {
             return Ok(Box::new(EmptyQuery));
         }
         match self.parser.parse_query(&words) {
-            Ok(q) => Ok(q),
-            Err(_) => Ok(self.parser.parse_query_lenient(&words).0),
+            Ok(q) if self.usable(q.as_ref()).is_ok() => Ok(q),
+            _ => {
+                let q = self.parser.parse_query_lenient(&words).0;
+                match self.usable(q.as_ref()) {
+                    Ok(()) => Ok(q),
+                    Err(_) => Ok(Box::new(EmptyQuery)),
+                }
+            }
+        }
+    }
+
+    /// Whether a parsed query can run: the parser accepts some queries
+    /// that fail only when searched (`nofield:*`, `title:*` on a field that
+    /// is not a fast field), which must be the person's error, not ours.
+    fn usable(&self, q: &dyn Query) -> Result<(), String> {
+        let searcher = self.reader.searcher();
+        match q.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            &searcher,
+        )) {
+            Ok(_) => Ok(()),
+            Err(TantivyError::FieldNotFound(f)) => Err(format!("there is no field {f:?}")),
+            Err(TantivyError::SchemaError(m)) => Err(m),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -627,6 +655,8 @@ impl SearchIndex {
                 .and_then(|v| v.as_i64())
                 .unwrap_or_default(),
             score,
+            title: text(f.title).unwrap_or("").to_string(),
+            excerpt: text(f.excerpt).map(str::to_string),
             title_html: title_html.unwrap_or_else(|| snippet::escape(text(f.title).unwrap_or(""))),
             snippet_html,
             provider: text(f.provider).map(str::to_string),
