@@ -722,8 +722,11 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// tantivy keeps dates as i64 nanoseconds (the years 1678 to 2262): times
+/// outside are clamped to the ends, which no real article's date reaches.
 fn date(d: DateTime<Utc>) -> tantivy::DateTime {
-    tantivy::DateTime::from_timestamp_secs(d.timestamp())
+    const MAX_SECS: i64 = i64::MAX / 1_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(d.timestamp().clamp(-MAX_SECS, MAX_SECS))
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), SearchError> {

@@ -313,6 +313,34 @@ fn long_excerpts_give_a_cut_passage_around_the_match() {
 }
 
 #[test]
+fn dates_far_from_now_are_filters_and_values_not_crashes() {
+    let idx = index();
+    let at = |y: i32| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap();
+    for (from, until, want) in [
+        (Some(at(476)), None, 4),
+        (Some(at(1)), Some(at(9999)), 4),
+        (None, Some(at(1000)), 0),
+        (Some(at(9000)), None, 0),
+        (Some(at(9000)), Some(at(476)), 0),
+    ] {
+        let r = idx
+            .search(&SearchQuery::new("").between(from, until))
+            .unwrap();
+        assert_eq!(r.total, want, "{from:?} {until:?}");
+    }
+    idx.add_batch(&[Doc {
+        id: 99,
+        title: "Ancient".into(),
+        published_at: Some(at(1200)),
+        ..Doc::default()
+    }])
+    .unwrap();
+    idx.commit().unwrap();
+    let r = idx.search(&SearchQuery::new("ancient")).unwrap();
+    assert_eq!(r.total, 1);
+}
+
+#[test]
 fn bodies_are_searched_but_never_returned() {
     let dir = tempfile::tempdir().unwrap();
     let idx = SearchIndex::open_or_create(dir.path()).unwrap();
