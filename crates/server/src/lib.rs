@@ -15,6 +15,7 @@ mod api;
 pub mod error;
 pub mod metrics;
 mod pool;
+pub mod search;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ pub struct AppState {
     site: newsdesk_serve::feeds::Site,
     /// Topic counts, recomputed at most every few seconds.
     topics: Mutex<Option<(Instant, Arc<Vec<TopicCount>>)>>,
+    /// The full-text index (`DATA_DIR/search`).
+    pub search: search::SearchState,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
             base_url: config.base_url.trim_end_matches('/').to_string(),
             site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
+            search: search::SearchState::open(&config.data_dir),
         })
     }
 }
@@ -106,6 +110,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/articles/{file}", get(api::document))
         .route("/images/{key}", get(api::image))
         .route("/topics/{slug}/{file}", get(api::topic_feed))
+        .route("/api/v1/search", get(search::search))
+        .route("/search/{file}", get(search::search_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -161,6 +167,18 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    serve_with(addr, config, metrics, None, shutdown).await
+}
+
+/// [`serve`], with a keeper that writes the search index when this server
+/// can take its writer lock (see [`search`]).
+pub async fn serve_with(
+    addr: SocketAddr,
+    config: ServerConfig,
+    metrics: Arc<Metrics>,
+    keeper: Option<Arc<dyn search::SearchKeeper>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
@@ -170,6 +188,9 @@ pub async fn serve(
         config.base_url = format!("http://{local}");
     }
     let state = Arc::new(AppState::open(&config, metrics)?);
+    if let Some(keeper) = keeper {
+        search::start_keeper(state.clone(), keeper);
+    }
     eprintln!(
         "{}",
         serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})
