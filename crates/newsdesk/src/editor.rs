@@ -294,6 +294,7 @@ pub fn set_override(
         .set_override(id, value.as_ref(), &entry)
         .context("saving the override")?;
     editorial.decide_ids(&mut store, &[id], now)?;
+    crate::search_sync::sync_now(data_dir, &mut store);
     let after = article(&store, id)?;
     println!(
         "article {id}: {} ({})",
@@ -389,6 +390,7 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                 )
                 .context("saving the rule")?;
             let d = editorial.decide_pending(&mut store, now)?;
+            crate::search_sync::sync_now(data_dir, &mut store);
             print_decided(&format!("rule {name} added"), &d);
             Ok(ExitCode::SUCCESS)
         }
@@ -412,7 +414,8 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
             if !removed {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
-            let (_, _) = open_desk(data_dir)?;
+            let (mut store, _) = open_desk(data_dir)?;
+            crate::search_sync::sync_now(data_dir, &mut store);
             println!("rule {name} removed; every article was decided again without it");
             Ok(ExitCode::SUCCESS)
         }
@@ -495,6 +498,7 @@ pub fn reanalyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
     }
     let editorial = Editorial::load(data_dir, &store)?;
     let d = editorial.decide_all(&mut store, now)?;
+    crate::search_sync::sync_now(data_dir, &mut store);
     print_decided("reanalyze", &d);
     println!("configuration: {}", editorial.sources().join("; "));
     Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use newsdesk_server::{serve, shutdown_signal, Metrics, ServerConfig};
+use newsdesk_server::{serve_with, shutdown_signal, Metrics, ServerConfig};
 
 pub fn run(
     data_dir: &Path,
@@ -25,11 +25,14 @@ pub fn run(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // The server writes the search index when no other process does.
+    let keeper = Arc::new(crate::search_sync::Keeper::new(data_dir)?);
     runtime
-        .block_on(serve(
+        .block_on(serve_with(
             addr,
             config,
             Arc::new(Metrics::default()),
+            Some(keeper),
             shutdown_signal(),
         ))
         .context("serving")?;
