@@ -31,7 +31,7 @@ pub const CHUNK: usize = 2_000;
 
 /// The least time between two index commits during a long ingest or run
 /// (every batch is synced, but commits are spaced; the end always syncs).
-const SPACING: Duration = Duration::from_secs(1);
+const SPACING: Duration = Duration::from_secs(5);
 
 pub fn index_dir(data_dir: &Path) -> PathBuf {
     newsdesk_server::search::index_dir(data_dir)
