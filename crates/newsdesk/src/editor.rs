@@ -264,6 +264,7 @@ pub fn set_override(
     let editor = editor_name(by)?;
     let (mut store, editorial) = open_desk(data_dir)?;
     let after = apply_override(&mut store, &editorial, id, choice, editor, reason)?;
+    crate::search_sync::sync_now(data_dir, &mut store);
     println!(
         "article {id}: {} ({})",
         if after.article.published == Some(true) {
@@ -402,6 +403,7 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                 )
                 .context("saving the rule")?;
             let d = editorial.decide_pending(&mut store, now)?;
+            crate::search_sync::sync_now(data_dir, &mut store);
             print_decided(&format!("rule {name} added"), &d);
             Ok(ExitCode::SUCCESS)
         }
@@ -425,7 +427,8 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
             if !removed {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
-            let (_, _) = open_desk(data_dir)?;
+            let (mut store, _) = open_desk(data_dir)?;
+            crate::search_sync::sync_now(data_dir, &mut store);
             println!("rule {name} removed; every article was decided again without it");
             Ok(ExitCode::SUCCESS)
         }
@@ -508,6 +511,7 @@ pub fn reanalyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
     }
     let editorial = Editorial::load(data_dir, &store)?;
     let d = editorial.decide_all(&mut store, now)?;
+    crate::search_sync::sync_now(data_dir, &mut store);
     print_decided("reanalyze", &d);
     println!("configuration: {}", editorial.sources().join("; "));
     Ok(ExitCode::SUCCESS)

@@ -17,6 +17,7 @@ use newsdesk_store::{Batch, BatchReport, Outcome, SourceInfo, SqliteStore, Store
 
 use crate::analysis::{Analysis, Done};
 use crate::editorial::{Decided, Editorial};
+use crate::search_sync::Syncer;
 
 /// Opens (creating) the store in `data_dir`.
 /// With a keyring, the store seals full text on write and opens it on read
@@ -164,6 +165,7 @@ pub fn run(
     } else {
         (None, Done::default(), Decided::default())
     };
+    let mut syncer = Syncer::open(data_dir, &mut store);
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -196,9 +198,13 @@ pub fn run(
         bar.inc(1);
         match parsed {
             Err(e) => sum.failed.push(e.to_string()),
-            Ok(p) => store_one(&mut store, desk.as_mut(), p, &mut sum),
+            Ok(p) => {
+                store_one(&mut store, desk.as_mut(), p, &mut sum);
+                syncer.after_batch(&mut store);
+            }
         }
     }
+    syncer.finish(&mut store);
     reader
         .join()
         .map_err(|_| anyhow::anyhow!("the reader thread stopped unexpectedly"))?;
@@ -276,6 +282,7 @@ fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, su
     };
     match store.ingest(&batch, now) {
         Ok(r) => {
+            failpoint_after_store_commit();
             sum.stored += r.count(Outcome::Stored);
             sum.updated += r.count(Outcome::Updated);
             sum.unchanged += r.count(Outcome::Unchanged);
@@ -293,6 +300,30 @@ fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, su
             }
         }
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
+    }
+}
+
+/// `NEWSDESK_FAILPOINT=after_store_commit:N` aborts the process right after
+/// the Nth input's store commit of this run, before its analysis and before
+/// the search index sees it: the crash the search tests need, at a place
+/// they can name. Unset (the normal case), it does nothing.
+fn failpoint_after_store_commit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    static AT: OnceLock<Option<usize>> = OnceLock::new();
+    static COMMITS: AtomicUsize = AtomicUsize::new(0);
+    let at = AT.get_or_init(|| {
+        std::env::var("NEWSDESK_FAILPOINT")
+            .ok()?
+            .strip_prefix("after_store_commit:")?
+            .parse()
+            .ok()
+    });
+    if let Some(n) = *at {
+        if COMMITS.fetch_add(1, Ordering::SeqCst) + 1 == n {
+            eprintln!("failpoint after_store_commit:{n}: aborting");
+            std::process::abort();
+        }
     }
 }
 
@@ -318,5 +349,6 @@ pub fn analyse(data_dir: &Path) -> anyhow::Result<ExitCode> {
     print_analysis(&done);
     let editorial = Editorial::load(data_dir, &store)?;
     print_decided(&editorial.decide_pending(&mut store, now)?);
+    crate::search_sync::sync_now(data_dir, &mut store);
     Ok(ExitCode::SUCCESS)
 }

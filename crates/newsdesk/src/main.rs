@@ -21,6 +21,8 @@ mod generate;
 mod ingest;
 mod keys;
 mod run;
+mod search_cmd;
+mod search_sync;
 mod serve_cmd;
 mod sources;
 mod stats;
@@ -195,6 +197,39 @@ enum Command {
         #[command(subcommand)]
         command: apikeys::ApiKeysCommand,
     },
+    /// Full-text search over the stored articles (title, excerpt, body,
+    /// provider, topics): words, "phrases", OR, -word, field:word.
+    Search {
+        /// What to look for (blank: the newest articles that pass the filters).
+        query: String,
+        /// Only articles with this topic (repeat for all of several).
+        #[arg(long)]
+        topic: Vec<String>,
+        /// Only articles of this provider, name or domain (repeat for any of several).
+        #[arg(long)]
+        provider: Vec<String>,
+        /// Published at or after (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Published before (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        until: Option<String>,
+        /// Only published (true) or unpublished (false) articles.
+        #[arg(long)]
+        published: Option<bool>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The full-text index (DATA_DIR/search): rebuild, check against the store, sync.
+    Index {
+        #[command(subcommand)]
+        command: search_cmd::IndexCommand,
+    },
     /// Counts by source, provider and day.
     Stats {
         /// As JSON.
@@ -343,6 +378,31 @@ fn main() -> ExitCode {
         Command::Keys { command } => keys::run(&cli.data_dir, command),
         Command::Unseal { file } => keys::open_document(&cli.data_dir, &file),
         Command::Apikeys { command } => apikeys::run(&cli.data_dir, command),
+        Command::Search {
+            query,
+            topic,
+            provider,
+            since,
+            until,
+            published,
+            limit,
+            offset,
+            json,
+        } => search_cmd::search(
+            &cli.data_dir,
+            search_cmd::SearchArgs {
+                query,
+                topics: topic,
+                providers: provider,
+                since,
+                until,
+                published,
+                limit,
+                offset,
+                json,
+            },
+        ),
+        Command::Index { command } => search_cmd::index(&cli.data_dir, command),
         Command::Stats { json } => stats::run(&cli.data_dir, json),
         Command::Eval { command } => eval::run(&cli.data_dir, command),
         Command::Generate {

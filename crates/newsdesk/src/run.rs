@@ -150,6 +150,9 @@ async fn desk_loop(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCod
     tokio::pin!(stop);
     let mut store = open_store(data_dir)?;
     let (mut desk, caught_up, decided) = Desk::open(&mut store, data_dir, Utc::now())?;
+    // The search index follows each poll (the outbox keeps what it misses).
+    let mut syncer = crate::search_sync::Syncer::open(data_dir, &mut store);
+    syncer.finish(&mut store);
     if caught_up.analysed > 0 || decided.decided > 0 {
         eprintln!(
             "caught up: {} articles analysed, {} decided",
@@ -241,6 +244,7 @@ async fn desk_loop(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCod
                     Ok((id, polled)) => {
                         in_flight.remove(&id);
                         finish(&mut store, &mut desk, &policy, polled, &mut sum);
+                        syncer.finish(&mut store);
                     }
                     Err(e) => {
                         let locator = in_flight.remove(&e.id()).unwrap_or_default();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use newsdesk_server::{serve, shutdown_signal, Access, Extras, Metrics, ServerConfig};
+use newsdesk_server::{serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig};
 
 pub struct Options {
     pub base_url: Option<String>,
@@ -42,12 +42,15 @@ pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Resul
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // The server writes the search index when no other process does.
+    let keeper = Arc::new(crate::search_sync::Keeper::new(data_dir)?);
     runtime
-        .block_on(serve(
+        .block_on(serve_with(
             addr,
             config,
             extras,
             Arc::new(Metrics::default()),
+            Some(keeper),
             shutdown_signal(),
         ))
         .context("serving")?;

@@ -576,6 +576,15 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
     );
     assert!(private["nextPoll"].is_string());
 
+    // The search index followed each poll: in step with the store, and the
+    // page text the desk fetched is searchable.
+    let o = newsdesk(&data, &["index", "check"]);
+    assert!(
+        ok(&o).contains("ok: the index is in step"),
+        "{}",
+        text(&o.stdout)
+    );
+
     // --- a second run right away: nothing is due.
     let o = newsdesk(&data, &["run", "--once", "--allow-loopback"]);
     assert!(ok(&o).starts_with("0 polls"), "{}", text(&o.stderr));

@@ -129,6 +129,20 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         !contains(&bytes, "lantern cipher"),
         "clear text after ingest"
     );
+    // Sealed bodies are still searched (the index reads them opened), and
+    // the index keeps no text of them: a body is indexed, not stored.
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["search", "quarrymaster", "--json"])).unwrap();
+    assert_eq!(found["total"], 8, "{found}");
+    ok(&data, &["index", "check"]);
+    let mut index_bytes = Vec::new();
+    for e in std::fs::read_dir(data.join("search")).unwrap() {
+        index_bytes.extend(std::fs::read(e.unwrap().path()).unwrap_or_default());
+    }
+    assert!(
+        !contains(&index_bytes, "lantern cipher"),
+        "body text stored in the index"
+    );
 
     let list = ok(&data, &["keys", "list"]);
     outputs += &list;

@@ -11,7 +11,7 @@
 //! (after one warm-up round) and prints p50/p99 latency for:
 //!
 //! - `core`: the 10 best hits by BM25 and the total count, no snippets;
-//! - `snippets`: the same plus highlighted title and body passages
+//! - `snippets`: the same plus highlighted title and excerpt passages (bodies are not stored)
 //!   (`highlight()`/`snippet()` in FTS5).
 
 use std::path::PathBuf;

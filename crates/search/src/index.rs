@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery,
     TermQuery,
@@ -65,11 +65,15 @@ pub struct Hit {
     pub id: i64,
     /// BM25 score (0 when ordered by date).
     pub score: f32,
+    /// The title as stored (plain text).
+    pub title: String,
+    /// The excerpt as stored (plain text).
+    pub excerpt: Option<String>,
     /// The title as HTML: escaped, matches marked.
     pub title_html: String,
-    /// A passage as HTML: the best matching passage of the body (when
-    /// allowed) or the excerpt, escaped, matches marked; else the start of
-    /// the excerpt (or body). `None` when the article has neither.
+    /// A passage as HTML: the best matching passage of the excerpt, escaped,
+    /// matches marked; else the start of the excerpt. `None` without an
+    /// excerpt. Never text of the body, which the index does not store.
     pub snippet_html: Option<String>,
     /// The provider's name.
     pub provider: Option<String>,
@@ -110,6 +114,25 @@ impl Check {
     }
 }
 
+/// What [`SearchIndex::open_or_recreate`] found in the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// An index of this layout, opened as it was.
+    Existing,
+    /// No index: an empty one was created.
+    Created,
+    /// An index of another layout (or one that could not be read), replaced
+    /// by an empty one; the reason says what was wrong with it.
+    Recreated(String),
+}
+
+impl Opened {
+    /// Whether the index starts empty (and so needs a rebuild from the store).
+    pub fn is_new(&self) -> bool {
+        !matches!(self, Opened::Existing)
+    }
+}
+
 /// A search index in a folder (or in memory), with its writer.
 pub struct SearchIndex {
     dir: Option<PathBuf>,
@@ -139,6 +162,67 @@ impl SearchIndex {
             r => r?,
         };
         SearchIndex::with_index(index, Some(dir.to_path_buf()), true)
+    }
+
+    /// Like [`open_or_create`](Self::open_or_create), but an index this
+    /// version cannot use (another [`crate::SCHEMA_VERSION`], another
+    /// layout, unreadable metadata) is deleted and created again, empty,
+    /// instead of being an error: the caller rebuilds it from the store. Only
+    /// with the writer lock held: an index another process writes is never
+    /// removed ([`SearchError::Locked`]).
+    pub fn open_or_recreate(dir: &Path) -> Result<(SearchIndex, Opened), SearchError> {
+        let existed = dir.join("meta.json").is_file();
+        let reason = match SearchIndex::open_or_create(dir) {
+            Ok(index) => {
+                let how = if existed {
+                    Opened::Existing
+                } else {
+                    Opened::Created
+                };
+                return Ok((index, how));
+            }
+            Err(SearchError::SchemaMismatch { detail, .. }) => detail,
+            Err(SearchError::Index(
+                e @ (TantivyError::IncompatibleIndex(_)
+                | TantivyError::DataCorruption(_)
+                | TantivyError::DeserializeError(_)),
+            )) => e.to_string(),
+            Err(e) => return Err(e),
+        };
+        let io = |source: std::io::Error| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        {
+            let mmap =
+                MmapDirectory::open(dir).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            let _lock = match mmap.acquire_lock(&INDEX_WRITER_LOCK) {
+                Ok(l) => l,
+                Err(LockError::LockBusy) => {
+                    return Err(SearchError::Locked {
+                        dir: dir.to_path_buf(),
+                    })
+                }
+                Err(LockError::IoError(e)) => return Err(io(std::io::Error::other(e.to_string()))),
+            };
+            // The folder is the index's alone: every file but the locks goes.
+            for entry in std::fs::read_dir(dir).map_err(io)? {
+                let entry = entry.map_err(io)?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".tantivy-") && name.ends_with(".lock") {
+                    continue;
+                }
+                let path = entry.path();
+                if entry.file_type().map_err(io)?.is_dir() {
+                    std::fs::remove_dir_all(&path).map_err(io)?;
+                } else {
+                    std::fs::remove_file(&path).map_err(io)?;
+                }
+            }
+        }
+        let index = SearchIndex::open_or_create(dir)?;
+        Ok((index, Opened::Recreated(reason)))
     }
 
     /// Opens an existing index for searching only (no writer lock): it sees
@@ -385,12 +469,15 @@ impl SearchIndex {
             )
         } else {
             let err = match self.parser.parse_query(text) {
-                Ok(q) => return Ok(q),
-                Err(e) => e,
+                Ok(q) => match self.usable(q.as_ref()) {
+                    Ok(()) => return Ok(q),
+                    Err(e) => e,
+                },
+                Err(e) => e.to_string(),
             };
             match syntax_problem(text) {
                 Some((m, p)) => (m, Some(p)),
-                None => (err.to_string(), None),
+                None => (err, None),
             }
         };
         if strict {
@@ -407,8 +494,29 @@ impl SearchIndex {
             return Ok(Box::new(EmptyQuery));
         }
         match self.parser.parse_query(&words) {
-            Ok(q) => Ok(q),
-            Err(_) => Ok(self.parser.parse_query_lenient(&words).0),
+            Ok(q) if self.usable(q.as_ref()).is_ok() => Ok(q),
+            _ => {
+                let q = self.parser.parse_query_lenient(&words).0;
+                match self.usable(q.as_ref()) {
+                    Ok(()) => Ok(q),
+                    Err(_) => Ok(Box::new(EmptyQuery)),
+                }
+            }
+        }
+    }
+
+    /// Whether a parsed query can run: the parser accepts some queries
+    /// that fail only when searched (`nofield:*`, `title:*` on a field that
+    /// is not a fast field), which must be the person's error, not ours.
+    fn usable(&self, q: &dyn Query) -> Result<(), String> {
+        let searcher = self.reader.searcher();
+        match q.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            &searcher,
+        )) {
+            Ok(_) => Ok(()),
+            Err(TantivyError::FieldNotFound(f)) => Err(format!("there is no field {f:?}")),
+            Err(TantivyError::SchemaError(m)) => Err(m),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -490,14 +598,12 @@ impl SearchIndex {
             let text = |field| doc.get_first(field).and_then(|v| v.as_str());
             let title_html = hl.whole(text(f.title).unwrap_or(""), &h.pre, &h.post);
             let excerpt = text(f.excerpt).filter(|e| !e.trim().is_empty());
-            let body = text(f.body).filter(|b| h.body && !b.trim().is_empty());
             let snippet_html = if hl.is_empty() {
                 None
             } else {
-                body.and_then(|b| hl.passage(b, max, &h.pre, &h.post))
-                    .or_else(|| excerpt.and_then(|e| hl.passage(e, max, &h.pre, &h.post)))
+                excerpt.and_then(|e| hl.passage(e, max, &h.pre, &h.post))
             }
-            .or_else(|| excerpt.or(body).map(|p| snippet::lead(p, max)));
+            .or_else(|| excerpt.map(|p| snippet::lead(p, max)));
             hits.push(self.hit(&doc, score, Some(title_html), snippet_html));
         }
         Ok(hits)
@@ -549,6 +655,8 @@ impl SearchIndex {
                 .and_then(|v| v.as_i64())
                 .unwrap_or_default(),
             score,
+            title: text(f.title).unwrap_or("").to_string(),
+            excerpt: text(f.excerpt).map(str::to_string),
             title_html: title_html.unwrap_or_else(|| snippet::escape(text(f.title).unwrap_or(""))),
             snippet_html,
             provider: text(f.provider).map(str::to_string),
@@ -614,8 +722,11 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// tantivy keeps dates as i64 nanoseconds (the years 1678 to 2262): times
+/// outside are clamped to the ends, which no real article's date reaches.
 fn date(d: DateTime<Utc>) -> tantivy::DateTime {
-    tantivy::DateTime::from_timestamp_secs(d.timestamp())
+    const MAX_SECS: i64 = i64::MAX / 1_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(d.timestamp().clamp(-MAX_SECS, MAX_SECS))
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), SearchError> {

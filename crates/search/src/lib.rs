@@ -9,17 +9,23 @@
 //! changes and [`SearchIndex::commit`] makes them durable and visible in one
 //! step; what was not committed is gone after a crash or a drop.
 //!
-//! The index holds the article text in clear (stored fields feed the
-//! snippets): the folder is created private (0700 on unix), and body
-//! snippets should only go to clients allowed the full text
-//! ([`Highlight::body`]).
+//! The body is indexed but not stored (the full text is secret at rest):
+//! snippets come from the title and the excerpt, and no search result ever
+//! carries body text. The folder is still created private (0700 on unix):
+//! its term dictionary reveals the words bodies contain.
+//!
+//! An index of another layout ([`SCHEMA_VERSION`]) or one tantivy cannot
+//! read is never misread: [`SearchIndex::open_or_create`] refuses it, and
+//! [`SearchIndex::open_or_recreate`] replaces it with an empty one, which
+//! the caller then rebuilds from the store.
 //!
 //! # Fields
 //!
 //! | field | kind | used for |
 //! | --- | --- | --- |
 //! | `id` | i64, indexed, stored, fast | identity, upsert, delete |
-//! | `title`, `excerpt`, `body` | English text (lowercased, ASCII-folded, stemmed), positions, stored | BM25, phrases, snippets |
+//! | `title`, `excerpt` | English text (lowercased, ASCII-folded, stemmed), positions, stored | BM25, phrases, snippets |
+//! | `body` | English text, positions, **not stored** | BM25, phrases |
 //! | `provider`, `topics` | English text | BM25 |
 //! | `provider_key`, `topic_key` | lowercased exact strings, fast | filters |
 //! | `published` | bool, fast | filter |
@@ -41,7 +47,7 @@ mod schema;
 mod snippet;
 
 pub use error::SearchError;
-pub use index::{Check, Doc, Hit, Results, SearchIndex};
+pub use index::{Check, Doc, Hit, Opened, Results, SearchIndex};
 pub use query::{
     syntax_problem, Highlight, SearchQuery, Sort, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
 };

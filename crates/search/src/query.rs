@@ -27,10 +27,6 @@ pub struct Highlight {
     pub pre: String,
     /// Inserted after each match, as given. Default `</b>`.
     pub post: String,
-    /// Whether snippets may come from the article body. Turn this off for
-    /// clients that may not read the full text: snippets then come from the
-    /// excerpt only.
-    pub body: bool,
     /// Longest snippet, in characters (default 200).
     pub max_chars: usize,
 }
@@ -40,7 +36,6 @@ impl Default for Highlight {
         Highlight {
             pre: "<b>".into(),
             post: "</b>".into(),
-            body: true,
             max_chars: 200,
         }
     }

@@ -9,12 +9,13 @@ use tantivy::tokenizer::{
 };
 
 /// The layout version. The English analyzer's registered name carries it,
-/// so an index written with another analyzer is refused as another layout
-/// (tantivy compares schemas on open) instead of silently mis-matching.
-pub const SCHEMA_VERSION: u32 = 1;
+/// so an index written by another version is refused as another layout
+/// (tantivy compares schemas on open) instead of silently mis-read.
+/// Version 2: the body is indexed but no longer stored.
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// The English analyzer's name in the schema.
-pub(crate) const EN: &str = "newsdesk_en_v1";
+/// The English analyzer's name in the schema (carries [`SCHEMA_VERSION`]).
+pub(crate) const EN: &str = "newsdesk_en_v2";
 
 /// Longest token kept, in bytes (longer ones are dropped: URLs, base64).
 pub(crate) const MAX_TOKEN_LEN: usize = 40;
@@ -52,7 +53,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         title: b.add_text_field("title", text(true)),
         excerpt: b.add_text_field("excerpt", text(true)),
-        body: b.add_text_field("body", text(true)),
+        // Indexed, never stored: the full text is secret at rest, and
+        // snippets come from the title and the excerpt.
+        body: b.add_text_field("body", text(false)),
         provider: b.add_text_field("provider", text(true)),
         topics: b.add_text_field("topics", text(false)),
         provider_key: b.add_text_field("provider_key", STRING | FAST),

@@ -69,7 +69,7 @@ fn docs() -> Vec<Doc> {
         Doc {
             id: 5,
             title: "<script>alert(1)</script> Azure & \"friends\"".into(),
-            excerpt: None,
+            excerpt: Some("Nothing <b>bold</b> about Azure & co's <i>plans</i>.".into()),
             body: Some("Nothing <b>bold</b> about Azure & co's <i>plans</i>.".into()),
             provider: None,
             provider_domain: None,
@@ -242,33 +242,41 @@ fn snippets_mark_matches_and_escape_html() {
         h1.snippet_html.as_deref(),
         Some("New regions for AI workloads.")
     );
+    // A match in the body only: the body is not stored, so the snippet is
+    // the excerpt's start and never body text.
     let h2 = r.hits.iter().find(|h| h.id == 2).unwrap();
     assert_eq!(h2.title_html, "Cloud market update");
-    assert_eq!(
-        h2.snippet_html.as_deref().unwrap(),
-        format!("{FILLER} <b>Azure</b> gained share over the quarter.")
-    );
-
-    // Custom tags, and no body snippets for clients without full text.
-    let mut q = SearchQuery::new("azure");
-    q.highlight = Highlight {
-        pre: "<mark>".into(),
-        post: "</mark>".into(),
-        body: false,
-        max_chars: 200,
-    };
-    let r = idx.search(&q).unwrap();
-    let h2 = r.hits.iter().find(|h| h.id == 2).unwrap();
     assert_eq!(
         h2.snippet_html.as_deref(),
         Some("Who gained share this quarter.")
     );
+
+    // Custom tags.
+    let mut q = SearchQuery::new("azure");
+    q.highlight = Highlight {
+        pre: "<mark>".into(),
+        post: "</mark>".into(),
+        max_chars: 200,
+    };
+    let r = idx.search(&q).unwrap();
     let h5 = r.hits.iter().find(|h| h.id == 5).unwrap();
     assert!(h5.title_html.contains("<mark>Azure</mark>"));
-    assert_eq!(
-        h5.snippet_html, None,
-        "no excerpt and the body is not allowed"
+    assert!(
+        h5.snippet_html
+            .as_deref()
+            .unwrap()
+            .contains("<mark>Azure</mark> &amp; co&#39;s"),
+        "{:?}",
+        h5.snippet_html
     );
+    // An article with a body but no excerpt has no snippet.
+    let r = idx.search(&SearchQuery::new("crude oil")).unwrap();
+    let h3 = r.hits.iter().find(|h| h.id == 3).unwrap();
+    assert_eq!(h3.snippet_html, None);
+    for h in &r.hits {
+        let snippet = h.snippet_html.as_deref().unwrap_or("");
+        assert!(!snippet.contains("results were in line"), "{snippet}");
+    }
     // Without snippets: escaped titles only.
     let mut q = SearchQuery::new("azure");
     q.snippets = false;
@@ -285,13 +293,13 @@ fn snippets_mark_matches_and_escape_html() {
 }
 
 #[test]
-fn long_bodies_give_a_cut_passage_around_the_match() {
+fn long_excerpts_give_a_cut_passage_around_the_match() {
     let idx = SearchIndex::create_in_ram().unwrap();
-    let body = format!("{FILLER} {FILLER} Quantum chips (see “Willow”) arrived. {FILLER} {FILLER}");
+    let text = format!("{FILLER} {FILLER} Quantum chips (see “Willow”) arrived. {FILLER} {FILLER}");
     idx.add_batch(&[Doc {
         id: 7,
         title: "Chip news".into(),
-        body: Some(body),
+        excerpt: Some(text),
         ..Doc::default()
     }])
     .unwrap();
@@ -302,6 +310,102 @@ fn long_bodies_give_a_cut_passage_around_the_match() {
     assert!(s.contains("“<b>Willow</b>”)"), "{s}");
     assert!(s.chars().count() <= 200 + 16, "{s}");
     assert_eq!(r.hits[0].title_html, "Chip news");
+}
+
+#[test]
+fn dates_far_from_now_are_filters_and_values_not_crashes() {
+    let idx = index();
+    let at = |y: i32| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap();
+    for (from, until, want) in [
+        (Some(at(476)), None, 4),
+        (Some(at(1)), Some(at(9999)), 4),
+        (None, Some(at(1000)), 0),
+        (Some(at(9000)), None, 0),
+        (Some(at(9000)), Some(at(476)), 0),
+    ] {
+        let r = idx
+            .search(&SearchQuery::new("").between(from, until))
+            .unwrap();
+        assert_eq!(r.total, want, "{from:?} {until:?}");
+    }
+    idx.add_batch(&[Doc {
+        id: 99,
+        title: "Ancient".into(),
+        published_at: Some(at(1200)),
+        ..Doc::default()
+    }])
+    .unwrap();
+    idx.commit().unwrap();
+    let r = idx.search(&SearchQuery::new("ancient")).unwrap();
+    assert_eq!(r.total, 1);
+}
+
+#[test]
+fn bodies_are_searched_but_never_returned() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap();
+    let secret = "zyxwvut confidential passage";
+    idx.add_batch(&[Doc {
+        id: 9,
+        title: "Plain title".into(),
+        excerpt: Some("A short summary.".into()),
+        body: Some(format!("{FILLER} The {secret} is here.")),
+        ..Doc::default()
+    }])
+    .unwrap();
+    idx.commit().unwrap();
+    let r = idx.search(&SearchQuery::new("zyxwvut")).unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].snippet_html.as_deref(), Some("A short summary."));
+    let r = idx
+        .search(&SearchQuery::new("\"zyxwvut confidential passage\""))
+        .unwrap();
+    assert_eq!(r.total, 1, "phrases match in the body");
+    drop(idx);
+    // No stored field holds it: the document store files do not contain it.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "store") {
+            let bytes = std::fs::read(&p).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("confidential"), "{}", p.display());
+        }
+    }
+}
+
+#[test]
+fn an_index_of_another_version_is_recreated_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        b.add_text_field("title", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        w.add_document(tantivy::doc!(index.schema().get_field("title").unwrap() => "old"))
+            .unwrap();
+        w.commit().unwrap();
+    }
+    let (idx, how) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+    assert!(
+        matches!(how, newsdesk_search::Opened::Recreated(_)),
+        "{how:?}"
+    );
+    assert!(how.is_new());
+    assert_eq!(idx.doc_count(), 0);
+    idx.add_batch(&docs()).unwrap();
+    idx.commit().unwrap();
+    drop(idx);
+    let (idx, how) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+    assert_eq!(how, newsdesk_search::Opened::Existing);
+    assert_eq!(idx.doc_count(), 5);
+    // Held by a writer: refused, never removed.
+    let err = SearchIndex::open_or_recreate(dir.path()).unwrap_err();
+    assert!(matches!(err, SearchError::Locked { .. }), "{err}");
+    drop(idx);
+    let fresh = dir.path().join("fresh");
+    let (_, how) = SearchIndex::open_or_recreate(&fresh).unwrap();
+    assert_eq!(how, newsdesk_search::Opened::Created);
+    assert_eq!(newsdesk_search::SCHEMA_VERSION, 2);
 }
 
 #[test]
@@ -428,6 +532,11 @@ fn malformed_queries_never_panic() {
         "::",
         "title:\"",
         "nosuchfield:azure",
+        "nosuchfield:*",
+        "é : * / a*",
+        "title:*",
+        "body:*",
+        "published_at:*",
         "quality:abc",
         "published_at:yesterday",
         "published:maybe",

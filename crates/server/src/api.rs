@@ -82,7 +82,7 @@ pub(crate) fn only(params: &HashMap<String, String>, known: &[&str]) -> Result<(
     )))
 }
 
-fn parse_date(name: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
+pub(crate) fn parse_date(name: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
     if let Ok(d) = DateTime::parse_from_rfc3339(v) {
         return Ok(d.with_timezone(&Utc));
     }
@@ -97,7 +97,7 @@ fn parse_date(name: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
         })
 }
 
-fn parse_int(name: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiError> {
+pub(crate) fn parse_int(name: &str, v: &str, min: i64, max: i64) -> Result<i64, ApiError> {
     match v.parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(ApiError::parameter(format!(

@@ -22,6 +22,7 @@ pub mod desk;
 pub mod error;
 pub mod metrics;
 mod pool;
+pub mod search;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,6 +97,8 @@ pub struct AppState {
     keyring: Option<Arc<newsdesk_secure::Keyring>>,
     /// Takes editor actions; `None`: they answer 503.
     desk: Option<Arc<dyn EditorDesk>>,
+    /// The full-text index (`DATA_DIR/search`).
+    pub search: search::SearchState,
 }
 
 impl AppState {
@@ -114,6 +117,7 @@ impl AppState {
             guard: auth::Guard::default(),
             keyring: None,
             desk: None,
+            search: search::SearchState::open(&config.data_dir),
         })
     }
 
@@ -164,6 +168,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/articles/{file}", get(api::document))
         .route("/images/{key}", get(api::image))
         .route("/topics/{slug}/{file}", get(api::topic_feed))
+        .route("/api/v1/search", get(search::search))
+        .route("/search/{file}", get(search::search_feed))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::no_method)
         // Innermost first: the cache sees only requests the access layer
@@ -224,6 +230,19 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    serve_with(addr, config, extras, metrics, None, shutdown).await
+}
+
+/// [`serve`], with a keeper that writes the search index when this server
+/// can take its writer lock (see [`search`]).
+pub async fn serve_with(
+    addr: SocketAddr,
+    config: ServerConfig,
+    extras: Extras,
+    metrics: Arc<Metrics>,
+    keeper: Option<Arc<dyn search::SearchKeeper>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
@@ -239,6 +258,9 @@ pub async fn serve(
         state = state.with_desk(desk);
     }
     let state = Arc::new(state);
+    if let Some(keeper) = keeper {
+        search::start_keeper(state.clone(), keeper);
+    }
     eprintln!(
         "{}",
         serde_json::json!({"msg": "listening", "addr": local.to_string(), "data": config.data_dir.display().to_string()})

@@ -18,7 +18,8 @@ use newsdesk_model::Article;
 use serde::{Deserialize, Serialize};
 
 pub use sqlite::{
-    ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, SqliteStore, TopicCount,
+    ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, OutboxEntry, SearchDoc,
+    SearchDocs, Sort, SqliteStore, TopicCount,
 };
 
 /// The store's id of an article.

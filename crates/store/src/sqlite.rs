@@ -19,9 +19,11 @@ use crate::{
 
 mod keys;
 mod query;
+mod search;
 
 pub use keys::ApiKeyStoreRow;
 pub use query::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, TopicCount};
+pub use search::{OutboxEntry, SearchDoc, SearchDocs};
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -30,7 +32,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, include_str!("../migrations/sqlite/0004_sources.sql")),
     (5, include_str!("../migrations/sqlite/0005_topic_pages.sql")),
-    // 6 is the search outbox (joined separately).
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_search_outbox.sql"),
+    ),
     (7, include_str!("../migrations/sqlite/0007_api_keys.sql")),
 ];
 

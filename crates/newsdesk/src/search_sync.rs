@@ -1,0 +1,247 @@
+//! Keeps the full-text index (`DATA_DIR/search`) in step with the store.
+//!
+//! The store's triggers put the id of every article whose search document
+//! changed into the search outbox, in the transaction of the change. The
+//! sync drains it in chunks: read the ids, read those articles' documents
+//! as they are now, replace them in the index (an id without a document —
+//! a stub, a removed article — is deleted from it), commit the index, and
+//! only then delete the outbox rows read. A crash between the two commits
+//! only indexes the same articles again.
+//!
+//! One process at a time holds tantivy's writer lock. A command that finds
+//! it held (by `newsdesk serve`, or a long `ingest`) skips its sync with one
+//! log line: the holder drains the outbox.
+//!
+//! An index that is new, or of another layout (an older version of this
+//! program), is rebuilt from the store when opened.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use newsdesk_search::{Opened, SearchError, SearchIndex};
+use newsdesk_server::search::{index_doc, SearchKeeper};
+use newsdesk_store::SqliteStore;
+
+use crate::ingest::open_store;
+
+/// Outbox rows read per index commit.
+pub const CHUNK: usize = 2_000;
+
+/// The least time between two index commits during a long ingest or run
+/// (every batch is synced, but commits are spaced; the end always syncs).
+const SPACING: Duration = Duration::from_secs(5);
+
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    newsdesk_server::search::index_dir(data_dir)
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Synced {
+    /// Documents (re)indexed.
+    pub indexed: usize,
+    /// Ids removed from the index (no document any more).
+    pub removed: usize,
+    /// Outbox rows cleared.
+    pub cleared: usize,
+}
+
+/// Moves the whole outbox into the index, one chunk per index commit.
+pub fn drain(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<Synced> {
+    let mut done = Synced::default();
+    loop {
+        let pending = store.search_outbox_pending(CHUNK)?;
+        let Some(last) = pending.iter().map(|e| e.seq).max() else {
+            return Ok(done);
+        };
+        let mut ids: Vec<i64> = pending.iter().map(|e| e.article_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let docs = store.search_docs(&ids)?;
+        for id in &ids {
+            if docs.binary_search_by_key(id, |d| d.id).is_err() {
+                index.delete(*id)?;
+                done.removed += 1;
+            }
+        }
+        done.indexed += docs.len();
+        let docs: Vec<_> = docs.into_iter().map(index_doc).collect();
+        index.add_batch(&docs)?;
+        index.commit().context("committing the search index")?;
+        // Only now: the index holds every change up to `last`.
+        done.cleared += store.search_outbox_done(last)?;
+        if pending.len() < CHUNK {
+            return Ok(done);
+        }
+    }
+}
+
+/// Replaces the whole index with the store's documents, then clears the
+/// outbox rows that were there before (later ones stay for the next sync).
+pub fn rebuild(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<u64> {
+    let last = store.search_outbox_last_seq()?;
+    let fill = || -> anyhow::Result<u64> {
+        // Everything goes at the commit, so searches see the old index
+        // until the new one is whole, and a failure leaves the old one.
+        index.clear()?;
+        let mut n = 0u64;
+        let mut after = 0;
+        loop {
+            let docs = store.search_docs_after(after, CHUNK)?;
+            let Some(end) = docs.last().map(|d| d.id) else {
+                break;
+            };
+            after = end;
+            n += docs.len() as u64;
+            let docs: Vec<_> = docs.into_iter().map(index_doc).collect();
+            index.add_batch(&docs)?;
+        }
+        index.commit()?;
+        Ok(n)
+    };
+    let n = match fill() {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = index.rollback();
+            return Err(e.context("rebuilding the search index"));
+        }
+    };
+    store.search_outbox_done(last)?;
+    Ok(n)
+}
+
+/// Opens the index with its writer, rebuilding it from the store when it is
+/// new or of another layout. `Ok(None)`: another process holds the writer.
+pub fn open_writer(
+    data_dir: &Path,
+    store: &mut SqliteStore,
+) -> anyhow::Result<Option<SearchIndex>> {
+    let dir = index_dir(data_dir);
+    let (index, how) = match SearchIndex::open_or_recreate(&dir) {
+        Ok(x) => x,
+        Err(SearchError::Locked { .. }) => return Ok(None),
+        Err(e) => {
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("opening the search index {}", dir.display()))
+        }
+    };
+    if let Opened::Recreated(why) = &how {
+        eprintln!(
+            "search: the index in {} was of another layout ({why}); rebuilding it from the store",
+            dir.display()
+        );
+    }
+    // An empty index over a store that has articles (a folder someone
+    // removed, or created empty by a reader) is rebuilt as well.
+    if how.is_new() || (index.doc_count() == 0 && store.indexable_count()? > 0) {
+        rebuild(store, &index)?;
+    }
+    Ok(Some(index))
+}
+
+fn locked_line(data_dir: &Path) -> String {
+    format!(
+        "search: the index in {} is held by another process (newsdesk serve?); it will index these changes from the outbox",
+        index_dir(data_dir).display()
+    )
+}
+
+/// The index for the length of a command that writes many batches
+/// (`ingest`, `run`): each batch is synced after its store commit, with
+/// index commits at most every [`SPACING`], and [`Syncer::finish`] syncs
+/// the rest.
+pub struct Syncer {
+    index: Option<SearchIndex>,
+    last: Option<Instant>,
+    failed: bool,
+}
+
+impl Syncer {
+    /// Takes the writer if it can; otherwise logs one line and syncs nothing.
+    pub fn open(data_dir: &Path, store: &mut SqliteStore) -> Syncer {
+        let index = match open_writer(data_dir, store) {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => {
+                eprintln!("{}", locked_line(data_dir));
+                None
+            }
+            Err(e) => {
+                eprintln!("search: {e:#}; the outbox keeps the changes for `newsdesk index sync`");
+                None
+            }
+        };
+        Syncer {
+            index,
+            last: None,
+            failed: false,
+        }
+    }
+
+    /// After a committed batch.
+    pub fn after_batch(&mut self, store: &mut SqliteStore) {
+        if self.last.is_some_and(|t| t.elapsed() < SPACING) {
+            return;
+        }
+        self.sync(store);
+    }
+
+    /// Syncs whatever is left.
+    pub fn finish(&mut self, store: &mut SqliteStore) {
+        self.sync(store);
+    }
+
+    fn sync(&mut self, store: &mut SqliteStore) {
+        let Some(index) = &self.index else { return };
+        self.last = Some(Instant::now());
+        if let Err(e) = drain(store, index) {
+            let _ = index.rollback();
+            if !self.failed {
+                self.failed = true;
+                eprintln!("search: syncing the index failed: {e:#}; the outbox keeps the changes");
+            }
+        }
+    }
+}
+
+/// One sync now (after an editor's action): drains the outbox if this
+/// process can take the writer, else says who will.
+pub fn sync_now(data_dir: &Path, store: &mut SqliteStore) {
+    let mut s = Syncer::open(data_dir, store);
+    s.finish(store);
+}
+
+/// The keeper `newsdesk serve` gives the server: its own store connection
+/// for the outbox.
+pub struct Keeper {
+    data_dir: PathBuf,
+    store: Mutex<SqliteStore>,
+}
+
+impl Keeper {
+    pub fn new(data_dir: &Path) -> anyhow::Result<Keeper> {
+        Ok(Keeper {
+            data_dir: data_dir.to_path_buf(),
+            store: Mutex::new(open_store(data_dir)?),
+        })
+    }
+}
+
+impl SearchKeeper for Keeper {
+    fn open_writer(&self) -> Result<Option<SearchIndex>, String> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        open_writer(&self.data_dir, &mut store).map_err(|e| format!("{e:#}"))
+    }
+
+    fn drain(&self, index: &SearchIndex) -> Result<usize, String> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match drain(&mut store, index) {
+            Ok(s) => Ok(s.indexed + s.removed),
+            Err(e) => {
+                let _ = index.rollback();
+                Err(format!("{e:#}"))
+            }
+        }
+    }
+}
