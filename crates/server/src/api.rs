@@ -529,7 +529,7 @@ pub async fn topic_feed(
     Query(params): Params,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    use newsdesk_serve::feeds::{self, Conditional, FeedFormat, ItemText};
+    use newsdesk_serve::feeds::{self, FeedFormat, ItemText};
     only(&params, &[])?;
     let format = file
         .strip_prefix("feed.")
@@ -580,6 +580,18 @@ pub async fn topic_feed(
         )
         .map_err(store_error)?;
     let bytes = feeds::render(format, &meta, &items).map_err(store_error)?;
+    Ok(feed_response(&headers, format, updated, bytes))
+}
+
+/// A rendered feed with its ETag, caching headers and `Last-Modified`, or
+/// 304 when the client's `If-None-Match` names this version.
+pub(crate) fn feed_response(
+    headers: &axum::http::HeaderMap,
+    format: newsdesk_serve::feeds::FeedFormat,
+    updated: DateTime<Utc>,
+    bytes: Vec<u8>,
+) -> Response {
+    use newsdesk_serve::feeds::{self, Conditional};
     let tag = feeds::etag(&bytes);
     let inm = headers
         .get(header::IF_NONE_MATCH)
@@ -592,7 +604,7 @@ pub async fn topic_feed(
             updated.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
         ),
     ];
-    Ok(match feeds::conditional(inm, &tag) {
+    match feeds::conditional(inm, &tag) {
         Conditional::NotModified => (StatusCode::NOT_MODIFIED, common).into_response(),
         Conditional::Send => (
             common,
@@ -600,5 +612,5 @@ pub async fn topic_feed(
             bytes,
         )
             .into_response(),
-    })
+    }
 }

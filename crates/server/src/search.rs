@@ -23,8 +23,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use chrono::DateTime;
 use newsdesk_model::document::format_date;
@@ -312,7 +312,7 @@ pub async fn search_feed(
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    use newsdesk_serve::feeds::{self, Conditional, FeedFormat, FeedMeta, ItemText};
+    use newsdesk_serve::feeds::{self, FeedFormat, FeedMeta, ItemText};
     let format = file
         .strip_prefix("feed.")
         .and_then(FeedFormat::from_extension)
@@ -364,27 +364,7 @@ pub async fn search_feed(
         language: None,
     };
     let bytes = feeds::render(format, &meta, &items).map_err(store_error)?;
-    let tag = feeds::etag(&bytes);
-    let inm = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
-    let common = [
-        (header::ETAG, tag.clone()),
-        (header::CACHE_CONTROL, "public, max-age=60".to_string()),
-        (
-            header::LAST_MODIFIED,
-            updated.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-        ),
-    ];
-    Ok(match feeds::conditional(inm, &tag) {
-        Conditional::NotModified => (StatusCode::NOT_MODIFIED, common).into_response(),
-        Conditional::Send => (
-            common,
-            [(header::CONTENT_TYPE, format.content_type().to_string())],
-            bytes,
-        )
-            .into_response(),
-    })
+    Ok(crate::api::feed_response(&headers, format, updated, bytes))
 }
 
 /// Percent-encodes a query parameter for a link.
