@@ -2,6 +2,8 @@
 //! what a client sees for good requests, bad ones, and a few thousand
 //! hostile ones.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -96,27 +98,7 @@ async fn call(
     method: &str,
     uri: &str,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = app
-        .clone()
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    common::exchange(app, method, uri, &[], "").await
 }
 
 async fn get_json(app: &axum::Router, uri: &str) -> (StatusCode, Value) {

@@ -7,21 +7,20 @@
 //! Skips with a message when `../shared` is missing (fails instead under
 //! `NEWSDESK_REQUIRE_SHARED=1`).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use http_body_util::BodyExt;
 use newsdesk_search::SearchIndex;
 use newsdesk_server::search::{index_dir, index_doc};
 use newsdesk_server::{router, AppState, Metrics, ServerConfig};
 use newsdesk_store::{Batch, SearchDoc, SourceInfo, SqliteStore, Store};
 use serde_json::Value;
-use tower::ServiceExt;
 
 /// A word only the bodies hold.
 const BODY_WORD: &str = "quokkabodyonly";
@@ -107,25 +106,8 @@ async fn call(
     uri: &str,
     etag: Option<&str>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut req = Request::builder().method("GET").uri(uri);
-    if let Some(e) = etag {
-        req = req.header("if-none-match", e);
-    }
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    let headers: Vec<(&str, &str)> = etag.map(|e| ("if-none-match", e)).into_iter().collect();
+    common::exchange(app, "GET", uri, &headers, "").await
 }
 
 async fn get_json(app: &axum::Router, uri: &str) -> (StatusCode, Value) {

@@ -1,12 +1,12 @@
 //! Secured full text, API keys, roles, rate limits, CORS and editor actions,
 //! through the real router over a store whose bodies are sealed.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration, TimeZone, Utc};
-use http_body_util::BodyExt;
 use newsdesk_secure::{ApiKeyRecord, Keyring, Role, Scope};
 use newsdesk_server::{
     router, Access, AppState, DeskError, EditorAction, EditorDesk, Metrics, NewRule, ServerConfig,
@@ -14,7 +14,6 @@ use newsdesk_server::{
 use newsdesk_store::conformance::{sample, store_decided};
 use newsdesk_store::{ApiKeyStoreRow, Decision, SqliteStore, Store, StoryHeat};
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const N: usize = 12;
 
@@ -221,24 +220,7 @@ async fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Reply {
-    let mut b = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    let resp = app
-        .clone()
-        .oneshot(b.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
+    let (status, headers, body) = common::exchange(app, method, uri, headers, body).await;
     Reply {
         status,
         headers,
