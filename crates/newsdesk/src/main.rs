@@ -106,6 +106,14 @@ enum Command {
         /// The lead-image cache's size cap, in MiB (oldest images go first).
         #[arg(long, default_value_t = 512)]
         image_cache_mb: u64,
+        /// Also serve the API, feeds and documents on this address (as
+        /// `newsdesk serve` with its defaults), with the poll counters in
+        /// its /metrics.
+        #[arg(long, value_name = "HOST:PORT", conflicts_with = "once")]
+        serve: Option<std::net::SocketAddr>,
+        /// With --serve: the public base URL for links.
+        #[arg(long, requires = "serve")]
+        base_url: Option<String>,
     },
     /// Analyse stored articles that are not analysed yet (duplicates, stories),
     /// then decide their topics, quality, heat and publication.
@@ -320,6 +328,8 @@ fn main() -> ExitCode {
             no_fetch_pages,
             concurrency,
             image_cache_mb,
+            serve,
+            base_url,
         } => run::run(
             &cli.data_dir,
             &run::RunOptions {
@@ -331,6 +341,15 @@ fn main() -> ExitCode {
                 concurrency,
                 image_cache_bytes: image_cache_mb.saturating_mul(1 << 20),
             },
+            serve.map(|addr| {
+                (
+                    addr,
+                    serve_cmd::Options {
+                        base_url,
+                        ..serve_cmd::Options::default()
+                    },
+                )
+            }),
         ),
         Command::Reanalyze => editor::reanalyze(&cli.data_dir),
         Command::Explain { id, json } => editor::explain(&cli.data_dir, id, json),

@@ -96,7 +96,7 @@ struct Polled {
     notes: Vec<String>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Summary {
     polls: usize,
     fetched: usize,
@@ -112,13 +112,51 @@ struct Summary {
     desk_errors: usize,
 }
 
-pub fn run(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCode> {
+/// `newsdesk run`; with `serve`, the HTTP server runs beside the pipeline in
+/// the same process (one metrics registry: `/metrics` shows the polls too).
+pub fn run(
+    data_dir: &Path,
+    opts: &RunOptions,
+    serve: Option<(std::net::SocketAddr, crate::serve_cmd::Options)>,
+) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the scheduler's runtime")?;
-    runtime.block_on(desk_loop(data_dir, opts))
+    let metrics = Arc::new(newsdesk_server::Metrics::default());
+    let Some((addr, options)) = serve else {
+        return runtime.block_on(desk_loop(data_dir, opts, &metrics));
+    };
+    // The pipeline writes the search index after each poll: no keeper.
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = crate::serve_cmd::server(data_dir, addr, options, metrics.clone(), None, async {
+        let _ = stopped.await;
+    })?;
+    runtime.block_on(async {
+        let mut server = tokio::spawn(server);
+        let desk = desk_loop(data_dir, opts, &metrics);
+        tokio::pin!(desk);
+        tokio::select! {
+            done = &mut desk => {
+                // The pipeline stopped (Ctrl-C or --once): the server
+                // finishes the requests in flight and stops too.
+                let _ = stop_server.send(());
+                match server.await {
+                    Ok(Err(e)) => eprintln!("server: {e}"),
+                    Err(e) => eprintln!("server: stopped unexpectedly: {e}"),
+                    Ok(Ok(())) => {}
+                }
+                done
+            }
+            ended = &mut server => match ended {
+                // It cannot listen (or failed): stop rather than run unseen.
+                Ok(Err(e)) => Err(anyhow::Error::new(e).context("serving")),
+                Ok(Ok(())) => Err(anyhow::anyhow!("the server stopped")),
+                Err(e) => Err(anyhow::anyhow!("the server stopped unexpectedly: {e}")),
+            },
+        }
+    })
 }
 
 /// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere); the handlers are
@@ -145,7 +183,11 @@ fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = &'static st
     }
 }
 
-async fn desk_loop(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCode> {
+async fn desk_loop(
+    data_dir: &Path,
+    opts: &RunOptions,
+    metrics: &newsdesk_server::Metrics,
+) -> anyhow::Result<ExitCode> {
     let stop = stop_signal()?;
     tokio::pin!(stop);
     let mut store = open_store(data_dir)?;
@@ -243,14 +285,19 @@ async fn desk_loop(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCod
                 match joined {
                     Ok((id, polled)) => {
                         in_flight.remove(&id);
+                        let before = sum.clone();
+                        let started = std::time::Instant::now();
                         finish(&mut store, &mut desk, &policy, polled, &mut sum);
                         syncer.finish(&mut store);
+                        count_poll(metrics, &before, &sum, started.elapsed());
                     }
                     Err(e) => {
                         let locator = in_flight.remove(&e.id()).unwrap_or_default();
                         eprintln!("poll {locator}: stopped unexpectedly: {e}");
                         sum.polls += 1;
                         sum.failed += 1;
+                        metrics.add("fetch_polls_total", 1);
+                        metrics.add("fetch_failures_total", 1);
                     }
                 }
             }
@@ -272,6 +319,34 @@ async fn desk_loop(data_dir: &Path, opts: &RunOptions) -> anyhow::Result<ExitCod
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What one finished poll adds to the metrics (`/metrics` of
+/// `newsdesk run --serve`).
+fn count_poll(
+    metrics: &newsdesk_server::Metrics,
+    before: &Summary,
+    after: &Summary,
+    took: Duration,
+) {
+    let delta = |f: fn(&Summary) -> usize| (f(after) - f(before)) as u64;
+    metrics.add("fetch_polls_total", delta(|s| s.polls));
+    metrics.add("fetch_feeds_fetched_total", delta(|s| s.fetched));
+    metrics.add("fetch_feeds_unchanged_total", delta(|s| s.unchanged));
+    metrics.add("fetch_failures_total", delta(|s| s.failed));
+    metrics.add("fetch_pages_total", delta(|s| s.pages));
+    metrics.add("ingest_articles_stored_total", delta(|s| s.stored));
+    metrics.add("ingest_articles_updated_total", delta(|s| s.updated));
+    metrics.add("desk_errors_total", delta(|s| s.desk_errors));
+    metrics.add(
+        "analysis_articles_total",
+        (after.analysed.analysed - before.analysed.analysed) as u64,
+    );
+    metrics.add(
+        "editorial_decisions_total",
+        (after.decided.decided - before.decided.decided) as u64,
+    );
+    metrics.time("poll_store_analyse_decide_seconds", took);
 }
 
 fn print_summary(sum: &Summary) {

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use newsdesk_server::{serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig};
+use newsdesk_server::{
+    serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig, ServerError,
+};
 
 pub struct Options {
     pub base_url: Option<String>,
@@ -17,7 +19,51 @@ pub struct Options {
     pub trust_forwarded_for: bool,
 }
 
+impl Default for Options {
+    /// `newsdesk serve`'s defaults.
+    fn default() -> Options {
+        Options {
+            base_url: None,
+            readers: 4,
+            cors_origins: Vec::new(),
+            anonymous_rate: 600,
+            key_rate: 6000,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
 pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    // The server writes the search index when no other process does.
+    let keeper: Arc<dyn newsdesk_server::search::SearchKeeper> =
+        Arc::new(crate::search_sync::Keeper::new(data_dir)?);
+    let server = server(
+        data_dir,
+        addr,
+        options,
+        Arc::new(Metrics::default()),
+        Some(keeper),
+        shutdown_signal(),
+    )?;
+    runtime.block_on(server).context("serving")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The server over `data_dir`, to run on a Tokio runtime until `shutdown`
+/// resolves. `keeper`: who writes the search index (none when the caller's
+/// own pipeline does, as in `newsdesk run --serve`).
+pub fn server(
+    data_dir: &Path,
+    addr: SocketAddr,
+    options: Options,
+    metrics: Arc<Metrics>,
+    keeper: Option<Arc<dyn newsdesk_server::search::SearchKeeper>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<impl std::future::Future<Output = Result<(), ServerError>> + Send + 'static> {
     // Create the store (and its schema) first, so the readers find it; the
     // desk's writing connection takes editor actions. The keyring (if any)
     // opens sealed full text for keys with the `fulltext` scope only.
@@ -38,21 +84,5 @@ pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Resul
         keyring,
         desk: Some(Arc::new(desk)),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    // The server writes the search index when no other process does.
-    let keeper = Arc::new(crate::search_sync::Keeper::new(data_dir)?);
-    runtime
-        .block_on(serve_with(
-            addr,
-            config,
-            extras,
-            Arc::new(Metrics::default()),
-            Some(keeper),
-            shutdown_signal(),
-        ))
-        .context("serving")?;
-    Ok(ExitCode::SUCCESS)
+    Ok(serve_with(addr, config, extras, metrics, keeper, shutdown))
 }

@@ -894,3 +894,93 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
         b = &b[end + 2 + size + 2..];
     }
 }
+
+#[test]
+fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
+    let web = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["run", "--allow-loopback", "--serve", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start newsdesk run --serve");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The server says where it listens; the pipeline logs the feed's poll.
+    let feed_line = format!("poll {}: ", web.url("/feed.xml"));
+    let (mut addr, mut polled, mut log) = (None, false, Vec::new());
+    while addr.is_none() || !polled {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(600)) else {
+            let _ = child.kill();
+            panic!("no listening or poll line:\n{}", log.join("\n"));
+        };
+        if line.contains("\"listening\"") {
+            let v: Value = serde_json::from_str(&line).unwrap();
+            addr = Some(v["addr"].as_str().unwrap().to_string());
+        }
+        polled |= line.starts_with(&feed_line);
+        log.push(line);
+    }
+    let addr = addr.unwrap();
+    // The articles are served, and the poll is in the server's metrics
+    // (counted right after the poll's line: wait for it, with a guard).
+    let (status, body) = http_get(&addr, "/api/v1/stats");
+    assert_eq!(status, 200);
+    let stats: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(stats["articles"], 3, "{stats}");
+    let mut metrics = String::new();
+    for _ in 0..600 {
+        let (status, body) = http_get(&addr, "/metrics");
+        assert_eq!(status, 200);
+        metrics = String::from_utf8(body).unwrap();
+        if metrics.contains("newsdesk_fetch_polls_total 1") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        metrics.contains("newsdesk_fetch_polls_total 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("newsdesk_ingest_articles_stored_total 3"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("newsdesk_poll_store_analyse_decide_seconds_count 1"),
+        "{metrics}"
+    );
+    // SIGINT stops both.
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if waited > 6000 {
+            let _ = child.kill();
+            panic!("newsdesk run --serve did not stop:\n{}", log.join("\n"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        waited += 1;
+    };
+    reader.join().unwrap();
+    log.extend(rx.try_iter());
+    assert!(status.success(), "{status:?}\n{}", log.join("\n"));
+}
