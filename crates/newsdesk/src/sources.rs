@@ -5,12 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use clap::Subcommand;
 use newsdesk_fetch::schedule::SourceHealth;
-use newsdesk_normalize::format_date;
 use newsdesk_store::{FollowedSource, PollRecord, SourceInfo, SqliteStore, Store};
-use serde::Serialize;
 
 use crate::ingest::open_store;
 
@@ -66,16 +64,13 @@ pub fn feed_url(raw: &str) -> anyhow::Result<String> {
 /// The health a source's record holds; a damaged record counts as a new
 /// source (polled now), with a warning.
 pub fn health_of(source: &FollowedSource) -> SourceHealth {
-    match source.health.as_deref() {
-        None => SourceHealth::default(),
-        Some(json) => serde_json::from_str(json).unwrap_or_else(|e| {
-            eprintln!(
-                "warning: {}: the stored health record is damaged ({e}); treating it as new",
-                source.locator
-            );
-            SourceHealth::default()
-        }),
-    }
+    newsdesk_server::sources::health(source).unwrap_or_else(|e| {
+        eprintln!(
+            "warning: {}: the stored health record is damaged ({e}); treating it as new",
+            source.locator
+        );
+        SourceHealth::default()
+    })
 }
 
 /// What to store after `health` changed.
@@ -199,66 +194,12 @@ fn remove(data_dir: &Path, raw: &str) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// One line of `sources list --json`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Row {
-    url: String,
-    title: Option<String>,
-    kind: String,
-    /// `new` (never polled), `ok`, `failing` or `dead`.
-    status: &'static str,
-    first_seen: String,
-    last_ingested: Option<String>,
-    last_attempt: Option<String>,
-    last_success: Option<String>,
-    consecutive_errors: u32,
-    last_error: Option<String>,
-    last_error_kind: Option<String>,
-    /// `null` when due now (or dead).
-    next_poll: Option<String>,
-    dead: bool,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    items_per_day: Option<f64>,
-}
-
-fn status(h: &SourceHealth) -> &'static str {
-    if h.dead {
-        "dead"
-    } else if h.consecutive_errors > 0 {
-        "failing"
-    } else if h.last_attempt.is_none() {
-        "new"
-    } else {
-        "ok"
-    }
-}
-
-fn date(d: &Option<DateTime<Utc>>) -> Option<String> {
-    d.as_ref().map(format_date)
-}
+/// One line of `sources list --json` (the API's `/api/v1/sources` shape).
+type Row = newsdesk_server::sources::SourceView;
 
 fn row(s: FollowedSource) -> Row {
     let h = health_of(&s);
-    Row {
-        status: status(&h),
-        first_seen: format_date(&s.first_seen),
-        last_ingested: date(&s.last_ingested),
-        last_attempt: date(&h.last_attempt),
-        last_success: date(&h.last_success),
-        consecutive_errors: h.consecutive_errors,
-        last_error: h.last_error,
-        last_error_kind: h.last_error_kind,
-        next_poll: date(&h.next_poll),
-        dead: h.dead,
-        etag: h.etag,
-        last_modified: h.last_modified,
-        items_per_day: h.items_per_day,
-        url: s.locator,
-        title: s.title,
-        kind: s.kind,
-    }
+    Row::new(s, h)
 }
 
 fn list(data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {

@@ -316,6 +316,42 @@ pub async fn list_articles(
     .into_response())
 }
 
+/// `GET /api/v1/sources`: the followed feeds with their health, failing
+/// ones first, then by URL.
+pub async fn list_sources(
+    State(state): State<Arc<AppState>>,
+    Query(params): Params,
+) -> Result<Response, ApiError> {
+    only(&params, &[])?;
+    let sources = state
+        .pool
+        .with(|s| s.followed_sources())
+        .await?
+        .map_err(store_error)?;
+    let mut views: Vec<crate::sources::SourceView> = sources
+        .into_iter()
+        .map(|s| {
+            let h = crate::sources::health(&s).unwrap_or_else(|e| {
+                store_error(format!("{}: damaged health record: {e}", s.locator));
+                Default::default()
+            });
+            crate::sources::SourceView::new(s, h)
+        })
+        .collect();
+    let rank = |v: &crate::sources::SourceView| match v.status {
+        "dead" => 0,
+        "failing" => 1,
+        "new" => 2,
+        _ => 3,
+    };
+    views.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.url.cmp(&b.url)));
+    #[derive(serde::Serialize)]
+    struct Sources {
+        sources: Vec<crate::sources::SourceView>,
+    }
+    Ok(Json(Sources { sources: views }).into_response())
+}
+
 pub async fn get_article(
     State(state): State<Arc<AppState>>,
     caller: Option<axum::Extension<crate::Caller>>,

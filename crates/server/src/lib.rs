@@ -23,6 +23,7 @@ pub mod error;
 pub mod metrics;
 mod pool;
 pub mod search;
+pub mod sources;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -164,6 +165,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/v1/stories/{id}", get(api::get_story))
         .route("/api/v1/topics", get(api::list_topics))
+        .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/stats", get(api::stats))
         .route("/articles/{file}", get(api::document))
         .route("/images/{key}", get(api::image))

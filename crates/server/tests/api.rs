@@ -539,3 +539,52 @@ async fn cached_pages_follow_the_store_and_keys_bypass_the_cache() {
     }
     assert!(api.ids.contains(&top_id));
 }
+
+#[tokio::test]
+async fn sources_are_listed_with_their_health_failing_first() {
+    let api = api();
+    let mut store = SqliteStore::open(api._dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2021, 5, 10, 0, 0, 0).unwrap();
+    for url in ["https://a.example/feed.xml", "https://b.example/feed.xml"] {
+        store
+            .follow_source(
+                &newsdesk_store::SourceInfo {
+                    locator: url.into(),
+                    kind: "subscription".into(),
+                    title: Some(format!("Feed of {url}")),
+                },
+                now,
+            )
+            .unwrap();
+    }
+    let failing = newsdesk_fetch::schedule::SourceHealth {
+        last_attempt: Some(now),
+        consecutive_errors: 3,
+        last_error: Some("HTTP 503".into()),
+        ..Default::default()
+    };
+    store
+        .record_poll(
+            "https://b.example/feed.xml",
+            &newsdesk_store::PollRecord {
+                health: serde_json::to_string(&failing).unwrap(),
+                last_error: Some("HTTP 503".into()),
+                last_status: Some(503),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let (status, v) = get_json(&api.app, "/api/v1/sources").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let list = v["sources"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v}");
+    assert_eq!(list[0]["url"], "https://b.example/feed.xml");
+    assert_eq!(list[0]["status"], "failing");
+    assert_eq!(list[0]["consecutiveErrors"], 3);
+    assert_eq!(list[0]["lastError"], "HTTP 503");
+    assert_eq!(list[1]["status"], "new");
+    assert_eq!(list[1]["title"], "Feed of https://a.example/feed.xml");
+    let (status, v) = get_json(&api.app, "/api/v1/sources?x=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&v), "invalid_parameter");
+}
