@@ -165,7 +165,9 @@ pub fn run(
     } else {
         (None, Done::default(), Decided::default())
     };
-    let mut syncer = Syncer::open(data_dir, &mut store);
+    // A deferred (bulk) ingest leaves the index to `newsdesk analyse` too:
+    // the outbox keeps every change until then.
+    let mut syncer = analyse.then(|| Syncer::open(data_dir, &mut store));
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -200,11 +202,15 @@ pub fn run(
             Err(e) => sum.failed.push(e.to_string()),
             Ok(p) => {
                 store_one(&mut store, desk.as_mut(), p, &mut sum);
-                syncer.after_batch(&mut store);
+                if let Some(s) = syncer.as_mut() {
+                    s.after_batch(&mut store);
+                }
             }
         }
     }
-    syncer.finish(&mut store);
+    if let Some(mut s) = syncer {
+        s.finish(&mut store);
+    }
     reader
         .join()
         .map_err(|_| anyhow::anyhow!("the reader thread stopped unexpectedly"))?;

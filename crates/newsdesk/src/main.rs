@@ -65,8 +65,9 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
-        /// Store only; leave duplicate and story analysis for `newsdesk analyse`
-        /// or the next ingest (for bulk imports).
+        /// Store only; leave duplicate and story analysis, decisions and the
+        /// search index for `newsdesk analyse` or the next ingest (for bulk
+        /// imports).
         #[arg(long)]
         defer_analysis: bool,
     },

@@ -700,6 +700,9 @@ fn deferred_analysis_waits_for_newsdesk_analyse() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("analysis: deferred"), "{}", stdout(&o));
     assert!(jsonl(&data).iter().all(|a| a["story"].is_null()));
+    // Indexing waits too: the changes sit in the outbox.
+    let o = newsdesk(&data, &["index", "check"]);
+    assert!(!o.status.success(), "{}", stdout(&o));
     let o = newsdesk(&data, &["analyse"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -714,6 +717,8 @@ fn deferred_analysis_waits_for_newsdesk_analyse() {
     let rss = all.iter().find(|a| a["guid"] == "cw-1001").unwrap();
     assert_eq!(doc["duplicateOf"], rss["id"], "{}", doc["analysis"]);
     assert_eq!(doc["published"], false);
+    let o = newsdesk(&data, &["index", "check"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     // Nothing is left to do.
     let o = newsdesk(&data, &["analyse"]);
     assert!(
