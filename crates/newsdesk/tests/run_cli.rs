@@ -732,23 +732,7 @@ fn run_stops_cleanly_on_sigint() {
     let data = dir.path().join("data");
     ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
     ok(&newsdesk(&data, &["sources", "add", &web.url("/slow.xml")]));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["run", "--allow-loopback"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk run");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx, reader) = spawn_logged(&data, &["run", "--allow-loopback"]);
     // Wait (with a generous guard against a hang) for the good feed's poll.
     let feed_line = format!("poll {}: ", web.url("/feed.xml"));
     let mut log = Vec::new();
@@ -767,27 +751,7 @@ fn run_stops_cleanly_on_sigint() {
             }
         }
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    // Again a guard against a hang, not a time limit on stopping.
-    let mut waited = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if waited > 6000 {
-            let _ = child.kill();
-            panic!(
-                "newsdesk run did not stop after SIGINT:\n{}",
-                log.join("\n")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        waited += 1;
-    };
+    let status = interrupt(&mut child, &log);
     reader.join().unwrap();
     log.extend(rx.try_iter());
     let log = log.join("\n");
@@ -901,23 +865,10 @@ fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["run", "--allow-loopback", "--serve", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk run --serve");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx, reader) = spawn_logged(
+        &data,
+        &["run", "--allow-loopback", "--serve", "127.0.0.1:0"],
+    );
     // The server says where it listens; the pipeline logs the feed's poll.
     let feed_line = format!("poll {}: ", web.url("/feed.xml"));
     let (mut addr, mut polled, mut log) = (None, false, Vec::new());
@@ -963,24 +914,60 @@ fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
         "{metrics}"
     );
     // SIGINT stops both.
+    let status = interrupt(&mut child, &log);
+    reader.join().unwrap();
+    log.extend(rx.try_iter());
+    assert!(status.success(), "{status:?}\n{}", log.join("\n"));
+}
+
+/// Starts `newsdesk --data-dir DATA ARGS...` with its standard error read
+/// line by line into a channel (by the returned thread).
+fn spawn_logged(
+    data: &Path,
+    args: &[&str],
+) -> (
+    std::process::Child,
+    mpsc::Receiver<String>,
+    std::thread::JoinHandle<()>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start newsdesk");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx, reader)
+}
+
+/// Sends SIGINT and waits for the process to end (the wait is a guard
+/// against a hang, not a time limit on stopping); `log` explains a hang.
+fn interrupt(child: &mut std::process::Child, log: &[String]) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let mut waited = 0;
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().unwrap() {
-            break status;
+            return status;
         }
         if waited > 6000 {
             let _ = child.kill();
-            panic!("newsdesk run --serve did not stop:\n{}", log.join("\n"));
+            panic!("newsdesk did not stop after SIGINT:\n{}", log.join("\n"));
         }
         std::thread::sleep(Duration::from_millis(100));
         waited += 1;
-    };
-    reader.join().unwrap();
-    log.extend(rx.try_iter());
-    assert!(status.success(), "{status:?}\n{}", log.join("\n"));
+    }
 }
