@@ -329,7 +329,7 @@ fn count_poll(
     after: &Summary,
     took: Duration,
 ) {
-    let delta = |f: fn(&Summary) -> usize| (f(after) - f(before)) as u64;
+    let delta = |f: fn(&Summary) -> usize| f(after).saturating_sub(f(before)) as u64;
     metrics.add("fetch_polls_total", delta(|s| s.polls));
     metrics.add("fetch_feeds_fetched_total", delta(|s| s.fetched));
     metrics.add("fetch_feeds_unchanged_total", delta(|s| s.unchanged));
@@ -340,11 +340,14 @@ fn count_poll(
     metrics.add("desk_errors_total", delta(|s| s.desk_errors));
     metrics.add(
         "analysis_articles_total",
-        (after.analysed.analysed - before.analysed.analysed) as u64,
+        after
+            .analysed
+            .analysed
+            .saturating_sub(before.analysed.analysed) as u64,
     );
     metrics.add(
         "editorial_decisions_total",
-        (after.decided.decided - before.decided.decided) as u64,
+        after.decided.decided.saturating_sub(before.decided.decided) as u64,
     );
     metrics.time("poll_store_analyse_decide_seconds", took);
 }
