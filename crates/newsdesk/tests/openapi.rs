@@ -3,11 +3,10 @@
 //! against the document (status codes, content types, schemas, the error
 //! shape), then the server shuts down cleanly on SIGINT.
 
-use std::io::{BufRead, BufReader};
+mod common;
+use common::{serve, Served};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
 fn newsdesk(data: &Path, args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
@@ -83,32 +82,11 @@ fn the_api_answers_as_its_openapi_document_says() {
     );
     let auth = format!("Authorization: Bearer {}", token.trim());
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--addr", "127.0.0.1:0", "--anonymous-rate", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk serve");
-    // Read the log on a thread (so the server never blocks on a full pipe);
-    // the first line says where it listens.
-    let (tx, rx) = mpsc::channel();
-    let stderr = server.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("\"listening\"") {
-                let _ = tx.send(line.clone());
-            }
-            lines.push(line);
-        }
-        lines
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says where it listens");
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    let addr = v["addr"].as_str().unwrap().to_string();
+    let Served {
+        child: mut server,
+        addr,
+        log: reader,
+    } = serve(&data, &["--anonymous-rate", "0"]);
     let schema = format!("http://{addr}/api/v1/openapi.json");
 
     // Every check, every operation; except that a random string is a valid

@@ -5,6 +5,8 @@
 //! redirect to a private address. The real `newsdesk` binary follows them;
 //! the tests read back what it stored and what it reported.
 
+mod common;
+use common::{newsdesk, serve, Served};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -288,15 +290,6 @@ impl Server {
 
 // ---------------------------------------------------------------- the desk
 
-fn newsdesk(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run newsdesk")
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -510,7 +503,11 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
 
     // The desk serves its cached copy at the image's cachedUrl.
     {
-        let (mut server, addr) = serve(&data);
+        let Served {
+            child: mut server,
+            addr,
+            ..
+        } = serve(&data, &[]);
         let (status, body) = http_get(&addr, "/api/v1/articles?published=any&limit=100");
         assert_eq!(status, 200);
         let page: Value = serde_json::from_slice(&body).unwrap();
@@ -782,34 +779,6 @@ fn run_stops_cleanly_on_sigint() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-}
-
-/// Starts `newsdesk serve` on a free port; returns the child and its address.
-fn serve(data: &Path) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start newsdesk serve");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if line.contains("\"listening\"") {
-                let _ = tx.send(line);
-            }
-        }
-    });
-    let line = rx
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the server says where it listens");
-    let v: Value = serde_json::from_str(&line).unwrap();
-    (child, v["addr"].as_str().unwrap().to_string())
 }
 
 /// A plain HTTP/1.1 GET: (status, body).

@@ -6,11 +6,10 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
 /// Runs a command that must succeed; returns stdout + stderr (both are
@@ -346,29 +345,11 @@ fn the_server_gives_clear_text_to_fulltext_keys_only_and_takes_editor_actions() 
         assert!(t.starts_with("nd_") && !list.contains(&t[20..]), "{list}");
     }
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env_remove("NEWSDESK_KEYS")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk serve");
-    let (tx, rx) = mpsc::channel();
-    let stderr = server.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("\"listening\"") {
-                let _ = tx.send(line.clone());
-            }
-            lines.push(line);
-        }
-        lines
-    });
-    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    let addr = v["addr"].as_str().unwrap().to_string();
+    let Served {
+        child: mut server,
+        addr,
+        log,
+    } = serve(&data, &[]);
     let bearer = |t: &str| format!("Bearer {t}");
 
     let (_, page) = http(
