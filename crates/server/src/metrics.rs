@@ -32,8 +32,8 @@ impl Histogram {
 
 #[derive(Default)]
 struct Inner {
-    /// (route, status) → requests.
-    requests: BTreeMap<(String, u16), u64>,
+    /// route → status → requests.
+    requests: BTreeMap<String, BTreeMap<u16, u64>>,
     /// route → latency.
     latency: BTreeMap<String, Histogram>,
     /// name → value, for counters other parts of the desk report
@@ -57,11 +57,22 @@ impl Metrics {
     /// One HTTP request answered.
     pub fn request(&self, route: &str, status: u16, took: Duration) {
         let mut m = self.lock();
-        *m.requests.entry((route.to_string(), status)).or_default() += 1;
-        m.latency
-            .entry(route.to_string())
-            .or_default()
-            .observe(took.as_secs_f64());
+        // Every request passes here: allocate the keys only the first time.
+        match m.requests.get_mut(route) {
+            Some(by_status) => *by_status.entry(status).or_default() += 1,
+            None => {
+                m.requests
+                    .insert(route.to_string(), BTreeMap::from([(status, 1)]));
+            }
+        }
+        match m.latency.get_mut(route) {
+            Some(h) => h.observe(took.as_secs_f64()),
+            None => {
+                let mut h = Histogram::default();
+                h.observe(took.as_secs_f64());
+                m.latency.insert(route.to_string(), h);
+            }
+        }
     }
 
     /// Adds to a named counter (name in Prometheus form, `_total` suffix).
@@ -86,12 +97,14 @@ impl Metrics {
             "# HELP newsdesk_http_requests_total HTTP requests answered, by route and status.\n",
         );
         out.push_str("# TYPE newsdesk_http_requests_total counter\n");
-        for ((route, status), n) in &m.requests {
-            let _ = writeln!(
-                out,
-                "newsdesk_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
+        for (route, by_status) in &m.requests {
+            for (status, n) in by_status {
+                let _ = writeln!(
+                    out,
+                    "newsdesk_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route)
+                );
+            }
         }
         out.push_str("# HELP newsdesk_http_request_duration_seconds Time to answer, by route.\n");
         out.push_str("# TYPE newsdesk_http_request_duration_seconds histogram\n");
