@@ -113,6 +113,7 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         let out = json!({
             "total": r.total,
+            "totalExact": r.total_exact,
             "offset": r.offset,
             "limit": r.limit,
             "sort": match r.sort { Sort::Relevance => "relevance", Sort::Newest => "newest" },
@@ -130,8 +131,9 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         println!(
-            "{} matching articles{}",
+            "{}{} matching articles{}",
             r.total,
+            if r.total_exact { "" } else { "+" },
             if r.total > r.hits.len() {
                 format!(" ({} shown from {})", r.hits.len(), r.offset + 1)
             } else {

@@ -212,9 +212,10 @@ fn an_index_of_another_layout_is_rebuilt() {
     let expected = check(&data).0;
     // What an older version wrote: another analyzer in the schema.
     let meta = data.join("search/meta.json");
-    let old = std::fs::read_to_string(&meta)
-        .unwrap()
-        .replace("newsdesk_en_v2", "newsdesk_en_v1");
+    let old = std::fs::read_to_string(&meta).unwrap().replace(
+        &format!("newsdesk_en_v{}", newsdesk_search::SCHEMA_VERSION),
+        "newsdesk_en_v1",
+    );
     std::fs::write(&meta, old).unwrap();
     let o = newsdesk(&data, &["index", "check"], &[]);
     assert!(!o.status.success());

@@ -1,24 +1,22 @@
 //! The index: opening, batch writes, search.
 
 use std::collections::HashMap;
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
     TantivyError, Term,
 };
 
+use crate::collect::{self, Filters, COUNT_CAP};
 use crate::highlight::Highlighter;
 use crate::query::{
     plain_words, syntax_problem, too_deep, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
@@ -26,6 +24,10 @@ use crate::query::{
 use crate::schema::{self, Fields};
 use crate::snippet;
 use crate::{SearchError, SearchQuery, Sort};
+
+/// A filter joins the text query as a clause when it holds this many times
+/// fewer articles than the text's rarest word (see `narrowed`).
+const NARROWER: u64 = 4;
 
 /// Memory the writer may fill before it writes a segment (not a commit).
 const WRITER_MEMORY: usize = 64 << 20;
@@ -84,8 +86,12 @@ pub struct Hit {
 /// One page of results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
-    /// How many articles match (all pages).
+    /// How many articles match (all pages), counted exactly up to
+    /// [`COUNT_CAP`] (see `total_exact`).
     pub total: usize,
+    /// Whether `total` is the exact count; when `false`, more than
+    /// `total` articles match (the count stopped at [`COUNT_CAP`]).
+    pub total_exact: bool,
     /// The page start used.
     pub offset: usize,
     /// The page size used (after capping).
@@ -273,11 +279,7 @@ impl SearchIndex {
                 ReloadPolicy::OnCommitWithDelay
             })
             .try_into()?;
-        let mut parser = QueryParser::for_index(
-            &index,
-            vec![f.title, f.excerpt, f.body, f.provider, f.topics],
-        );
-        parser.set_field_boost(f.title, 2.0);
+        let mut parser = QueryParser::for_index(&index, vec![f.all]);
         parser.set_conjunction_by_default();
         Ok(SearchIndex {
             dir,
@@ -429,31 +431,121 @@ impl SearchIndex {
         } else {
             q.sort
         };
-        let query = self.with_filters(text_query, q);
+        let filters = Filters::of(q);
         let searcher = self.reader.searcher();
-        let page = TopDocs::with_limit(limit).and_offset(q.offset);
-        let (total, found): (usize, Vec<(f32, DocAddress)>) = match sort {
-            Sort::Relevance => searcher.search(&query, &(Count, page.order_by_score()))?,
+        let query = match text_query {
+            None => self.browse(q),
+            Some(text) => self.narrowed(&searcher, text, q)?,
+        };
+        let k = q.offset + limit;
+        let (total, total_exact, mut found) = match sort {
+            Sort::Relevance => {
+                let found = collect::top_by_score(&searcher, query.as_ref(), &filters, k)?;
+                // Short of a full page, every match was seen: that is the total.
+                let (total, exact) = if found.len() < k {
+                    (found.len(), true)
+                } else {
+                    collect::count(&searcher, query.as_ref(), &filters, COUNT_CAP)?
+                };
+                (total, exact, found)
+            }
             Sort::Newest => {
-                let (n, docs) = searcher.search(
-                    &query,
-                    &(
-                        Count,
-                        page.order_by_fast_field::<tantivy::DateTime>("published_at", Order::Desc),
-                    ),
-                )?;
-                (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+                let (docs, (total, exact)) =
+                    collect::top_by_date(&searcher, query.as_ref(), &filters, k, COUNT_CAP)?;
+                (total, exact, docs.into_iter().map(|a| (0.0, a)).collect())
             }
         };
-        let hits = self.hits(&searcher, &query, q, found)?;
+        let found: Vec<(f32, DocAddress)> = found.drain(q.offset.min(found.len())..).collect();
+        let hits = self.hits(&searcher, query.as_ref(), q, found)?;
         Ok(Results {
             total,
+            total_exact,
             offset: q.offset,
             limit,
             sort,
             hits,
             warnings,
         })
+    }
+
+    /// The text query, joined with the most selective topic or provider
+    /// filter when that filter holds far fewer articles than the rarest word
+    /// of the text: the search then walks the filter's short posting list
+    /// instead of scoring every match of a common word only to drop most of
+    /// them. Otherwise the text alone (filters are checked per candidate,
+    /// and block-max pruning applies). Either way the filters are checked
+    /// again per candidate, and the scores are the text's alone.
+    fn narrowed(
+        &self,
+        searcher: &Searcher,
+        text: Box<dyn Query>,
+        q: &SearchQuery,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        if q.topics.is_empty() && q.providers.is_empty() {
+            return Ok(text);
+        }
+        let mut terms = Vec::new();
+        text.query_terms(&mut |t, _| terms.push(t.clone()));
+        let mut text_est = searcher.num_docs();
+        for t in &terms {
+            text_est = text_est.min(searcher.doc_freq(t)?);
+        }
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        let mut best: Option<(u64, Box<dyn Query>)> = None;
+        for topic in &q.topics {
+            let t = Term::from_field_text(self.f.topic_key, &schema::key(topic));
+            let df = searcher.doc_freq(&t)?;
+            if best.as_ref().is_none_or(|(b, _)| df < *b) {
+                best = Some((df, term(t)));
+            }
+        }
+        if !q.providers.is_empty() {
+            let mut df = 0;
+            let mut any = Vec::new();
+            for p in &q.providers {
+                let t = Term::from_field_text(self.f.provider_key, &schema::key(p));
+                df += searcher.doc_freq(&t)?;
+                any.push((Occur::Should, term(t)));
+            }
+            if best.as_ref().is_none_or(|(b, _)| df < *b) {
+                best = Some((df, Box::new(BooleanQuery::new(any))));
+            }
+        }
+        Ok(match best {
+            Some((df, filter)) if df.saturating_mul(NARROWER) < text_est => {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, text),
+                    (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
+                ]))
+            }
+            _ => text,
+        })
+    }
+
+    /// What drives a search without words: the first topic's postings when
+    /// a topic is asked for, else the providers', else every document (the
+    /// filters then check each candidate).
+    fn browse(&self, q: &SearchQuery) -> Box<dyn Query> {
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        if let Some(topic) = q.topics.first() {
+            return term(Term::from_field_text(self.f.topic_key, &schema::key(topic)));
+        }
+        if !q.providers.is_empty() {
+            return Box::new(BooleanQuery::new(
+                q.providers
+                    .iter()
+                    .map(|p| {
+                        (
+                            Occur::Should,
+                            term(Term::from_field_text(self.f.provider_key, &schema::key(p))),
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        Box::new(AllQuery)
     }
 
     fn parse(
@@ -520,59 +612,6 @@ impl SearchIndex {
         }
     }
 
-    fn with_filters(&self, text_query: Option<Box<dyn Query>>, q: &SearchQuery) -> BooleanQuery {
-        let f = &self.f;
-        let filter = |query: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
-            (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
-        };
-        let term =
-            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Must,
-            text_query.unwrap_or_else(|| Box::new(AllQuery)),
-        )];
-        for topic in &q.topics {
-            clauses.push(filter(term(Term::from_field_text(
-                f.topic_key,
-                &schema::key(topic),
-            ))));
-        }
-        if !q.providers.is_empty() {
-            let any = q
-                .providers
-                .iter()
-                .map(|p| {
-                    (
-                        Occur::Should,
-                        term(Term::from_field_text(f.provider_key, &schema::key(p))),
-                    )
-                })
-                .collect();
-            clauses.push(filter(Box::new(BooleanQuery::new(any))));
-        }
-        if q.from.is_some() || q.until.is_some() {
-            let bound = |d: Option<DateTime<Utc>>, inclusive: bool| match d {
-                None => Bound::Unbounded,
-                Some(d) => {
-                    let t = Term::from_field_date_for_search(f.published_at, date(d));
-                    if inclusive {
-                        Bound::Included(t)
-                    } else {
-                        Bound::Excluded(t)
-                    }
-                }
-            };
-            clauses.push(filter(Box::new(RangeQuery::new(
-                bound(q.from, true),
-                bound(q.until, false),
-            ))));
-        }
-        if let Some(p) = q.published {
-            clauses.push(filter(term(Term::from_field_bool(f.published, p))));
-        }
-        BooleanQuery::new(clauses)
-    }
-
     fn hits(
         &self,
         searcher: &Searcher,
@@ -616,7 +655,7 @@ impl SearchIndex {
         query: &dyn Query,
     ) -> Result<HashMap<String, f32>, SearchError> {
         let f = &self.f;
-        let text_fields = [f.title, f.excerpt, f.body, f.provider, f.topics];
+        let text_fields = [f.all, f.title, f.excerpt, f.body, f.provider, f.topics];
         let mut terms: Vec<&Term> = Vec::new();
         query.query_terms(&mut |t, _| {
             if text_fields.contains(&t.field()) {
@@ -672,14 +711,19 @@ impl SearchIndex {
         let mut d = TantivyDocument::new();
         d.add_i64(f.id, doc.id);
         d.add_text(f.title, &doc.title);
+        d.add_text(f.all, &doc.title);
+        d.add_text(f.all, &doc.title);
         if let Some(e) = &doc.excerpt {
             d.add_text(f.excerpt, e);
+            d.add_text(f.all, e);
         }
         if let Some(b) = &doc.body {
             d.add_text(f.body, b);
+            d.add_text(f.all, b);
         }
         if let Some(p) = &doc.provider {
             d.add_text(f.provider, p);
+            d.add_text(f.all, p);
         }
         let mut keys: Vec<String> = doc
             .provider
@@ -694,6 +738,7 @@ impl SearchIndex {
         }
         for t in &doc.topics {
             d.add_text(f.topics, t);
+            d.add_text(f.all, t);
             d.add_text(f.topic_key, schema::key(t));
         }
         if let Some(p) = doc.published {

@@ -27,6 +27,7 @@
 //! | `title`, `excerpt` | English text (lowercased, ASCII-folded, stemmed), positions, stored | BM25, phrases, snippets |
 //! | `body` | English text, positions, **not stored** | BM25, phrases |
 //! | `provider`, `topics` | English text | BM25 |
+//! | `all` | the title twice, excerpt, body, provider and topics as one English text, positions, not stored | what plain words and phrases search |
 //! | `provider_key`, `topic_key` | lowercased exact strings, fast | filters |
 //! | `published` | bool, fast | filter |
 //! | `published_at` | date (seconds), fast, stored | date filter, newest-first order |
@@ -35,10 +36,20 @@
 //! # Query syntax
 //!
 //! tantivy's: words (all required), `"phrases"`, `OR`, `AND`, `-word`,
-//! `( )`, `field:word` over the fields above. A query the parser refuses is
+//! `( )`, `field:word` over the fields above. Words without a field search
+//! `all`, so each is one term and BM25 sees one text per article (the title
+//! counts double because it is in it twice).
+//!
+//! # Filters, order and totals
+//!
+//! Filters (topics, providers, dates, published) are read from fast fields
+//! for each candidate rather than joined as query clauses, so the text query
+//! alone drives the search and keeps block-max pruning. `total` is exact up
+//! to [`COUNT_CAP`] matches and a lower bound beyond ([`Results::total_exact`]). A query the parser refuses is
 //! searched as its plain words, with a warning naming the position of the
 //! problem ([`SearchQuery::strict`] turns that into [`SearchError::Query`]).
 
+mod collect;
 mod error;
 mod highlight;
 mod index;
@@ -46,6 +57,7 @@ mod query;
 mod schema;
 mod snippet;
 
+pub use collect::COUNT_CAP;
 pub use error::SearchError;
 pub use index::{Check, Doc, Hit, Opened, Results, SearchIndex};
 pub use query::{

@@ -11,11 +11,12 @@ use tantivy::tokenizer::{
 /// The layout version. The English analyzer's registered name carries it,
 /// so an index written by another version is refused as another layout
 /// (tantivy compares schemas on open) instead of silently mis-read.
-/// Version 2: the body is indexed but no longer stored.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version 2: the body is indexed but no longer stored. Version 3: the
+/// `all` field, which plain query words search.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The English analyzer's name in the schema (carries [`SCHEMA_VERSION`]).
-pub(crate) const EN: &str = "newsdesk_en_v2";
+pub(crate) const EN: &str = "newsdesk_en_v3";
 
 /// Longest token kept, in bytes (longer ones are dropped: URLs, base64).
 pub(crate) const MAX_TOKEN_LEN: usize = 40;
@@ -28,6 +29,7 @@ pub(crate) struct Fields {
     pub body: Field,
     pub provider: Field,
     pub topics: Field,
+    pub all: Field,
     pub provider_key: Field,
     pub topic_key: Field,
     pub published: Field,
@@ -58,6 +60,12 @@ pub(crate) fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text(false)),
         provider: b.add_text_field("provider", text(true)),
         topics: b.add_text_field("topics", text(false)),
+        // Title (twice: title words weigh double), excerpt, body, provider
+        // and topics in one field: a plain word is one term here, so words
+        // and phrases are single-field queries that tantivy can prune by
+        // block-max scores (five fields per word made unions it could
+        // barely prune).
+        all: b.add_text_field("all", text(false)),
         provider_key: b.add_text_field("provider_key", STRING | FAST),
         topic_key: b.add_text_field("topic_key", STRING | FAST),
         published: b.add_bool_field("published", INDEXED | FAST),

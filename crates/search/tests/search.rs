@@ -405,7 +405,7 @@ fn an_index_of_another_version_is_recreated_empty() {
     let fresh = dir.path().join("fresh");
     let (_, how) = SearchIndex::open_or_recreate(&fresh).unwrap();
     assert_eq!(how, newsdesk_search::Opened::Created);
-    assert_eq!(newsdesk_search::SCHEMA_VERSION, 2);
+    assert_eq!(newsdesk_search::SCHEMA_VERSION, 3);
 }
 
 #[test]
@@ -772,4 +772,193 @@ fn an_interrupted_rebuild_leaves_the_old_index() {
         ids(&idx, &SearchQuery::new("replacement")),
         Vec::<i64>::new()
     );
+}
+
+#[test]
+fn totals_are_exact_up_to_the_cap_then_a_lower_bound() {
+    let idx = SearchIndex::create_in_ram().unwrap();
+    let n = newsdesk_search::COUNT_CAP as i64 + 50;
+    let many: Vec<Doc> = (0..n)
+        .map(|i| Doc {
+            id: i,
+            title: format!("harbour note {i}"),
+            published: Some(i % 2 == 0),
+            published_at: Some(day(1 + (i % 20) as u32)),
+            ..Doc::default()
+        })
+        .collect();
+    idx.add_batch(&many).unwrap();
+    idx.commit().unwrap();
+    // More matches than the cap: the count stops there and says so.
+    let r = idx.search(&SearchQuery::new("harbour note")).unwrap();
+    assert_eq!(
+        (r.total, r.total_exact),
+        (newsdesk_search::COUNT_CAP, false)
+    );
+    // Under the cap: exact, filters included.
+    let r = idx
+        .search(&SearchQuery::new("harbour").published(true))
+        .unwrap();
+    assert_eq!((r.total, r.total_exact), (n as usize / 2, true));
+    let r = idx.search(&SearchQuery::new("harbour 7")).unwrap();
+    assert!(r.total_exact);
+    assert_eq!(r.total, 1);
+    // One word, no filter: its document frequency, exact past the cap.
+    let r = idx.search(&SearchQuery::new("harbour")).unwrap();
+    assert_eq!((r.total, r.total_exact), (n as usize, true));
+    // ... and counted when a deletion makes frequencies stale.
+    idx.delete(3).unwrap();
+    idx.commit().unwrap();
+    let r = idx.search(&SearchQuery::new("harbour")).unwrap();
+    assert_eq!(r.total, newsdesk_search::COUNT_CAP);
+    assert!(!r.total_exact);
+    // Newest first counts the same way.
+    let mut q = SearchQuery::new("harbour");
+    q.sort = Sort::Newest;
+    let r = idx.search(&q).unwrap();
+    assert_eq!(
+        (r.total, r.total_exact),
+        (newsdesk_search::COUNT_CAP, false)
+    );
+    assert_eq!(r.hits[0].published_at, Some(day(20)));
+    q.published = Some(false);
+    let r = idx.search(&q).unwrap();
+    assert_eq!((r.total, r.total_exact), (n as usize / 2 - 1, true));
+    assert!(r.hits.iter().all(|h| h.published_at == Some(day(20))));
+}
+
+/// Filters keep exactly the matches that pass them, in the order the
+/// unfiltered ranking gives them, whichever way they are applied.
+#[test]
+fn filtered_results_are_the_unfiltered_ranking_filtered() {
+    const WORDS: &[&str] = &[
+        "oil", "market", "cloud", "bank", "rates", "azure", "model", "chip", "energy", "trade",
+    ];
+    const TOPICS: &[&str] = &["AI", "Cloud", "Energy", "Markets"];
+    const PROVIDERS: &[&str] = &["Reuters", "GeekWire", "The Verge", "AP"];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    let mut docs = Vec::new();
+    for id in 0..1500i64 {
+        let words = |n: u64, next: &mut dyn FnMut(u64) -> u64| {
+            (0..n)
+                .map(|_| WORDS[next(WORDS.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let title = words(1 + next(5), &mut next);
+        let body = words(5 + next(40), &mut next);
+        let topics: Vec<String> = TOPICS
+            .iter()
+            .filter(|_| next(3) == 0)
+            .map(|t| t.to_string())
+            .collect();
+        docs.push(Doc {
+            id,
+            title,
+            body: Some(body),
+            provider: Some(PROVIDERS[next(4) as usize].into()),
+            topics,
+            published: match next(5) {
+                0 => None,
+                1 => Some(false),
+                _ => Some(true),
+            },
+            published_at: (next(10) > 0).then(|| day(1 + next(28) as u32)),
+            ..Doc::default()
+        });
+    }
+    let idx = SearchIndex::create_in_ram().unwrap();
+    // Several commits: several segments, so the page's threshold carries
+    // from one segment to the next.
+    for chunk in docs.chunks(400) {
+        idx.add_batch(chunk).unwrap();
+        idx.commit().unwrap();
+    }
+    let by_id: std::collections::HashMap<i64, &Doc> = docs.iter().map(|d| (d.id, d)).collect();
+    let everything = |text: &str, sort: Sort| -> Vec<i64> {
+        let mut out = Vec::new();
+        loop {
+            let mut q = SearchQuery::new(text).page(MAX_LIMIT, out.len());
+            q.sort = sort;
+            q.snippets = false;
+            let r = idx.search(&q).unwrap();
+            if r.hits.is_empty() {
+                break;
+            }
+            out.extend(r.hits.iter().map(|h| h.id));
+        }
+        out
+    };
+    let mut checked = 0;
+    for text in [
+        "oil",
+        "market cloud",
+        "\"bank rates\"",
+        "chip OR energy",
+        "trade -oil",
+        "",
+    ] {
+        for sort in [Sort::Relevance, Sort::Newest] {
+            let all = everything(text, sort);
+            for case in 0..12 {
+                let mut q = SearchQuery::new(text).page(15, 0);
+                q.sort = sort;
+                q.snippets = false;
+                if case % 3 == 0 {
+                    q.published = Some(case % 2 == 0);
+                }
+                if case % 4 == 1 {
+                    q.topics.push(TOPICS[case % TOPICS.len()].to_lowercase());
+                }
+                if case % 5 == 2 {
+                    q.providers.push(PROVIDERS[case % 4].into());
+                    q.providers.push("geekwire".into());
+                }
+                if case % 6 == 3 {
+                    q.from = Some(day(8));
+                    q.until = Some(day(20));
+                }
+                let keep = |d: &Doc| {
+                    q.published.is_none_or(|p| d.published == Some(p))
+                        && q.topics
+                            .iter()
+                            .all(|t| d.topics.iter().any(|x| x.to_lowercase() == *t))
+                        && (q.providers.is_empty()
+                            || q.providers.iter().any(|p| {
+                                d.provider.as_deref().map(str::to_lowercase)
+                                    == Some(p.to_lowercase())
+                            }))
+                        && q.from
+                            .is_none_or(|f| d.published_at.is_some_and(|a| a >= f))
+                        && q.until
+                            .is_none_or(|u| d.published_at.is_some_and(|a| a < u))
+                };
+                let expected: Vec<i64> = all.iter().copied().filter(|id| keep(by_id[id])).collect();
+                let r = idx.search(&q).unwrap();
+                let got: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
+                let want: Vec<i64> = expected.iter().copied().take(15).collect();
+                if sort == Sort::Relevance {
+                    assert_eq!(got, want, "{text:?} {q:?}");
+                } else {
+                    // Equal dates may come in either order: compare dates.
+                    let date = |id: &i64| by_id[id].published_at;
+                    assert_eq!(
+                        got.iter().map(date).collect::<Vec<_>>(),
+                        want.iter().map(date).collect::<Vec<_>>(),
+                        "{text:?} {q:?}"
+                    );
+                }
+                assert_eq!(r.total, expected.len(), "{text:?} {q:?}");
+                assert!(r.total_exact);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 144);
 }

@@ -284,6 +284,7 @@ pub async fn search(
     let base = state.base_url();
     Ok(Json(json!({
         "total": r.total,
+        "totalExact": r.total_exact,
         "offset": r.offset,
         "limit": r.limit,
         "sort": match r.sort { Sort::Relevance => "relevance", Sort::Newest => "newest" },
