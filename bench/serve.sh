@@ -95,6 +95,23 @@ if curl -fs "$base/api/v1/search?q=market" >/dev/null 2>&1; then
   run "search: one word" "$base/api/v1/search?q=market"
   run "search: phrase" "$base/api/v1/search?q=%22interest%20rates%22"
   run "search: word + topic filter" "$base/api/v1/search?q=cloud&topic=$topic"
+  # A mix: common and rare words, pairs, phrases, OR, exclusions, filters,
+  # one per request in turn (each wrk thread walks the list).
+  cat >"$work/mix.lua" <<LUA
+local queries = {
+  "market", "cloud", "outage", "takeover", "chatbot", "penalty", "denver",
+  "%22language%20model%22", "expansion%20jobs", "service%20failure",
+  "market%20OR%20cloud", "cloud%20-market", "oil", "%22interest%20rates%22",
+  "study&topic=$topic", "partners&published=any", "fine&sort=newest",
+  "quantum", "face-matching%20systems", "acquisition%20deal",
+}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/api/v1/search?q=" .. queries[(i % #queries) + 1])
+end
+LUA
+  run "search: mix of 20 queries" "$base/" -s "$work/mix.lua"
 fi
 echo "server peak memory: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -INT "$server"

@@ -269,9 +269,18 @@ pub async fn search(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let mut known = FILTERS.to_vec();
-    known.extend(["limit", "offset"]);
+    known.extend(["limit", "offset", "sort"]);
     only(&params, &known)?;
     let mut q = parse_search(&state, &params).await?;
+    q.sort = match params.get("sort").map(String::as_str) {
+        None | Some("relevance") => Sort::Relevance,
+        Some("newest") => Sort::Newest,
+        Some(other) => {
+            return Err(ApiError::parameter(format!(
+                "sort: expected relevance or newest, found {other:?}"
+            )))
+        }
+    };
     q.limit = match params.get("limit") {
         Some(v) => parse_int("limit", v, 1, MAX_LIMIT as i64)? as usize,
         None => DEFAULT_LIMIT,

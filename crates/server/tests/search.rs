@@ -139,6 +139,7 @@ async fn all_hits(app: &axum::Router, params: &str) -> Vec<Value> {
         assert_eq!(status, StatusCode::OK, "{uri}: {v}");
         let hits = v["hits"].as_array().unwrap().clone();
         let total = v["total"].as_u64().unwrap() as usize;
+        assert_eq!(v["totalExact"], true, "{uri}: more than 10,000 matches");
         let n = hits.len();
         out.extend(hits);
         offset += n;
@@ -385,6 +386,28 @@ async fn snippets_mark_matches_and_never_carry_body_text() {
 }
 
 #[tokio::test]
+async fn newest_first_orders_by_date_and_keeps_the_matches() {
+    let Some(api) = api() else { return };
+    for (q, at_least) in [("ai", 50), ("cloud", 5), ("%22machine%20learning%22", 2)] {
+        let by_rank = all_hits(&api.app, &format!("q={q}&published=any")).await;
+        let by_date = all_hits(&api.app, &format!("q={q}&published=any&sort=newest")).await;
+        assert!(by_rank.len() >= at_least, "{q}: {}", by_rank.len());
+        let (mut a, mut b) = (ids(&by_rank), ids(&by_date));
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{q}");
+        // RFC 3339 in UTC, one format: text order is time order; no date last.
+        let dates: Vec<&str> = by_date
+            .iter()
+            .map(|h| h["publishedDateTime"].as_str().unwrap_or(""))
+            .collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{q}: {dates:?}");
+        let (_, page) = get_json(&api.app, &format!("/api/v1/search?q={q}&sort=newest")).await;
+        assert_eq!(page["sort"], "newest");
+    }
+}
+
+#[tokio::test]
 async fn bad_parameters_get_the_documented_codes() {
     let Some(api) = api() else { return };
     let cases = [
@@ -410,6 +433,7 @@ async fn bad_parameters_get_the_documented_codes() {
             "invalid_parameter",
         ),
         ("/api/v1/search?q=ai&provider=", 400, "invalid_parameter"),
+        ("/api/v1/search?q=ai&sort=oldest", 400, "invalid_parameter"),
         ("/api/v1/search?q=%22open", 400, "invalid_query"),
         ("/api/v1/search?q=(a", 400, "invalid_query"),
         ("/api/v1/search?q=a%20AND", 400, "invalid_query"),
