@@ -230,6 +230,9 @@ enum Command {
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Newest first instead of by relevance.
+        #[arg(long)]
+        newest: bool,
         /// As JSON.
         #[arg(long)]
         json: bool,
@@ -407,6 +410,7 @@ fn main() -> ExitCode {
             published,
             limit,
             offset,
+            newest,
             json,
         } => search_cmd::search(
             &cli.data_dir,
@@ -419,6 +423,7 @@ fn main() -> ExitCode {
                 published,
                 limit,
                 offset,
+                newest,
                 json,
             },
         ),

@@ -35,6 +35,7 @@ pub struct SearchArgs {
     pub published: Option<bool>,
     pub limit: usize,
     pub offset: usize,
+    pub newest: bool,
     pub json: bool,
 }
 
@@ -85,6 +86,9 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     q.published = args.published;
     q.limit = args.limit;
     q.offset = args.offset;
+    if args.newest {
+        q.sort = Sort::Newest;
+    }
     q.highlight.pre = "<mark>".into();
     q.highlight.post = "</mark>".into();
     // Catch up first when this process can write the index; else read what

@@ -149,6 +149,22 @@ fn search_follows_an_editors_override() {
         let d = h["publishedDateTime"].as_str().unwrap();
         assert!(("2021-03-01".."2021-03-08").contains(&d), "{d}");
     }
+    // Newest first: the same matches, in date order, with an exact total.
+    let newest = search(&data, &["ai", "--newest", "--limit", "100"]);
+    let ranked = search(&data, &["ai", "--limit", "100"]);
+    assert_eq!(newest["sort"], "newest");
+    assert_eq!(newest["total"], ranked["total"]);
+    assert_eq!(newest["totalExact"], true);
+    let dates: Vec<&str> = newest["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["publishedDateTime"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        dates.len() > 10 && dates.windows(2).all(|w| w[0] >= w[1]),
+        "{dates:?}"
+    );
 }
 
 #[test]
