@@ -16,7 +16,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
-use crate::collect::{self, Filters, COUNT_CAP};
+use crate::collect::{self, Filters, PublishedSets, COUNT_CAP};
 use crate::highlight::Highlighter;
 use crate::query::{
     plain_words, syntax_problem, too_deep, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
@@ -146,6 +146,7 @@ pub struct SearchIndex {
     writer: Option<Mutex<IndexWriter>>,
     f: Fields,
     parser: QueryParser,
+    published: PublishedSets,
 }
 
 impl SearchIndex {
@@ -287,6 +288,7 @@ impl SearchIndex {
             writer,
             f,
             parser,
+            published: PublishedSets::default(),
         })
     }
 
@@ -431,8 +433,8 @@ impl SearchIndex {
         } else {
             q.sort
         };
-        let filters = Filters::of(q);
         let searcher = self.reader.searcher();
+        let filters = Filters::of(q, &searcher, &self.published);
         let query = match text_query {
             None => self.browse(q),
             Some(text) => self.narrowed(&searcher, text, q)?,

@@ -962,3 +962,33 @@ fn filtered_results_are_the_unfiltered_ranking_filtered() {
     }
     assert_eq!(checked, 144);
 }
+
+/// The published filter follows changes within one open index (its
+/// per-segment sets are rebuilt for new segments, dropped for merged ones).
+#[test]
+fn the_published_filter_follows_changes_in_a_long_lived_index() {
+    let idx = index();
+    let published = |idx: &SearchIndex, p: bool| {
+        let mut v = ids(idx, &SearchQuery::new("").published(p));
+        v.sort();
+        v
+    };
+    assert_eq!(published(&idx, true), vec![1, 3, 4]);
+    let mut flipped = docs()[0].clone();
+    flipped.published = Some(false);
+    idx.add_batch(&[flipped]).unwrap();
+    idx.commit().unwrap();
+    assert_eq!(published(&idx, true), vec![3, 4]);
+    assert_eq!(published(&idx, false), vec![1, 2]);
+    for round in 0..5 {
+        let mut d = docs()[2].clone();
+        d.published = Some(round % 2 == 0);
+        idx.add_batch(&[d]).unwrap();
+        idx.commit().unwrap();
+    }
+    assert_eq!(published(&idx, true), vec![3, 4]);
+    assert_eq!(
+        ids(&idx, &SearchQuery::new("bedrock").published(true)),
+        vec![3]
+    );
+}
