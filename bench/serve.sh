@@ -62,9 +62,10 @@ echo "store: $articles articles; topic page: $topic; machine: $(nproc) cores, lo
 run() {
   local name=$1 url=$2
   shift 2
-  # Two wrk threads, 32 connections: the server shares the 2 cores with wrk.
-  # Extra arguments are wrk options (e.g. -H 'Cache-Control: no-cache').
-  wrk -t2 -c32 -d"${secs}s" --latency "$@" "$url" >"$work/wrk.txt" 2>&1 || true
+  # Two wrk threads, 32 connections (conns=N before the call changes it):
+  # the server shares the 2 cores with wrk. Extra arguments are wrk options
+  # (e.g. -H 'Cache-Control: no-cache').
+  wrk -t2 -c"${conns:-32}" -d"${secs}s" --latency "$@" "$url" >"$work/wrk.txt" 2>&1 || true
   python3 - "$name" "$work/wrk.txt" <<'PY'
 import re, sys
 name, path = sys.argv[1], sys.argv[2]
@@ -112,6 +113,8 @@ request = function()
 end
 LUA
   run "search: mix of 20 queries" "$base/" -s "$work/mix.lua"
+  # The same mix at a lighter load: latency without 32 requests queued.
+  conns=4 run "search: mix, 4 connections" "$base/" -s "$work/mix.lua"
 fi
 echo "server peak memory: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
 kill -INT "$server"
