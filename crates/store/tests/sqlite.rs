@@ -109,7 +109,9 @@ fn a_read_only_store_reads_and_refuses_every_write() {
     )
     .unwrap();
     drop(conn);
-    let err = SqliteStore::open_read_only(dir.path()).err().expect("refused");
+    let err = SqliteStore::open_read_only(dir.path())
+        .err()
+        .expect("refused");
     assert!(
         matches!(err, StoreError::NewerSchema { found: 99, .. }),
         "{err}"
