@@ -15,9 +15,10 @@
 //!   (`highlight()`/`snippet()` in FTS5).
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use newsdesk_search::{Doc, SearchIndex, SearchQuery};
+use newsdesk_testkit::latency::Latencies;
 
 const QUERIES: &[&str] = &[
     "oil",
@@ -174,21 +175,12 @@ fn synthetic(n: usize) -> Vec<Doc> {
         .collect()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn measure(rounds: usize, mut run: impl FnMut(&str) -> usize) -> (Vec<Duration>, usize) {
+fn measure(rounds: usize, mut run: impl FnMut(&str) -> usize) -> (Latencies, usize) {
     let mut hits = 0;
     for q in QUERIES {
         hits += run(q); // warm-up
     }
-    let mut times = Vec::with_capacity(rounds * QUERIES.len());
+    let mut times = Latencies::new();
     for _ in 0..rounds {
         for q in QUERIES {
             let t = Instant::now();
@@ -196,7 +188,6 @@ fn measure(rounds: usize, mut run: impl FnMut(&str) -> usize) -> (Vec<Duration>,
             times.push(t.elapsed());
         }
     }
-    times.sort();
     (times, hits)
 }
 
@@ -291,13 +282,13 @@ fn main() {
         "scenario", "engine", "p50 ms", "p99 ms", "max ms"
     );
     for snippets in [false, true] {
-        let (tv, tv_hits) = measure(a.rounds, |q| {
+        let (mut tv, tv_hits) = measure(a.rounds, |q| {
             let mut sq = SearchQuery::new(q);
             sq.snippets = snippets;
             let r = idx.search(&sq).unwrap();
             r.total
         });
-        let (fts, fts_hits) = measure(a.rounds, |q| {
+        let (mut fts, fts_hits) = measure(a.rounds, |q| {
             let n: i64 = count.query_row([q], |r| r.get(0)).unwrap();
             if snippets {
                 let rows = top_snip
@@ -318,21 +309,21 @@ fn main() {
             n as usize
         });
         let name = if snippets { "snippets" } else { "core" };
-        for (engine, t) in [("tantivy", &tv), ("fts5", &fts)] {
+        for (engine, t) in [("tantivy", &mut tv), ("fts5", &mut fts)] {
             println!(
                 "{:<10} {:<8} {:>9.3} {:>9.3} {:>9.3}",
                 name,
                 engine,
-                ms(percentile(t, 0.5)),
-                ms(percentile(t, 0.99)),
-                ms(*t.last().unwrap())
+                t.ms(0.5),
+                t.ms(0.99),
+                t.ms(1.0)
             );
         }
         println!(
             "{:<10} fts5/tantivy p50 ratio {:.1}×, p99 ratio {:.1}×  (matches per round: tantivy {}, fts5 {})",
             name,
-            ms(percentile(&fts, 0.5)) / ms(percentile(&tv, 0.5)),
-            ms(percentile(&fts, 0.99)) / ms(percentile(&tv, 0.99)),
+            fts.ms(0.5) / tv.ms(0.5),
+            fts.ms(0.99) / tv.ms(0.99),
             tv_hits,
             fts_hits
         );

@@ -188,15 +188,26 @@ pub fn start_keeper(state: Arc<AppState>, keeper: Arc<dyn SearchKeeper>) {
 /// The parameters both the API and the feeds take.
 const FILTERS: &[&str] = &["q", "topic", "provider", "from", "to", "published"];
 
+/// The search `GET /api/v1/search?q=TEXT` runs when no other parameter is
+/// given: strict parsing, `<mark>` highlights, published articles only, the
+/// first [`DEFAULT_LIMIT`] hits by relevance, with snippets. (Benchmarks run
+/// this same query.)
+pub fn api_query(text: impl Into<String>) -> SearchQuery {
+    let mut q = SearchQuery::new(text);
+    q.strict = true;
+    q.highlight.pre = "<mark>".into();
+    q.highlight.post = "</mark>".into();
+    q.published = Some(true);
+    q.limit = DEFAULT_LIMIT;
+    q
+}
+
 /// Parses the query text and filters into a search.
 async fn parse_search(
     state: &AppState,
     params: &HashMap<String, String>,
 ) -> Result<SearchQuery, ApiError> {
-    let mut q = SearchQuery::new(params.get("q").cloned().unwrap_or_default());
-    q.strict = true;
-    q.highlight.pre = "<mark>".into();
-    q.highlight.post = "</mark>".into();
+    let mut q = api_query(params.get("q").cloned().unwrap_or_default());
     if let Some(t) = params.get("topic") {
         let counts = state.topic_counts().await?;
         let name = counts

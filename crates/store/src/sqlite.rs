@@ -8,7 +8,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
 use rusqlite::config::DbConfig;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, Row, Transaction,
+};
 
 use crate::{
     content_hash, is_sealed, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision,
@@ -112,6 +114,58 @@ impl SqliteStore {
             message: e.to_string(),
         })?;
         Self::init(conn, path)
+    }
+
+    /// Opens the existing store in data folder `dir` for reading only: no
+    /// migration runs, nothing is created, and every write through it fails
+    /// (SQLite refuses it). For tools that read a store another process may
+    /// own, such as benchmarks over a prepared data folder. The store must
+    /// be at this program's schema version (an older one is migrated by
+    /// opening it once with [`SqliteStore::open`]).
+    pub fn open_read_only(dir: &Path) -> Result<SqliteStore, StoreError> {
+        let path = dir.join(DB_FILE);
+        let open_error = |message: String| StoreError::Open {
+            path: path.display().to_string(),
+            message,
+        };
+        if !path.is_file() {
+            return Err(open_error("no store here".into()));
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db("setting the busy timeout"))?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(db("fixing query plans"))?;
+        let found: i64 = conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| open_error(format!("not a newsdesk store ({e})")))?;
+        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if found > known {
+            return Err(StoreError::NewerSchema {
+                path: path.display().to_string(),
+                found,
+                known,
+            });
+        }
+        if found < known {
+            return Err(open_error(format!(
+                "schema version {found} is older than this program's {known}: \
+                 open it once for writing to migrate it"
+            )));
+        }
+        Ok(SqliteStore {
+            conn,
+            path,
+            sealer: None,
+        })
     }
 
     /// A store that lives in memory, for tests.

@@ -80,6 +80,45 @@ fn a_store_from_a_newer_version_is_refused_not_damaged() {
 }
 
 #[test]
+fn a_read_only_store_reads_and_refuses_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();
+    let missing = dir.path().join("nothing");
+    assert!(SqliteStore::open_read_only(&missing).is_err());
+    assert!(!missing.exists(), "opening read-only creates nothing");
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.ingest(&batch(&["a", "b"]), now).unwrap();
+    }
+    let db = dir.path().join("newsdesk.sqlite3");
+    let before = std::fs::read(&db).unwrap();
+    let mut s = SqliteStore::open_read_only(dir.path()).unwrap();
+    assert_eq!(s.stats().unwrap().articles, 2);
+    let docs: Vec<_> = s.all_search_docs().collect::<Result<_, _>>().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert!(s.search_outbox_done(i64::MAX).is_err(), "writes fail");
+    assert!(s.ingest(&batch(&["c"]), now).is_err(), "writes fail");
+    drop(s);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the file is unchanged");
+
+    // Another version's store is refused, as by `open`.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations VALUES (99, '2030-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = SqliteStore::open_read_only(dir.path())
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 99, .. }),
+        "{err}"
+    );
+}
+
+#[test]
 fn reopening_keeps_everything_and_uses_wal() {
     let dir = tempfile::tempdir().unwrap();
     let now = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();

@@ -1,4 +1,5 @@
-//! Test support: where the shared real-data fixtures live.
+//! Test support: where the shared real-data fixtures live, and latency
+//! percentiles for the benchmark examples ([`latency`]).
 //!
 //! The fixtures are not part of this repository. They sit in `../shared` beside
 //! the project root (or wherever `NEWSDESK_SHARED` points). A fresh clone has no
@@ -6,6 +7,8 @@
 //! `NEWSDESK_REQUIRE_SHARED=1`, which turns a missing `../shared` into a failure.
 
 use std::path::PathBuf;
+
+pub mod latency;
 
 /// The workspace root (the folder holding the top `Cargo.toml`).
 ///
