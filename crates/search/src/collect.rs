@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
-use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, COLLECT_BLOCK_BUFFER_LEN,
 };
@@ -305,9 +305,71 @@ pub(crate) fn top_by_score(
             threshold
         })?;
     }
+    Ok(ranked(heap))
+}
+
+/// Whether tantivy can skip blocks of `query`'s postings by their best
+/// scores: one word, or words all required or all optional (nothing
+/// else: phrases, exclusions, nested groups score every match).
+pub(crate) fn prunable(query: &dyn Query) -> bool {
+    if query.is::<TermQuery>() {
+        return true;
+    }
+    let Some(b) = query.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = b.clauses();
+    let all = |occur: Occur| {
+        clauses
+            .iter()
+            .all(|(o, q)| *o == occur && q.is::<TermQuery>())
+    };
+    !clauses.is_empty() && (all(Occur::Must) || all(Occur::Should))
+}
+
+/// The best `k` by BM25 and the exact count, in one pass over every match:
+/// for queries that score every match anyway ([`prunable`] is false), where
+/// counting in a second pass would match them all again (a phrase checks
+/// positions per match).
+pub(crate) fn top_and_count(
+    searcher: &Searcher,
+    query: &dyn Query,
+    filters: &Filters,
+    k: usize,
+) -> Result<(Vec<(Score, DocAddress)>, usize), SearchError> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut total = 0usize;
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let Some(filter) = filters.for_segment(seg)? else {
+            continue;
+        };
+        let alive = seg.alive_bitset();
+        let mut threshold = threshold_of(&heap, k);
+        weight.for_each(seg, &mut |doc, score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) || !filter.accepts(doc) {
+                return;
+            }
+            total += 1;
+            if score > threshold {
+                heap.push(Reverse(Ranked {
+                    score,
+                    addr: DocAddress::new(ord as u32, doc),
+                }));
+                if heap.len() > k {
+                    heap.pop();
+                }
+                threshold = threshold_of(&heap, k);
+            }
+        })?;
+    }
+    Ok((ranked(heap), total))
+}
+
+fn ranked(heap: BinaryHeap<Reverse<Ranked>>) -> Vec<(Score, DocAddress)> {
     let mut out: Vec<Ranked> = heap.into_iter().map(|Reverse(r)| r).collect();
     out.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(out.into_iter().map(|r| (r.score, r.addr)).collect())
+    out.into_iter().map(|r| (r.score, r.addr)).collect()
 }
 
 fn threshold_of(heap: &BinaryHeap<Reverse<Ranked>>, k: usize) -> Score {
@@ -355,9 +417,7 @@ pub(crate) fn count(
     cap: usize,
 ) -> Result<(usize, bool), SearchError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let single_term = query
-        .downcast_ref::<tantivy::query::TermQuery>()
-        .map(|t| t.term());
+    let single_term = query.downcast_ref::<TermQuery>().map(|t| t.term());
     let mut n = 0usize;
     for seg in searcher.segment_readers() {
         if let Some(term) = single_term.filter(|_| filters.is_empty()) {

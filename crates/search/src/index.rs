@@ -441,6 +441,11 @@ impl SearchIndex {
         };
         let k = q.offset + limit;
         let (total, total_exact, mut found) = match sort {
+            Sort::Relevance if !collect::prunable(query.as_ref()) => {
+                let (found, total) =
+                    collect::top_and_count(&searcher, query.as_ref(), &filters, k)?;
+                (total, true, found)
+            }
             Sort::Relevance => {
                 let found = collect::top_by_score(&searcher, query.as_ref(), &filters, k)?;
                 // Short of a full page, every match was seen: that is the total.
