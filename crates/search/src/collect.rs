@@ -1,9 +1,10 @@
-//! Running a search: filters read from fast fields, the best hits by score
+//! Running a search: filters checked per candidate, the best hits by score
 //! or by date, and a count that stops at a cap.
 //!
 //! Filters (published, date range, topics, providers) are not query
-//! clauses: each segment reads them from its columns and a candidate that
-//! fails them is skipped. The text query alone then drives the search, so a
+//! clauses: published and topics are tested against per-segment document
+//! sets ([`crate::docsets`]), dates and providers read from their columns,
+//! and a candidate that fails them is skipped. The text query alone then drives the search, so a
 //! word or an intersection of words keeps tantivy's block-max pruning
 //! (whole blocks of postings whose best score cannot enter the page are
 //! never decoded). As query clauses, the filters turned every search into a
@@ -20,159 +21,100 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, COLLECT_BLOCK_BUFFER_LEN,
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, COLLECT_BLOCK_BUFFER_LEN,
 };
 
-use crate::schema;
+use crate::docsets::{DocBits, DocSets};
+use crate::schema::{self, Fields};
 use crate::{SearchError, SearchQuery};
 
 /// Matches counted exactly; past it the total is "at least this many".
 pub const COUNT_CAP: usize = 10_000;
 
-/// One bit per document of a segment.
-pub(crate) struct DocBits(Vec<u64>);
-
-impl DocBits {
-    /// 1 when `doc` is in the set, else 0.
-    #[inline(always)]
-    fn bit(&self, doc: DocId) -> u64 {
-        self.0
-            .get(doc as usize >> 6)
-            .map_or(0, |w| w >> (doc & 63) & 1)
-    }
-
-    #[inline(always)]
-    fn contains(&self, doc: DocId) -> bool {
-        self.0
-            .get(doc as usize >> 6)
-            .is_some_and(|w| w >> (doc & 63) & 1 == 1)
-    }
-}
-
-/// The documents of each segment whose `published` is true, and those whose
-/// is false, built on first use. Segments never change once written (a
-/// changed article is a new document in a new segment), so an entry stays
-/// right for as long as its segment exists; entries of segments that merges
-/// removed are dropped when a search no longer sees them.
-///
-/// `published` is the filter almost every search has (the API's default),
-/// and reading it from its column for each candidate was half the time of
-/// a common word's search.
-#[derive(Default)]
-pub(crate) struct PublishedSets {
-    sets: std::sync::Mutex<std::collections::HashMap<(SegmentId, bool), Arc<DocBits>>>,
-}
-
-impl PublishedSets {
-    fn get(&self, seg: &SegmentReader, want: bool) -> Result<Arc<DocBits>, SearchError> {
-        let key = (seg.segment_id(), want);
-        if let Some(bits) = self.lock().get(&key) {
-            return Ok(bits.clone());
-        }
-        let col = seg.fast_fields().bool("published")?;
-        let mut words = vec![0u64; (seg.max_doc() as usize).div_ceil(64)];
-        for doc in 0..seg.max_doc() {
-            if col.first(doc) == Some(want) {
-                words[doc as usize >> 6] |= 1 << (doc & 63);
-            }
-        }
-        let bits = Arc::new(DocBits(words));
-        self.lock().insert(key, bits.clone());
-        Ok(bits)
-    }
-
-    /// Drops the entries of segments `searcher` no longer has.
-    fn keep_only(&self, searcher: &Searcher) {
-        let live: Vec<SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| s.segment_id())
-            .collect();
-        self.lock().retain(|(id, _), _| live.contains(id));
-    }
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(SegmentId, bool), Arc<DocBits>>> {
-        // Entries are whole values: a panic elsewhere cannot leave one half-made.
-        self.sets.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 /// The filters of a query, in the form segments check them.
 pub(crate) struct Filters<'a> {
-    published: Option<bool>,
-    sets: &'a PublishedSets,
+    /// Terms every document must have, checked through cached sets: the
+    /// published flag and the topics.
+    required: Vec<Term>,
+    sets: &'a DocSets,
     /// Inclusive lower and exclusive upper bound, seconds.
     from: Option<i64>,
     until: Option<i64>,
-    topics: Vec<String>,
     providers: Vec<String>,
 }
 
 impl<'a> Filters<'a> {
-    pub(crate) fn of(q: &SearchQuery, searcher: &Searcher, sets: &'a PublishedSets) -> Filters<'a> {
+    pub(crate) fn of(
+        q: &SearchQuery,
+        f: &Fields,
+        searcher: &Searcher,
+        sets: &'a DocSets,
+    ) -> Filters<'a> {
         sets.keep_only(searcher);
+        let mut required: Vec<Term> = q
+            .published
+            .map(|p| Term::from_field_bool(f.published, p))
+            .into_iter()
+            .collect();
+        for t in &q.topics {
+            let term = Term::from_field_text(f.topic_key, &schema::key(t));
+            if !required.contains(&term) {
+                required.push(term);
+            }
+        }
         Filters {
-            published: q.published,
+            required,
             sets,
             from: q.from.map(secs),
             until: q.until.map(secs),
-            topics: q.topics.iter().map(|t| schema::key(t)).collect(),
             providers: q.providers.iter().map(|p| schema::key(p)).collect(),
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.published.is_none()
+        self.required.is_empty()
             && self.from.is_none()
             && self.until.is_none()
-            && self.topics.is_empty()
             && self.providers.is_empty()
     }
 
     /// The segment's view of the filters; `None` when no document of the
     /// segment can pass (a topic or provider it has never seen).
     fn for_segment(&self, seg: &SegmentReader) -> Result<Option<SegmentFilter>, SearchError> {
-        let ff = seg.fast_fields();
-        let topics = match ords(seg, "topic_key", &self.topics, Need::All)? {
+        let mut sets = Vec::with_capacity(self.required.len());
+        for term in &self.required {
+            if seg
+                .inverted_index(term.field())?
+                .doc_freq(term)
+                .map_err(io)?
+                == 0
+            {
+                return Ok(None);
+            }
+            sets.push(self.sets.get(seg, term)?);
+        }
+        let providers = match ords(seg, "provider_key", &self.providers)? {
             Ords::Unfiltered => None,
             Ords::Some(col, ords) => Some((col, ords)),
             Ords::NoneCanPass => return Ok(None),
-        };
-        let providers = match ords(seg, "provider_key", &self.providers, Need::Any)? {
-            Ords::Unfiltered => None,
-            Ords::Some(col, ords) => Some((col, ords)),
-            Ords::NoneCanPass => return Ok(None),
-        };
-        let published = match self.published {
-            Some(want) => Some(self.sets.get(seg, want)?),
-            None => None,
         };
         let dates = if self.from.is_some() || self.until.is_some() {
-            Some(ff.date("published_at")?)
+            Some(seg.fast_fields().date("published_at")?)
         } else {
             None
         };
-        let columns = dates.is_some() || topics.is_some() || providers.is_some();
+        let columns = dates.is_some() || providers.is_some();
         Ok(Some(SegmentFilter {
-            published,
+            sets,
             dates,
             from: self.from,
             until: self.until,
-            topics,
             providers,
             columns,
         }))
     }
-}
-
-enum Need {
-    All,
-    Any,
 }
 
 enum Ords {
@@ -180,18 +122,12 @@ enum Ords {
     Unfiltered,
     /// The column and the sorted ordinals of the wanted keys it has.
     Some(StrColumn, Vec<u64>),
-    /// The segment lacks a key that every document must have, or has none
-    /// of the keys one of which a document must have.
+    /// The segment has none of the keys one of which a document must have.
     NoneCanPass,
 }
 
-/// The ordinals of `keys` in a string column of the segment.
-fn ords(
-    seg: &SegmentReader,
-    field: &str,
-    keys: &[String],
-    need: Need,
-) -> Result<Ords, SearchError> {
+/// The ordinals of those of `keys` a string column of the segment has.
+fn ords(seg: &SegmentReader, field: &str, keys: &[String]) -> Result<Ords, SearchError> {
     if keys.is_empty() {
         return Ok(Ords::Unfiltered);
     }
@@ -200,15 +136,7 @@ fn ords(
     };
     let mut found = Vec::with_capacity(keys.len());
     for k in keys {
-        match col
-            .dictionary()
-            .term_ord(k)
-            .map_err(tantivy::TantivyError::from)?
-        {
-            Some(ord) => found.push(ord),
-            None if matches!(need, Need::All) => return Ok(Ords::NoneCanPass),
-            None => {}
-        }
+        found.extend(col.dictionary().term_ord(k).map_err(io)?);
     }
     if found.is_empty() {
         return Ok(Ords::NoneCanPass);
@@ -218,34 +146,34 @@ fn ords(
     Ok(Ords::Some(col, found))
 }
 
-/// The filters bound to one segment's columns.
+/// The filters bound to one segment.
 struct SegmentFilter {
-    published: Option<Arc<DocBits>>,
+    /// Sets every document must be in (published, topics).
+    sets: Vec<Arc<DocBits>>,
     dates: Option<Column<tantivy::DateTime>>,
     from: Option<i64>,
     until: Option<i64>,
-    /// Every one of these topic ordinals must be present.
-    topics: Option<(StrColumn, Vec<u64>)>,
     /// One of these provider ordinals must be present.
     providers: Option<(StrColumn, Vec<u64>)>,
-    /// Whether any of `dates`, `topics`, `providers` is set.
+    /// Whether `dates` or `providers` is set.
     columns: bool,
 }
 
 impl SegmentFilter {
-    /// Whether `doc` passes: the published bit first (the common filter,
-    /// and the cheap one), then the columns.
+    /// Whether `doc` passes: the sets first (the common filters, and the
+    /// cheap ones), then the columns.
     #[inline]
     fn accepts(&self, doc: DocId) -> bool {
-        if let Some(bits) = &self.published {
-            if !bits.contains(doc) {
-                return false;
-            }
-        }
-        !self.columns || self.columns_accept(doc)
+        self.sets.iter().all(|s| s.contains(doc)) && (!self.columns || self.columns_accept(doc))
     }
 
-    /// The filters read from columns (dates, topics, providers).
+    /// 1 when `doc` is in every set, else 0 (no branch per set).
+    #[inline]
+    fn in_sets(&self, doc: DocId) -> u64 {
+        self.sets.iter().fold(1, |acc, s| acc & s.bit(doc))
+    }
+
+    /// The filters read from columns (dates, providers).
     #[inline(never)]
     fn columns_accept(&self, doc: DocId) -> bool {
         if let Some(col) = &self.dates {
@@ -253,13 +181,6 @@ impl SegmentFilter {
                 return false;
             };
             if self.from.is_some_and(|f| at < f) || self.until.is_some_and(|u| at >= u) {
-                return false;
-            }
-        }
-        if let Some((col, want)) = &self.topics {
-            // A document's ordinals come in the order its values were
-            // added, not sorted; both lists are short.
-            if !want.iter().all(|w| col.term_ords(doc).any(|o| o == *w)) {
                 return false;
             }
         }
@@ -440,13 +361,15 @@ pub(crate) fn count(
             // Blocks of documents: one dynamic call per block, not per match.
             let got = scorer.fill_buffer(&mut buf);
             let docs = &buf[..got];
-            match (&filter.published, alive, filter.columns) {
+            match (alive, filter.columns) {
                 // The usual case: counted without a branch per document (a
                 // third to a half pass, so branches would mispredict).
-                (Some(bits), None, false) => {
-                    n += docs.iter().map(|&d| bits.bit(d) as usize).sum::<usize>();
+                (None, false) => {
+                    n += docs
+                        .iter()
+                        .map(|&d| filter.in_sets(d) as usize)
+                        .sum::<usize>();
                 }
-                (None, None, false) => n += got,
                 _ => {
                     for &doc in docs {
                         if !alive.is_some_and(|a| a.is_deleted(doc)) && filter.accepts(doc) {

@@ -16,7 +16,8 @@ use tantivy::{
     TantivyError, Term,
 };
 
-use crate::collect::{self, Filters, PublishedSets, COUNT_CAP};
+use crate::collect::{self, Filters, COUNT_CAP};
+use crate::docsets::DocSets;
 use crate::highlight::Highlighter;
 use crate::query::{
     plain_words, syntax_problem, too_deep, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
@@ -146,7 +147,7 @@ pub struct SearchIndex {
     writer: Option<Mutex<IndexWriter>>,
     f: Fields,
     parser: QueryParser,
-    published: PublishedSets,
+    sets: DocSets,
 }
 
 impl SearchIndex {
@@ -288,7 +289,7 @@ impl SearchIndex {
             writer,
             f,
             parser,
-            published: PublishedSets::default(),
+            sets: DocSets::default(),
         })
     }
 
@@ -434,7 +435,7 @@ impl SearchIndex {
             q.sort
         };
         let searcher = self.reader.searcher();
-        let filters = Filters::of(q, &searcher, &self.published);
+        let filters = Filters::of(q, &self.f, &searcher, &self.sets);
         let query = match text_query {
             None => self.browse(q),
             Some(text) => self.narrowed(&searcher, text, q)?,

@@ -50,6 +50,7 @@
 //! problem ([`SearchQuery::strict`] turns that into [`SearchError::Query`]).
 
 mod collect;
+mod docsets;
 mod error;
 mod highlight;
 mod index;
