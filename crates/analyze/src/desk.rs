@@ -491,7 +491,7 @@ impl Desk {
                     _ => {}
                 }
             }
-            self.lsh_docs.push(input.id);
+            crate::huge::push(&mut self.lsh_docs, input.id);
             lsh = n;
         }
 
@@ -597,7 +597,7 @@ impl Desk {
         // article is still the first publication of its text.
         let lsh = match &signature {
             Some(sig) => {
-                self.lsh_docs.push(id);
+                crate::huge::push(&mut self.lsh_docs, id);
                 self.lsh.insert(sig)
             }
             None => NO_LSH,
@@ -1016,7 +1016,7 @@ impl Desk {
         self.df.add(snap.terms.0.iter().map(|(t, _)| *t));
         let lsh = match &snap.signature {
             Some(sig) => {
-                self.lsh_docs.push(id);
+                crate::huge::push(&mut self.lsh_docs, id);
                 self.lsh.insert(sig)
             }
             None => NO_LSH,

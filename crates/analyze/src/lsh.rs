@@ -25,11 +25,14 @@
 //! wait for one another; a bucket that has grown to [`RING_FROM`] documents
 //! (text that many documents share: boilerplate, stock phrases) keeps its
 //! newest ones in a flat ring instead of a chain, so that all of them are
-//! read at once rather than one link after another; and a candidate is
-//! first compared on its sketch, a sixteenth of its signature's size, which
-//! turns most of those sharing only boilerplate away before their
-//! signatures are read. None of this changes which documents are compared
-//! or found.
+//! read at once rather than one link after another, each with its sketch
+//! beside it; a candidate is first compared on its sketch, a sixteenth of
+//! its signature's size, which turns most of those sharing only boilerplate
+//! away before their signatures are read, and the signatures of those that
+//! pass are requested together. The large arrays live in huge pages where
+//! the system has them (`crate::huge`), so that these reads do not also
+//! miss the TLB. None of this changes which documents are compared or
+//! found.
 
 use crate::minhash::{Signature, BINS};
 
@@ -131,7 +134,9 @@ impl Heads {
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let mut slots = crate::huge::with_capacity(size);
+        slots.resize(size, EMPTY);
+        let old = std::mem::replace(&mut self.slots, slots);
         let mask = size - 1;
         for v in old.into_iter().filter(|v| *v != EMPTY) {
             let mut s = self.slot((v >> 32) as u32);
@@ -365,8 +370,9 @@ impl LshIndex {
             Vec::new()
         };
         let sk = sketch(sig);
-        self.signatures.push(Stored(sig.0.map(|v| v as u16)));
-        self.sketches.push(sk);
+        crate::huge::push(&mut self.signatures, Stored(sig.0.map(|v| v as u16)));
+        crate::huge::push(&mut self.sketches, sk);
+        crate::huge::reserve(&mut self.next, bands);
         for band in 0..bands {
             let head = heads[band];
             let first = slots[band] != usize::MAX;
