@@ -491,7 +491,7 @@ impl Desk {
                     _ => {}
                 }
             }
-            self.lsh_docs.push(input.id);
+            crate::huge::push(&mut self.lsh_docs, input.id);
             lsh = n;
         }
 
@@ -597,7 +597,7 @@ impl Desk {
         // article is still the first publication of its text.
         let lsh = match &signature {
             Some(sig) => {
-                self.lsh_docs.push(id);
+                crate::huge::push(&mut self.lsh_docs, id);
                 self.lsh.insert(sig)
             }
             None => NO_LSH,
@@ -779,8 +779,12 @@ impl Desk {
         probe.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         probe.truncate(PROBE_TERMS);
         let window = self.config.window;
-        let out = &mut self.found;
-        out.clear();
+        // Room for every entry read (see below), so that stories are
+        // listed without a branch on whether they were met before.
+        let found = &mut self.found;
+        found.clear();
+        found.resize(PROBE_TERMS * PROBE_DEPTH, 0);
+        let mut count = 0;
         // The probe terms' lists, their newest entries requested from
         // memory before any is read.
         let mut lists: [&[(u32, u32)]; PROBE_TERMS] = [&[]; PROBE_TERMS];
@@ -793,6 +797,7 @@ impl Desk {
         }
         std::hint::black_box(touch);
         let marks = &mut self.marks;
+        let round = self.round;
         for (list, &(_, weight)) in lists.iter().zip(probe.iter()) {
             // Newest entries first. Arrival order is not time order (a
             // feed's backlog, an archive), so entries are filtered by time,
@@ -802,14 +807,20 @@ impl Desk {
                 if at + window < time || at - window > time {
                     continue;
                 }
+                // A story met for the first time this round starts from
+                // 0.0 (0.0 + weight is weight, as it was when the mark was
+                // reset first) and is listed; the choices are selects, not
+                // branches (met or not is a coin toss to the predictor).
                 let mark = &mut marks[ix as usize];
-                if mark.0 != self.round {
-                    *mark = (self.round, 0.0);
-                    out.push(ix);
-                }
-                mark.1 += weight;
+                let fresh = mark.0 != round;
+                found[count] = ix;
+                count += fresh as usize;
+                let base = if fresh { 0.0 } else { mark.1 };
+                *mark = (round, base + weight);
             }
         }
+        found.truncate(count);
+        let out = found;
         // Only the stories sharing the most probe weight are scored in full.
         if out.len() > SCORED_CANDIDATES {
             let marks = &self.marks;
@@ -835,6 +846,17 @@ impl Desk {
         });
         self.lookup.set(&terms.0);
         let lookup = &self.lookup;
+        // The candidates' centroids (a cache line every four terms)
+        // requested from memory before any is read: they are scattered
+        // over the heap, and reading them one after another would wait for
+        // each in turn.
+        let mut touch = 0u64;
+        for &ix in out.iter() {
+            for (t, _) in stories[ix as usize].centroid.iter().step_by(4) {
+                touch ^= t;
+            }
+        }
+        std::hint::black_box(touch);
         self.scored.clear();
         self.scored.extend(out.iter().map(|&ix| {
             let st = &stories[ix as usize];
@@ -994,7 +1016,7 @@ impl Desk {
         self.df.add(snap.terms.0.iter().map(|(t, _)| *t));
         let lsh = match &snap.signature {
             Some(sig) => {
-                self.lsh_docs.push(id);
+                crate::huge::push(&mut self.lsh_docs, id);
                 self.lsh.insert(sig)
             }
             None => NO_LSH,

@@ -80,10 +80,11 @@ const DF_BITS: u32 = 20;
 
 impl Default for DocFreq {
     fn default() -> Self {
-        DocFreq {
-            counts: vec![0; 1 << DF_BITS],
-            docs: 0,
-        }
+        // Read at random for every term of every article: in huge pages
+        // when the system has them (see `crate::huge`).
+        let mut counts = crate::huge::with_capacity(1 << DF_BITS);
+        counts.resize(1 << DF_BITS, 0);
+        DocFreq { counts, docs: 0 }
     }
 }
 

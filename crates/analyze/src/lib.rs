@@ -17,6 +17,7 @@
 pub mod desk;
 pub mod eval;
 pub mod features;
+mod huge;
 pub mod lsh;
 pub mod minhash;
 pub mod related;

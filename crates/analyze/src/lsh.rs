@@ -25,11 +25,14 @@
 //! wait for one another; a bucket that has grown to [`RING_FROM`] documents
 //! (text that many documents share: boilerplate, stock phrases) keeps its
 //! newest ones in a flat ring instead of a chain, so that all of them are
-//! read at once rather than one link after another; and a candidate is
-//! first compared on its sketch, a sixteenth of its signature's size, which
-//! turns most of those sharing only boilerplate away before their
-//! signatures are read. None of this changes which documents are compared
-//! or found.
+//! read at once rather than one link after another, each with its sketch
+//! beside it; a candidate is first compared on its sketch, a sixteenth of
+//! its signature's size, which turns most of those sharing only boilerplate
+//! away before their signatures are read, and the signatures of those that
+//! pass are requested together. The large arrays live in huge pages where
+//! the system has them (`crate::huge`), so that these reads do not also
+//! miss the TLB. None of this changes which documents are compared or
+//! found.
 
 use crate::minhash::{Signature, BINS};
 
@@ -131,7 +134,9 @@ impl Heads {
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let mut slots = crate::huge::with_capacity(size);
+        slots.resize(size, EMPTY);
+        let old = std::mem::replace(&mut self.slots, slots);
         let mask = size - 1;
         for v in old.into_iter().filter(|v| *v != EMPTY) {
             let mut s = self.slot((v >> 32) as u32);
@@ -145,19 +150,26 @@ impl Heads {
 
 /// The newest documents (at most [`MAX_BUCKET_WALK`]) of a crowded bucket,
 /// in a circle: once full, a new document takes the oldest one's place.
+/// Each document's sketch is kept beside it (a copy of
+/// `LshIndex::sketches[doc]`, which never changes), so that reading a ring
+/// is one sweep over two short arrays rather than a cache miss per member.
 #[derive(Default)]
 struct Ring {
     docs: Vec<u32>,
+    /// `sketches[i]` is the sketch of `docs[i]`.
+    sketches: Vec<u128>,
     /// Where the next document goes once the ring is full.
     oldest: usize,
 }
 
 impl Ring {
-    fn push(&mut self, doc: u32) {
+    fn push(&mut self, doc: u32, sketch: u128) {
         if self.docs.len() < MAX_BUCKET_WALK {
             self.docs.push(doc);
+            self.sketches.push(sketch);
         } else {
             self.docs[self.oldest] = doc;
+            self.sketches[self.oldest] = sketch;
             self.oldest = (self.oldest + 1) % MAX_BUCKET_WALK;
         }
     }
@@ -197,8 +209,8 @@ pub struct LshIndex {
     /// sixteenth of the signatures' size, so mostly in cache, and enough
     /// to turn away most candidates without reading their signatures.
     sketches: Vec<u128>,
-    /// Scratch: documents already compared during a query.
-    seen: Vec<u32>,
+    /// Scratch of [`LshIndex::walk`].
+    scratch: Scratch,
 }
 
 /// The probability that two documents of similarity `s` share a band.
@@ -220,7 +232,7 @@ impl LshIndex {
             rings: Vec::new(),
             signatures: Vec::new(),
             sketches: Vec::new(),
-            seen: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -265,7 +277,7 @@ impl LshIndex {
             + self
                 .rings
                 .iter()
-                .map(|r| r.docs.capacity() as f64 * 4.0)
+                .map(|r| r.docs.capacity() as f64 * 4.0 + r.sketches.capacity() as f64 * 16.0)
                 .sum::<f64>();
         let sigs = self.signatures.capacity() as f64 * std::mem::size_of::<Stored>() as f64
             + self.sketches.capacity() as f64 * 16.0;
@@ -350,22 +362,24 @@ impl LshIndex {
         // are looked up again below when needed; rings need none.
         let mut lengths = [0u8; BINS];
         let hits = if query {
-            let mut seen = std::mem::take(&mut self.seen);
-            let hits = self.walk(sig, &heads[..bands], &mut seen, &mut lengths[..bands]);
-            self.seen = seen;
+            let mut scratch = std::mem::take(&mut self.scratch);
+            let hits = self.walk(sig, &heads[..bands], &mut scratch, &mut lengths[..bands]);
+            self.scratch = scratch;
             hits
         } else {
             Vec::new()
         };
-        self.signatures.push(Stored(sig.0.map(|v| v as u16)));
-        self.sketches.push(sketch(sig));
+        let sk = sketch(sig);
+        crate::huge::push(&mut self.signatures, Stored(sig.0.map(|v| v as u16)));
+        crate::huge::push(&mut self.sketches, sk);
+        crate::huge::reserve(&mut self.next, bands);
         for band in 0..bands {
             let head = heads[band];
             let first = slots[band] != usize::MAX;
             if head != NONE && head & RING != 0 {
                 self.next.push(NONE);
                 if first {
-                    self.rings[(head & !RING) as usize].push(doc);
+                    self.rings[(head & !RING) as usize].push(doc, sk);
                 }
                 continue;
             }
@@ -392,8 +406,14 @@ impl LshIndex {
         }
         docs.reverse();
         docs.shrink_to(docs.len().next_power_of_two());
+        let mut sketches = Vec::with_capacity(docs.capacity());
+        sketches.extend(docs.iter().map(|d| self.sketches[*d as usize]));
         let ring = self.rings.len() as u32;
-        self.rings.push(Ring { docs, oldest: 0 });
+        self.rings.push(Ring {
+            docs,
+            sketches,
+            oldest: 0,
+        });
         self.heads.set_head(slot, RING | ring);
     }
 
@@ -409,48 +429,42 @@ impl LshIndex {
         self.walk(
             sig,
             &heads[..self.bands],
-            &mut Vec::new(),
+            &mut Scratch::default(),
             &mut lengths[..self.bands],
         )
     }
 
     /// Reads the newest documents (at most [`MAX_BUCKET_WALK`]) of each
     /// band's bucket and compares each document met once. Rings are read
-    /// whole, their signatures requested all at once; chains are walked
-    /// side by side, one entry of each per round, so that their misses
-    /// overlap. The hits come out in one order whatever the walk's. Counts
-    /// the entries of each chain read in `lengths`.
+    /// whole, with the sketches they hold; chains are walked side by side,
+    /// one entry of each per round, so that their misses overlap. The
+    /// documents whose sketches pass are compared on their signatures only
+    /// once all are known, their signatures requested from memory together.
+    /// The hits come out in one order whatever the walk's. Counts the
+    /// entries of each chain read in `lengths`.
     fn walk(
         &self,
         sig: &Signature,
         heads: &[u32],
-        seen: &mut Vec<u32>,
+        scratch: &mut Scratch,
         lengths: &mut [u8],
     ) -> Vec<(u32, f64)> {
+        let Scratch { seen, passed } = scratch;
         seen.clear();
-        let mut out = Vec::new();
-        let rings = || {
-            heads
-                .iter()
-                .filter(|h| **h != NONE && **h & RING != 0)
-                .map(|h| &self.rings[(*h & !RING) as usize].docs)
-        };
+        passed.clear();
         let query = Query {
             sig,
             sketch: sketch(sig),
             // The bar the first quarter of the values must reach.
             bar: self.threshold * PREFIX as f64 - 8.0,
         };
-        let mut touch = 0u128;
-        for docs in rings() {
-            for &doc in docs {
-                touch ^= self.sketches[doc as usize];
+        for head in heads {
+            if *head == NONE || *head & RING == 0 {
+                continue;
             }
-        }
-        std::hint::black_box(touch);
-        for docs in rings() {
-            for &doc in docs {
-                self.check(&query, doc, seen, &mut out);
+            let ring = &self.rings[(*head & !RING) as usize];
+            for (&doc, &sketch) in ring.docs.iter().zip(&ring.sketches) {
+                query.screen(doc, sketch, seen, passed);
             }
         }
         // (band, document) of the chains still being walked.
@@ -477,7 +491,7 @@ impl LshIndex {
             for c in 0..live {
                 let (band, doc) = cursors[c];
                 lengths[band as usize] += 1;
-                self.check(&query, doc, seen, &mut out);
+                query.screen(doc, self.sketches[doc as usize], seen, passed);
                 let next = self.next[doc as usize * bands + band as usize];
                 if next != NONE {
                     cursors[kept] = (band, next);
@@ -486,29 +500,19 @@ impl LshIndex {
             }
             live = kept;
         }
+        // The signatures' first lines (all a comparison reads of most)
+        // requested before any is compared.
+        let mut touch = 0u16;
+        for &doc in passed.iter() {
+            touch ^= self.signature(doc)[0];
+        }
+        std::hint::black_box(touch);
+        let mut out: Vec<(u32, f64)> = passed
+            .iter()
+            .filter_map(|&doc| Some((doc, self.similarity(&query, doc)?)))
+            .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
-    }
-
-    /// Compares document `doc` with the query unless done already; a hit
-    /// goes to `out`.
-    #[inline]
-    fn check(&self, query: &Query<'_>, doc: u32, seen: &mut Vec<u32>, out: &mut Vec<(u32, f64)>) {
-        if seen.contains(&doc) {
-            return;
-        }
-        seen.push(doc);
-        // Values equal in 16 bits are equal in their low 4: the sketches
-        // agree at least where the signatures do, so a sketch below the
-        // bar is a signature below it.
-        let differ = query.sketch ^ self.sketches[doc as usize];
-        let nibbles = (differ | differ >> 1 | differ >> 2 | differ >> 3) & NIBBLE_LOW_BITS;
-        if ((PREFIX as u32 - nibbles.count_ones()) as f64) < query.bar {
-            return;
-        }
-        if let Some(s) = self.similarity(query, doc) {
-            out.push((doc, s));
-        }
     }
 
     /// The estimated similarity of the query and document `doc`, when at
@@ -544,6 +548,33 @@ struct Query<'a> {
     /// Agreement on the first [`PREFIX`] values below which a document is
     /// not compared further.
     bar: f64,
+}
+
+impl Query<'_> {
+    /// Screens document `doc` (whose sketch is `sketch`) unless met
+    /// already: it goes to `passed` when its sketch reaches the bar.
+    #[inline]
+    fn screen(&self, doc: u32, sketch: u128, seen: &mut Vec<u32>, passed: &mut Vec<u32>) {
+        if seen.contains(&doc) {
+            return;
+        }
+        seen.push(doc);
+        // Values equal in 16 bits are equal in their low 4: the sketches
+        // agree at least where the signatures do, so a sketch below the
+        // bar is a signature below it.
+        let differ = self.sketch ^ sketch;
+        let nibbles = (differ | differ >> 1 | differ >> 2 | differ >> 3) & NIBBLE_LOW_BITS;
+        if ((PREFIX as u32 - nibbles.count_ones()) as f64) >= self.bar {
+            passed.push(doc);
+        }
+    }
+}
+
+/// Scratch of a query: the documents met, and those whose sketches passed.
+#[derive(Default)]
+struct Scratch {
+    seen: Vec<u32>,
+    passed: Vec<u32>,
 }
 
 /// The low bit of every 4-bit group.
@@ -732,5 +763,12 @@ mod tests {
         assert!(rings_seen, "the test grows rings");
         assert!(hits > 100, "{hits} hits");
         assert!(idx.rings.iter().any(|r| r.docs.len() == MAX_BUCKET_WALK));
+        // A ring's sketches are its documents'.
+        for r in &idx.rings {
+            assert_eq!(r.docs.len(), r.sketches.len());
+            for (d, s) in r.docs.iter().zip(&r.sketches) {
+                assert_eq!(idx.sketches[*d as usize], *s);
+            }
+        }
     }
 }
