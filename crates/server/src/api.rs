@@ -249,7 +249,7 @@ pub async fn list_articles(
     };
     let topic = match params.get("topic") {
         Some(t) => {
-            let counts = state.topic_counts().await?;
+            let counts = state.topic_names().await?;
             let found = counts
                 .iter()
                 .find(|c| c.name == *t || slug(&c.name) == *t)
@@ -573,7 +573,7 @@ pub async fn topic_feed(
         .ok_or_else(|| {
             ApiError::not_found("a topic's feeds are feed.rss, feed.atom and feed.json")
         })?;
-    let counts = state.topic_counts().await?;
+    let counts = state.topic_names().await?;
     let name = counts
         .iter()
         .find(|c| slug(&c.name) == slug_or_name || c.name == slug_or_name)

@@ -27,6 +27,7 @@ pub mod sources;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -88,6 +89,10 @@ pub struct AppState {
     site: newsdesk_serve::feeds::Site,
     /// Topic counts and the store generation they were read at.
     topics: Mutex<Option<(u64, Arc<Vec<TopicCount>>)>>,
+    /// Held while counting topics (one count at a time).
+    counting_topics: tokio::sync::Mutex<()>,
+    /// A background recount for [`AppState::topic_names`] is running.
+    recounting_topics: std::sync::atomic::AtomicBool,
     /// Answers of the public read routes, by store generation.
     pub cache: Arc<cache::ResponseCache>,
     /// CORS origins and rate limits.
@@ -114,6 +119,8 @@ impl AppState {
             base_url: config.base_url.trim_end_matches('/').to_string(),
             site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
+            counting_topics: tokio::sync::Mutex::new(()),
+            recounting_topics: std::sync::atomic::AtomicBool::new(false),
             access: Access::default(),
             guard: auth::Guard::default(),
             keyring: None,
@@ -305,17 +312,17 @@ pub async fn shutdown_signal() {
 
 impl AppState {
     /// Topic counts, recomputed when the store has changed.
+    /// The topics with their counts at the store's current generation.
+    /// One caller counts at a time (a count reads every article: 1.5 s at a
+    /// million); the others wait for its answer.
     async fn topic_counts(&self) -> Result<Arc<Vec<TopicCount>>, ApiError> {
         let generation = self.cache.generation();
-        if let Some((at, t)) = self
-            .topics
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            if *at == generation {
-                return Ok(t.clone());
-            }
+        if let Some(t) = self.topics_at(Some(generation)) {
+            return Ok(t);
+        }
+        let _counting = self.counting_topics.lock().await;
+        if let Some(t) = self.topics_at(Some(generation)) {
+            return Ok(t);
         }
         let counts = self
             .pool
@@ -325,6 +332,35 @@ impl AppState {
         let counts = Arc::new(counts);
         *self.topics.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, counts.clone()));
         Ok(counts)
+    }
+
+    /// The topics last counted, of `generation` or (`None`) of any.
+    fn topics_at(&self, generation: Option<u64>) -> Option<Arc<Vec<TopicCount>>> {
+        let topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
+        let (at, t) = topics.as_ref()?;
+        (generation.is_none_or(|g| g == *at)).then(|| t.clone())
+    }
+
+    /// The topics for resolving a `topic` parameter (a name or slug): the
+    /// last counted, even before the latest commit, with a recount started
+    /// in the background when they are older. A commit then never makes a
+    /// topic page or a search wait for a count of every article; a topic
+    /// whose first article was just committed is known once the recount
+    /// ends.
+    async fn topic_names(self: &Arc<Self>) -> Result<Arc<Vec<TopicCount>>, ApiError> {
+        let Some(known) = self.topics_at(None) else {
+            return self.topic_counts().await;
+        };
+        if self.topics_at(Some(self.cache.generation())).is_none()
+            && !self.recounting_topics.swap(true, Ordering::AcqRel)
+        {
+            let state = self.clone();
+            tokio::spawn(async move {
+                let _ = state.topic_counts().await;
+                state.recounting_topics.store(false, Ordering::Release);
+            });
+        }
+        Ok(known)
     }
 
     fn base_url(&self) -> &str {
