@@ -202,7 +202,7 @@ pub(crate) fn top_by_score(
     k: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut page = Page::new(k);
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let Some(filter) = filters.for_segment(seg)? else {
             continue;
@@ -210,23 +210,14 @@ pub(crate) fn top_by_score(
         let alive = seg.alive_bitset();
         // The page's current worst score carries over: later segments only
         // report documents that beat it.
-        let mut threshold = threshold_of(&heap, k);
-        weight.for_each_pruning(threshold, seg, &mut |doc, score| {
+        weight.for_each_pruning(page.threshold(), seg, &mut |doc, score| {
             if alive.is_some_and(|a| a.is_deleted(doc)) || !filter.accepts(doc) {
-                return threshold;
+                return page.threshold();
             }
-            heap.push(Reverse(Ranked {
-                score,
-                addr: DocAddress::new(ord as u32, doc),
-            }));
-            if heap.len() > k {
-                heap.pop();
-            }
-            threshold = threshold_of(&heap, k);
-            threshold
+            page.offer(score, DocAddress::new(ord as u32, doc))
         })?;
     }
-    Ok(ranked(heap))
+    Ok(page.ranked())
 }
 
 /// Whether tantivy can skip blocks of `query`'s postings by their best
@@ -259,45 +250,63 @@ pub(crate) fn top_and_count(
     k: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, usize), SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut page = Page::new(k);
     let mut total = 0usize;
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         let Some(filter) = filters.for_segment(seg)? else {
             continue;
         };
         let alive = seg.alive_bitset();
-        let mut threshold = threshold_of(&heap, k);
         weight.for_each(seg, &mut |doc, score| {
             if alive.is_some_and(|a| a.is_deleted(doc)) || !filter.accepts(doc) {
                 return;
             }
             total += 1;
-            if score > threshold {
-                heap.push(Reverse(Ranked {
-                    score,
-                    addr: DocAddress::new(ord as u32, doc),
-                }));
-                if heap.len() > k {
-                    heap.pop();
-                }
-                threshold = threshold_of(&heap, k);
+            if score > page.threshold() {
+                page.offer(score, DocAddress::new(ord as u32, doc));
             }
         })?;
     }
-    Ok((ranked(heap), total))
+    Ok((page.ranked(), total))
 }
 
-fn ranked(heap: BinaryHeap<Reverse<Ranked>>) -> Vec<(Score, DocAddress)> {
-    let mut out: Vec<Ranked> = heap.into_iter().map(|Reverse(r)| r).collect();
-    out.sort_unstable_by(|a, b| b.cmp(a));
-    out.into_iter().map(|r| (r.score, r.addr)).collect()
+/// The best `k` documents seen so far by score.
+struct Page {
+    heap: BinaryHeap<Reverse<Ranked>>,
+    k: usize,
 }
 
-fn threshold_of(heap: &BinaryHeap<Reverse<Ranked>>, k: usize) -> Score {
-    if heap.len() < k {
-        Score::MIN
-    } else {
-        heap.peek().map_or(Score::MIN, |r| r.0.score)
+impl Page {
+    fn new(k: usize) -> Page {
+        Page {
+            heap: BinaryHeap::with_capacity(k + 1),
+            k,
+        }
+    }
+
+    /// The score a document must beat to enter: the worst on a full page.
+    fn threshold(&self) -> Score {
+        if self.heap.len() < self.k {
+            Score::MIN
+        } else {
+            self.heap.peek().map_or(Score::MIN, |r| r.0.score)
+        }
+    }
+
+    /// Adds a document (dropping the worst past `k`); the new threshold.
+    fn offer(&mut self, score: Score, addr: DocAddress) -> Score {
+        self.heap.push(Reverse(Ranked { score, addr }));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+        }
+        self.threshold()
+    }
+
+    /// Best first.
+    fn ranked(self) -> Vec<(Score, DocAddress)> {
+        let mut out: Vec<Ranked> = self.heap.into_iter().map(|Reverse(r)| r).collect();
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out.into_iter().map(|r| (r.score, r.addr)).collect()
     }
 }
 
