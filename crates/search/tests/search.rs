@@ -853,11 +853,15 @@ fn filtered_results_are_the_unfiltered_ranking_filtered() {
         };
         let title = words(1 + next(5), &mut next);
         let body = words(5 + next(40), &mut next);
-        let topics: Vec<String> = TOPICS
+        let mut topics: Vec<String> = TOPICS
             .iter()
             .filter(|_| next(3) == 0)
             .map(|t| t.to_string())
             .collect();
+        // A rare topic: filtering by it joins the text query as a clause.
+        if next(50) == 0 {
+            topics.push("Rare".into());
+        }
         docs.push(Doc {
             id,
             title,
@@ -914,7 +918,7 @@ fn filtered_results_are_the_unfiltered_ranking_filtered() {
                     q.published = Some(case % 2 == 0);
                 }
                 if case % 4 == 1 {
-                    q.topics.push(TOPICS[case % TOPICS.len()].to_lowercase());
+                    q.topics.push(["ai", "cloud", "rare"][case / 4 % 3].into());
                 }
                 if case % 5 == 2 {
                     q.providers.push(PROVIDERS[case % 4].into());
