@@ -38,16 +38,19 @@
 //! tantivy's: words (all required), `"phrases"`, `OR`, `AND`, `-word`,
 //! `( )`, `field:word` over the fields above. Words without a field search
 //! `all`, so each is one term and BM25 sees one text per article (the title
-//! counts double because it is in it twice).
+//! counts double because it is in it twice). A query the parser refuses is
+//! searched as its plain words, with a warning naming the position of the
+//! problem ([`SearchQuery::strict`] turns that into [`SearchError::Query`]).
 //!
 //! # Filters, order and totals
 //!
-//! Filters (topics, providers, dates, published) are read from fast fields
-//! for each candidate rather than joined as query clauses, so the text query
-//! alone drives the search and keeps block-max pruning. `total` is exact up
-//! to [`COUNT_CAP`] matches and a lower bound beyond ([`Results::total_exact`]). A query the parser refuses is
-//! searched as its plain words, with a warning naming the position of the
-//! problem ([`SearchQuery::strict`] turns that into [`SearchError::Query`]).
+//! Filters are checked per candidate rather than joined as query clauses
+//! (published and topics against bit sets per segment, dates and providers
+//! from fast fields), so the text query alone drives the search and keeps
+//! block-max pruning; a topic or provider far more selective than the text
+//! joins it as a clause instead. Filters never change scores or order.
+//! `total` is exact up to [`COUNT_CAP`] matches and a lower bound beyond
+//! ([`Results::total_exact`]).
 
 mod collect;
 mod docsets;
