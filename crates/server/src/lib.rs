@@ -311,10 +311,10 @@ pub async fn shutdown_signal() {
 }
 
 impl AppState {
-    /// Topic counts, recomputed when the store has changed.
-    /// The topics with their counts at the store's current generation.
-    /// One caller counts at a time (a count reads every article: 1.5 s at a
-    /// million); the others wait for its answer.
+    /// The topics with their counts at the store's current generation,
+    /// recounted when the store has changed. One caller counts at a time (a
+    /// count reads every article: 1.5–3 s at a million); the others wait
+    /// for its answer.
     async fn topic_counts(&self) -> Result<Arc<Vec<TopicCount>>, ApiError> {
         let generation = self.cache.generation();
         if let Some(t) = self.topics_at(Some(generation)) {
