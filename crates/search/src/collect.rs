@@ -4,8 +4,9 @@
 //! Filters (published, date range, topics, providers) are not query
 //! clauses: published and topics are tested against per-segment document
 //! sets ([`crate::docsets`]), dates and providers read from their columns,
-//! and a candidate that fails them is skipped. The text query alone then drives the search, so a
-//! word or an intersection of words keeps tantivy's block-max pruning
+//! and a candidate that fails them is skipped. The text query alone then
+//! drives the search, so a word or an intersection of words keeps tantivy's
+//! block-max pruning
 //! (whole blocks of postings whose best score cannot enter the page are
 //! never decoded). As query clauses, the filters turned every search into a
 //! generic intersection that scored each match: 15 ms instead of 1 ms for a
@@ -364,12 +365,7 @@ pub(crate) fn count(
             continue;
         };
         let alive = seg.alive_bitset();
-        let mut scorer = weight.scorer(seg, 1.0)?;
-        let mut buf = [0; COLLECT_BLOCK_BUFFER_LEN];
-        loop {
-            // Blocks of documents: one dynamic call per block, not per match.
-            let got = scorer.fill_buffer(&mut buf);
-            let docs = &buf[..got];
+        visit(weight.as_ref(), seg, &mut |docs| {
             match (alive, filter.columns) {
                 // The usual case: counted without a branch per document (a
                 // third to a half pass, so branches would mispredict).
@@ -387,12 +383,10 @@ pub(crate) fn count(
                     }
                 }
             }
-            if n > cap {
-                return Ok((cap, false));
-            }
-            if got < COLLECT_BLOCK_BUFFER_LEN {
-                break;
-            }
+            n <= cap
+        })?;
+        if n > cap {
+            return Ok((cap, false));
         }
     }
     // Counting that passed the cap returned above: `n` is exact (document
@@ -423,27 +417,31 @@ pub(crate) fn top_by_date(
         };
         let dates = seg.fast_fields().date("published_at")?;
         let alive = seg.alive_bitset();
-        visit(weight.as_ref(), seg, &mut |doc| {
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return;
-            }
-            let at = dates
-                .first(doc)
-                .map_or(i64::MIN, |d| d.into_timestamp_nanos());
-            let entry = Reverse((at, Reverse(DocAddress::new(ord as u32, doc))));
-            // The date first: most matches are older than the page's worst,
-            // and then only counting (up to the cap) needs the filters.
-            let enters = heap.len() < k || heap.peek().is_some_and(|worst| entry < *worst);
-            if (!enters && total > cap) || !filter.accepts(doc) {
-                return;
-            }
-            total += 1;
-            if enters {
-                if heap.len() == k {
-                    heap.pop();
+        visit(weight.as_ref(), seg, &mut |docs| {
+            for &doc in docs {
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    continue;
                 }
-                heap.push(entry);
+                let at = dates
+                    .first(doc)
+                    .map_or(i64::MIN, |d| d.into_timestamp_nanos());
+                let entry = Reverse((at, Reverse(DocAddress::new(ord as u32, doc))));
+                // The date first: most matches are older than the page's
+                // worst, and then only counting (up to the cap) needs the
+                // filters.
+                let enters = heap.len() < k || heap.peek().is_some_and(|worst| entry < *worst);
+                if (!enters && total > cap) || !filter.accepts(doc) {
+                    continue;
+                }
+                total += 1;
+                if enters {
+                    if heap.len() == k {
+                        heap.pop();
+                    }
+                    heap.push(entry);
+                }
             }
+            true
         })?;
     }
     let mut out: Vec<(i64, Reverse<DocAddress>)> = heap.into_iter().map(|Reverse(e)| e).collect();
@@ -456,19 +454,19 @@ pub(crate) fn top_by_date(
     Ok((out.into_iter().map(|(_, Reverse(a))| a).collect(), counted))
 }
 
+/// Walks the matches of `weight` in a segment in blocks of up to 64
+/// documents (one dynamic call per block, not per match) until they end or
+/// `f` returns `false`.
 fn visit(
     weight: &dyn Weight,
     seg: &SegmentReader,
-    f: &mut dyn FnMut(DocId),
+    f: &mut dyn FnMut(&[DocId]) -> bool,
 ) -> Result<(), SearchError> {
     let mut scorer = weight.scorer(seg, 1.0)?;
     let mut buf = [0; COLLECT_BLOCK_BUFFER_LEN];
     loop {
         let got = scorer.fill_buffer(&mut buf);
-        for &doc in &buf[..got] {
-            f(doc);
-        }
-        if got < COLLECT_BLOCK_BUFFER_LEN {
+        if !f(&buf[..got]) || got < COLLECT_BLOCK_BUFFER_LEN {
             return Ok(());
         }
     }

@@ -498,26 +498,21 @@ impl SearchIndex {
         for t in &terms {
             text_est = text_est.min(searcher.doc_freq(t)?);
         }
-        let term =
-            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
         let mut best: Option<(u64, Box<dyn Query>)> = None;
         for topic in &q.topics {
-            let t = Term::from_field_text(self.f.topic_key, &schema::key(topic));
+            let t = self.topic_term(topic);
             let df = searcher.doc_freq(&t)?;
             if best.as_ref().is_none_or(|(b, _)| df < *b) {
-                best = Some((df, term(t)));
+                best = Some((df, exact(t)));
             }
         }
         if !q.providers.is_empty() {
             let mut df = 0;
-            let mut any = Vec::new();
             for p in &q.providers {
-                let t = Term::from_field_text(self.f.provider_key, &schema::key(p));
-                df += searcher.doc_freq(&t)?;
-                any.push((Occur::Should, term(t)));
+                df += searcher.doc_freq(&self.provider_term(p))?;
             }
             if best.as_ref().is_none_or(|(b, _)| df < *b) {
-                best = Some((df, Box::new(BooleanQuery::new(any))));
+                best = Some((df, self.any_provider(&q.providers)));
             }
         }
         Ok(match best {
@@ -535,25 +530,31 @@ impl SearchIndex {
     /// a topic is asked for, else the providers', else every document (the
     /// filters then check each candidate).
     fn browse(&self, q: &SearchQuery) -> Box<dyn Query> {
-        let term =
-            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
         if let Some(topic) = q.topics.first() {
-            return term(Term::from_field_text(self.f.topic_key, &schema::key(topic)));
+            return exact(self.topic_term(topic));
         }
         if !q.providers.is_empty() {
-            return Box::new(BooleanQuery::new(
-                q.providers
-                    .iter()
-                    .map(|p| {
-                        (
-                            Occur::Should,
-                            term(Term::from_field_text(self.f.provider_key, &schema::key(p))),
-                        )
-                    })
-                    .collect(),
-            ));
+            return self.any_provider(&q.providers);
         }
         Box::new(AllQuery)
+    }
+
+    fn topic_term(&self, topic: &str) -> Term {
+        Term::from_field_text(self.f.topic_key, &schema::key(topic))
+    }
+
+    fn provider_term(&self, provider: &str) -> Term {
+        Term::from_field_text(self.f.provider_key, &schema::key(provider))
+    }
+
+    /// Articles of any of `providers` (names or domains).
+    fn any_provider(&self, providers: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            providers
+                .iter()
+                .map(|p| (Occur::Should, exact(self.provider_term(p))))
+                .collect(),
+        ))
     }
 
     fn parse(
@@ -773,6 +774,11 @@ impl std::fmt::Debug for SearchIndex {
             .field("docs", &self.doc_count())
             .finish()
     }
+}
+
+/// The documents holding `term` (an exact-match filter field; no scores).
+fn exact(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
 /// tantivy keeps dates as i64 nanoseconds (the years 1678 to 2262): times
