@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The desk's behaviour in one line: ingest four inputs into fresh data folders
+# with the release binary, export them, and hash every article's decision (with
+# its reasons), story, duplicateOf, related list, quality and heat
+# (bench/fingerprint.py). A refactoring must leave every hash as it was.
+#
+# Parts: the seeds (../shared/seeds), the everyday-ai corpus
+# (../shared/corpus/everyday-ai), Reuters-21578 (../shared/data/reuters-21578)
+# and a generated stream (`newsdesk generate`, seed 7, 300 events).
+#
+# Usage: bench/fingerprint.sh [--smoke] [--fields] [--bin PATH]...
+#   --bin PATH  fingerprint this build instead of building this checkout's
+#               (repeat to compare builds side by side; the last line says
+#               whether they agree)
+#   --fields    also one hash per field, to see which one changed
+#   --smoke     Reuters' first two files only (CI)
+#
+# Heat is measured at the newest article's time when the input is older than
+# now, so the hashes do not depend on the day they are computed.
+#
+# Recorded (full run, see BENCHMARKS.md), commit 1f330fb:
+#   seeds        FILLED-IN-BELOW
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
+shared=${NEWSDESK_SHARED:-../shared}
+bins=()
+smoke=0
+fields=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) bins+=("$2"); shift ;;
+    --smoke) smoke=1 ;;
+    --fields) fields=--fields ;;
+    *) echo "usage: bench/fingerprint.sh [--smoke] [--fields] [--bin PATH]..." >&2; exit 2 ;;
+  esac
+  shift
+done
+for need in "$shared/seeds" "$shared/corpus/everyday-ai" "$shared/data/reuters-21578"; do
+  if [ ! -d "$need" ]; then
+    echo "fingerprint: skipped, $need is missing" >&2
+    exit 0
+  fi
+done
+if [ ${#bins[@]} -eq 0 ]; then
+  cargo build --release --locked -q -p newsdesk
+  bins=("$target/release/newsdesk")
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+reuters=("$shared/data/reuters-21578")
+if [ $smoke = 1 ]; then
+  reuters=("$shared/data/reuters-21578/reut2-000.sgm" "$shared/data/reuters-21578/reut2-001.sgm")
+fi
+
+totals=()
+for bin in "${bins[@]}"; do
+  echo "== $bin"
+  run="$work/run"
+  rm -rf "$run"
+  mkdir -p "$run"
+  "$bin" generate "$run/generated" --events 300 --providers 30 --days 5 --seed 7 > /dev/null
+  all=""
+  for part in seeds everyday-ai reuters generated; do
+    case $part in
+      seeds) inputs=("$shared/seeds") ;;
+      everyday-ai) inputs=("$shared/corpus/everyday-ai") ;;
+      reuters) inputs=("${reuters[@]}") ;;
+      generated) inputs=("$run/generated/feeds") ;;
+    esac
+    data="$run/data-$part"
+    "$bin" --data-dir "$data" ingest --quiet "${inputs[@]}" > /dev/null 2> "$run/$part.log" || {
+      echo "fingerprint: ingesting $part failed:" >&2
+      cat "$run/$part.log" >&2
+      exit 1
+    }
+    "$bin" --data-dir "$data" export --format jsonl > "$run/$part.jsonl"
+    line=$(python3 bench/fingerprint.py "$run/$part.jsonl" $fields)
+    printf '%-12s %s\n' "$part" "$(head -n 1 <<< "$line")"
+    tail -n +2 <<< "$line"
+    all="$all$part $(head -n 1 <<< "$line")\n"
+  done
+  total=$(printf "$all" | sha256sum | cut -c1-16)
+  printf '%-12s %s\n' total "$total"
+  totals+=("$total")
+done
+if [ ${#totals[@]} -gt 1 ]; then
+  if [ "$(printf '%s\n' "${totals[@]}" | sort -u | wc -l)" = 1 ]; then
+    echo "same fingerprint"
+  else
+    echo "DIFFERENT fingerprints" >&2
+    exit 1
+  fi
+fi
