@@ -49,33 +49,41 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-reuters=("$shared/data/reuters-21578")
-if [ $smoke = 1 ]; then
-  reuters=("$shared/data/reuters-21578/reut2-000.sgm" "$shared/data/reuters-21578/reut2-001.sgm")
-fi
+shared_abs=$(cd "$shared" && pwd)
 
 totals=()
 for bin in "${bins[@]}"; do
+  bin_abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
   echo "== $bin"
   run="$work/run"
   rm -rf "$run"
   mkdir -p "$run"
-  "$bin" generate "$run/generated" --events 300 --providers 30 --days 5 --seed 7 > /dev/null
+  ln -s "$shared_abs" "$run/shared"
   all=""
   for part in seeds everyday-ai reuters generated; do
-    case $part in
-      seeds) inputs=("$shared/seeds") ;;
-      everyday-ai) inputs=("$shared/corpus/everyday-ai") ;;
-      reuters) inputs=("${reuters[@]}") ;;
-      generated) inputs=("$run/generated/feeds") ;;
-    esac
-    data="$run/data-$part"
-    "$bin" --data-dir "$data" ingest --quiet "${inputs[@]}" > /dev/null 2> "$run/$part.log" || {
-      echo "fingerprint: ingesting $part failed:" >&2
-      cat "$run/$part.log" >&2
-      exit 1
-    }
-    "$bin" --data-dir "$data" export --format jsonl > "$run/$part.jsonl"
+    (
+      # Inputs are read through fixed relative paths inside the run folder:
+      # the source locators are the same wherever it runs.
+      cd "$run"
+      case $part in
+        seeds) inputs=(shared/seeds) ;;
+        everyday-ai) inputs=(shared/corpus/everyday-ai) ;;
+        reuters) inputs=(shared/data/reuters-21578/reut2-*.sgm) ;;
+        generated) inputs=(generated/feeds) ;;
+      esac
+      if [ $part = reuters ] && [ $smoke = 1 ]; then
+        inputs=("${inputs[@]:0:2}")
+      fi
+      if [ $part = generated ]; then
+        "$bin_abs" generate generated --events 300 --providers 30 --days 5 --seed 7 > /dev/null
+      fi
+      "$bin_abs" --data-dir "data-$part" ingest --quiet "${inputs[@]}" > /dev/null 2> "$part.log" || {
+        echo "fingerprint: ingesting $part failed:" >&2
+        cat "$part.log" >&2
+        exit 1
+      }
+      "$bin_abs" --data-dir "data-$part" export --format jsonl > "$part.jsonl"
+    )
     line=$(python3 bench/fingerprint.py "$run/$part.jsonl" $fields)
     printf '%-12s %s\n' "$part" "$(head -n 1 <<< "$line")"
     tail -n +2 <<< "$line"
