@@ -19,7 +19,13 @@
 # now, so the hashes do not depend on the day they are computed.
 #
 # Recorded (full run, see BENCHMARKS.md), commit 1f330fb:
-#   seeds        FILLED-IN-BELOW
+#   seeds        10 b42edb1b5dbdfed6
+#   everyday-ai  198 9adadb48f39a757e
+#   reuters      21577 17a312686ce32bbf
+#   generated    1766 5bf52a69a45ac9f1
+#   total        f7a9724ace6c8d3a
+# (A change that means to alter decisions, stories or scores changes them:
+# record the new values with the commit that does.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}

@@ -41,7 +41,7 @@
 //!
 //! ```no_run
 //! use chrono::Utc;
-//! use newsdesk_fetch::schedule::{feed_hints, PollPolicy, PollResult, SourceHealth};
+//! use newsdesk_fetch::schedule::{feed_hints, PollPolicy, PollResult, Polling, SourceHealth};
 //! use newsdesk_fetch::{FetchConfig, FetchOutcome, Fetcher};
 //!
 //! # async fn round(sources: Vec<(String, SourceHealth)>) -> Result<(), newsdesk_fetch::FetchError> {

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorKind, FetchError};
 use crate::fetcher::{FetchOutcome, Request};
+pub use newsdesk_model::SourceHealth;
 
 /// How often sources are polled.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -176,39 +177,22 @@ impl PollResult {
     }
 }
 
-/// The health of one source, as persisted between runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SourceHealth {
-    pub last_attempt: Option<DateTime<Utc>>,
-    /// Last poll that fetched or got 304.
-    pub last_success: Option<DateTime<Utc>>,
-    pub consecutive_errors: u32,
-    pub last_error: Option<String>,
-    /// [`ErrorKind::as_str`] of the last error.
-    pub last_error_kind: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    /// When to poll next; `None` for a new source (due now) or a dead one.
-    pub next_poll: Option<DateTime<Utc>>,
-    /// Smoothed new items per day (`None` until the second success).
-    pub items_per_day: Option<f64>,
-    /// Set by 410 Gone: never polled again unless reset.
-    pub dead: bool,
+/// Polling a source with its [`SourceHealth`] (the health itself is plain
+/// data in `newsdesk_model`, so the store and the server read it without
+/// this crate).
+pub trait Polling {
+    /// The conditional GET for the next poll.
+    fn request(&self, url: &str) -> Request;
+    /// Updates the health after a poll at `now` and sets `next_poll`.
+    fn record(&mut self, result: &PollResult, now: DateTime<Utc>, policy: &PollPolicy);
 }
 
-impl SourceHealth {
-    /// Whether the source should be polled at `now`.
-    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        !self.dead && self.next_poll.is_none_or(|t| t <= now)
-    }
-
-    /// The conditional GET for the next poll.
-    pub fn request(&self, url: &str) -> Request {
+impl Polling for SourceHealth {
+    fn request(&self, url: &str) -> Request {
         Request::conditional(url, self.etag.clone(), self.last_modified.clone())
     }
 
-    /// Updates the health after a poll at `now` and sets `next_poll`.
-    pub fn record(&mut self, result: &PollResult, now: DateTime<Utc>, policy: &PollPolicy) {
+    fn record(&mut self, result: &PollResult, now: DateTime<Utc>, policy: &PollPolicy) {
         let previous = self.last_success;
         self.last_attempt = Some(now);
         match result {
@@ -219,8 +203,8 @@ impl SourceHealth {
                 cache_max_age,
                 hints,
             } => {
-                self.succeeded(now, etag, last_modified);
-                self.observe(previous, now, *new_items, policy);
+                succeeded(self, now, etag, last_modified);
+                observe(self, previous, now, *new_items, policy);
                 self.next_poll = Some(next_success_poll(
                     now,
                     self.items_per_day,
@@ -234,8 +218,8 @@ impl SourceHealth {
                 last_modified,
                 cache_max_age,
             } => {
-                self.succeeded(now, etag, last_modified);
-                self.observe(previous, now, 0, policy);
+                succeeded(self, now, etag, last_modified);
+                observe(self, previous, now, 0, policy);
                 self.next_poll = Some(next_success_poll(
                     now,
                     self.items_per_day,
@@ -266,40 +250,40 @@ impl SourceHealth {
             }
         }
     }
+}
 
-    fn succeeded(&mut self, now: DateTime<Utc>, etag: &Option<String>, lm: &Option<String>) {
-        self.last_success = Some(now);
-        self.consecutive_errors = 0;
-        self.last_error = None;
-        self.last_error_kind = None;
-        // A response without validators clears the old ones: sending stale
-        // validators would be wrong.
-        self.etag = etag.clone();
-        self.last_modified = lm.clone();
-    }
+fn succeeded(h: &mut SourceHealth, now: DateTime<Utc>, etag: &Option<String>, lm: &Option<String>) {
+    h.last_success = Some(now);
+    h.consecutive_errors = 0;
+    h.last_error = None;
+    h.last_error_kind = None;
+    // A response without validators clears the old ones: sending stale
+    // validators would be wrong.
+    h.etag = etag.clone();
+    h.last_modified = lm.clone();
+}
 
-    /// Folds one observation (items since the previous success) into the
-    /// smoothed rate.
-    fn observe(
-        &mut self,
-        previous: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-        new_items: usize,
-        policy: &PollPolicy,
-    ) {
-        let Some(prev) = previous else {
-            // The first fetch returns the feed's backlog, not its rate.
-            return;
-        };
-        // At least an hour, so a quick re-poll cannot claim a huge rate.
-        let days = ((now - prev).num_seconds().max(3600) as f64) / 86_400.0;
-        let observed = new_items as f64 / days;
-        let a = policy.rate_smoothing.clamp(0.0, 1.0);
-        self.items_per_day = Some(match self.items_per_day {
-            Some(old) => old * (1.0 - a) + observed * a,
-            None => observed,
-        });
-    }
+/// Folds one observation (items since the previous success) into the
+/// smoothed rate.
+fn observe(
+    h: &mut SourceHealth,
+    previous: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    new_items: usize,
+    policy: &PollPolicy,
+) {
+    let Some(prev) = previous else {
+        // The first fetch returns the feed's backlog, not its rate.
+        return;
+    };
+    // At least an hour, so a quick re-poll cannot claim a huge rate.
+    let days = ((now - prev).num_seconds().max(3600) as f64) / 86_400.0;
+    let observed = new_items as f64 / days;
+    let a = policy.rate_smoothing.clamp(0.0, 1.0);
+    h.items_per_day = Some(match h.items_per_day {
+        Some(old) => old * (1.0 - a) + observed * a,
+        None => observed,
+    });
 }
 
 /// The interval for a source with `items_per_day`: about one new item per

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Router;
 
-use newsdesk_fetch::schedule::{feed_hints, PollPolicy, PollResult, SourceHealth};
+use newsdesk_fetch::schedule::{feed_hints, PollPolicy, PollResult, Polling, SourceHealth};
 use newsdesk_fetch::{
     AddressPolicy, CharsetSource, ErrorKind, FetchConfig, FetchError, FetchOutcome, Fetcher,
     ImageCache, Refusal, Request, TimeoutPhase,

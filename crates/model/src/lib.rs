@@ -4,11 +4,19 @@
 //! - [`document`]: the seed record format (YAML front matter), read and written
 //!   byte for byte.
 //! - [`yaml`]: the YAML subset that format uses.
+//! - [`editor`]: what an editor says about an article (action, override).
+//! - [`source`]: a followed source's health.
+//! - [`sealing`]: the sealer of full text at rest and its stored form.
 
 pub mod article;
 pub mod document;
+pub mod editor;
+pub mod sealing;
+pub mod source;
 pub mod validate;
 pub mod yaml;
 
 pub use article::{Article, Image, Origin, Provider};
 pub use document::{Document, DocumentError, Layout};
+pub use editor::{EditorAction, EditorOverride};
+pub use source::SourceHealth;

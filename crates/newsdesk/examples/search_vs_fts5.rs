@@ -43,6 +43,7 @@ use anyhow::{bail, Context};
 use newsdesk_search::{SearchIndex, SearchQuery};
 use newsdesk_secure::Keyring;
 use newsdesk_server::search::{api_query, index_doc};
+use newsdesk_store::prelude::*;
 use newsdesk_store::SqliteStore;
 use newsdesk_testkit::latency::Latencies;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};

@@ -53,7 +53,7 @@ pub fn parse_rate(text: &str) -> anyhow::Result<i64> {
 
 pub fn run(data_dir: &Path, command: ApiKeysCommand) -> anyhow::Result<ExitCode> {
     // API keys hold no full text: the plain store is enough.
-    let mut store = newsdesk_store::SqliteStore::open(data_dir)
+    let mut store = newsdesk_store::open(data_dir)
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     match command {
         ApiKeysCommand::Issue {

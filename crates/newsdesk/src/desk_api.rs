@@ -6,17 +6,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::Utc;
-use newsdesk_server::{DeskError, EditorAction, EditorDesk, NewRule};
-use newsdesk_store::{AuditEntry, Rule, RuleAction, SqliteStore, Store, StoreError};
+use newsdesk_model::EditorAction;
+use newsdesk_server::{DeskError, EditorDesk, NewRule};
+use newsdesk_store::{AuditEntry, DeskStore, Rule, RuleAction, StoreError};
 use newsdesk_topics::Query;
 use serde_json::{json, Value};
 
-use crate::editor::{apply_override, OverrideChoice};
+use crate::editor::apply_override;
 use crate::editorial::{Detail, Editorial};
 
 pub struct Desk {
     data_dir: PathBuf,
-    store: Mutex<SqliteStore>,
+    store: Mutex<Box<dyn DeskStore>>,
 }
 
 impl Desk {
@@ -49,11 +50,12 @@ impl EditorDesk for Desk {
     fn act(
         &self,
         article: i64,
-        action: EditorAction,
+        action: Option<EditorAction>,
         editor: &str,
         reason: Option<&str>,
     ) -> Result<Value, DeskError> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut dyn DeskStore = &mut **guard;
         match store.article(article).map_err(internal)? {
             None => {
                 return Err(DeskError::NotFound(format!(
@@ -68,17 +70,11 @@ impl EditorDesk for Desk {
             Some(_) => {}
         }
         let editorial = Editorial::load(&self.data_dir, &*store).map_err(internal)?;
-        let choice = match action {
-            EditorAction::Publish => OverrideChoice::Publish,
-            EditorAction::Unpublish => OverrideChoice::Unpublish,
-            EditorAction::Pin => OverrideChoice::Pin,
-            EditorAction::Clear => OverrideChoice::Clear,
-        };
         let after = apply_override(
-            &mut store,
+            &mut *store,
             &editorial,
             article,
-            choice,
+            action,
             editor.to_string(),
             reason.map(str::to_string),
         )
@@ -109,7 +105,8 @@ impl EditorDesk for Desk {
 
     fn add_rule(&self, new: &NewRule, editor: &str) -> Result<Value, DeskError> {
         Query::parse(&new.query).map_err(|e| DeskError::Invalid(format!("query: {e}")))?;
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut dyn DeskStore = &mut **guard;
         let now = Utc::now();
         let rule = Rule {
             name: new.name.clone(),
@@ -159,7 +156,8 @@ impl EditorDesk for Desk {
     }
 
     fn remove_rule(&self, name: &str, editor: &str, reason: Option<&str>) -> Result<(), DeskError> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut dyn DeskStore = &mut **guard;
         let now = Utc::now();
         let removed = store
             .remove_rule(

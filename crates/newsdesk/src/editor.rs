@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::Utc;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use newsdesk_score::Breakdown;
 use newsdesk_store::{
-    AuditEntry, Override, OverrideAction, Rule, RuleAction, SqliteStore, Store, StoredArticle,
+    AuditEntry, DeskStore, EditorAction, EditorOverride, Rule, RuleAction, Store, StoredArticle,
 };
 use newsdesk_topics::Query;
 use serde_json::json;
@@ -17,16 +17,16 @@ use crate::analysis::Analysis;
 use crate::editorial::{Decided, Detail, Editorial};
 use crate::ingest::open_store;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum OverrideChoice {
-    /// Publish whatever the desk decided.
-    Publish,
-    /// Never publish.
-    Unpublish,
-    /// Publish and keep on top of its topics.
-    Pin,
-    /// Remove the override: the desk decides again.
-    Clear,
+/// What `newsdesk override ID ACTION` asks: an action, or `None` for
+/// `clear` (the desk decides again).
+pub type OverrideRequest = Option<EditorAction>;
+
+/// The ACTION argument: `publish`, `unpublish`, `pin` or `clear`.
+pub fn override_request_parser() -> impl clap::builder::TypedValueParser<Value = OverrideRequest> {
+    use clap::builder::TypedValueParser;
+    let mut names: Vec<&'static str> = EditorAction::ALL.iter().map(|a| a.as_str()).collect();
+    names.push(newsdesk_model::editor::CLEAR);
+    clap::builder::PossibleValuesParser::new(names).map(|s: String| EditorAction::parse(&s))
 }
 
 #[derive(Subcommand)]
@@ -97,12 +97,12 @@ fn print_decided(what: &str, d: &Decided) {
 }
 
 /// Opens the store, catches up on analysis and decisions, and loads the editorial configuration.
-pub fn open_desk(data_dir: &Path) -> anyhow::Result<(SqliteStore, Editorial)> {
+pub fn open_desk(data_dir: &Path) -> anyhow::Result<(Box<dyn DeskStore>, Editorial)> {
     let mut store = open_store(data_dir)?;
     let now = Utc::now();
-    Analysis::open(&mut store, now)?;
-    let editorial = Editorial::load(data_dir, &store)?;
-    editorial.decide_pending(&mut store, now)?;
+    Analysis::open(&mut *store, now)?;
+    let editorial = Editorial::load(data_dir, &*store)?;
+    editorial.decide_pending(&mut *store, now)?;
     Ok((store, editorial))
 }
 
@@ -120,7 +120,7 @@ pub fn article(store: &dyn Store, id: i64) -> anyhow::Result<StoredArticle> {
 /// `newsdesk explain ID`.
 pub fn explain(data_dir: &Path, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
     let (store, editorial) = open_desk(data_dir)?;
-    let a = article(&store, id)?;
+    let a = article(&*store, id)?;
     let detail: Option<Detail> = a
         .editorial
         .as_deref()
@@ -257,14 +257,14 @@ pub fn explain(data_dir: &Path, id: i64, as_json: bool) -> anyhow::Result<ExitCo
 pub fn set_override(
     data_dir: &Path,
     id: i64,
-    choice: OverrideChoice,
+    action: OverrideRequest,
     by: Option<String>,
     reason: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let editor = editor_name(by)?;
     let (mut store, editorial) = open_desk(data_dir)?;
-    let after = apply_override(&mut store, &editorial, id, choice, editor, reason)?;
-    crate::search_sync::sync_now(data_dir, &mut store);
+    let after = apply_override(&mut *store, &editorial, id, action, editor, reason)?;
+    crate::search_sync::sync_now(data_dir, &mut *store);
     println!(
         "article {id}: {} ({})",
         if after.article.published == Some(true) {
@@ -289,10 +289,10 @@ pub fn set_override(
 /// Sets (or clears) an override, audits it and decides the article again at
 /// once; returns the article as decided. Shared by the command and the API.
 pub fn apply_override(
-    store: &mut SqliteStore,
+    store: &mut dyn DeskStore,
     editorial: &Editorial,
     id: i64,
-    choice: OverrideChoice,
+    action: OverrideRequest,
     editor: String,
     reason: Option<String>,
 ) -> anyhow::Result<StoredArticle> {
@@ -303,13 +303,7 @@ pub fn apply_override(
         );
     }
     let now = Utc::now();
-    let action = match choice {
-        OverrideChoice::Publish => Some(OverrideAction::Publish),
-        OverrideChoice::Unpublish => Some(OverrideAction::Unpublish),
-        OverrideChoice::Pin => Some(OverrideAction::Pin),
-        OverrideChoice::Clear => None,
-    };
-    let value = action.map(|action| Override {
+    let value = action.map(|action| EditorOverride {
         action,
         editor: editor.clone(),
         reason: reason.clone(),
@@ -318,7 +312,9 @@ pub fn apply_override(
     let entry = AuditEntry {
         at: now,
         editor,
-        action: action.map_or("clear", |a| a.as_str()).to_string(),
+        action: action
+            .map_or(newsdesk_model::editor::CLEAR, |a| a.as_str())
+            .to_string(),
         article: Some(id),
         target: format!("article {id}: {}", a.article.title),
         reason,
@@ -402,8 +398,8 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                     },
                 )
                 .context("saving the rule")?;
-            let d = editorial.decide_pending(&mut store, now)?;
-            crate::search_sync::sync_now(data_dir, &mut store);
+            let d = editorial.decide_pending(&mut *store, now)?;
+            crate::search_sync::sync_now(data_dir, &mut *store);
             print_decided(&format!("rule {name} added"), &d);
             Ok(ExitCode::SUCCESS)
         }
@@ -428,7 +424,7 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
             let (mut store, _) = open_desk(data_dir)?;
-            crate::search_sync::sync_now(data_dir, &mut store);
+            crate::search_sync::sync_now(data_dir, &mut *store);
             println!("rule {name} removed; every article was decided again without it");
             Ok(ExitCode::SUCCESS)
         }
@@ -505,13 +501,13 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
 pub fn reanalyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
     let now = Utc::now();
-    let (_, done) = Analysis::open(&mut store, now)?;
+    let (_, done) = Analysis::open(&mut *store, now)?;
     if done.analysed > 0 {
         println!("analysis: {} articles analysed", done.analysed);
     }
-    let editorial = Editorial::load(data_dir, &store)?;
-    let d = editorial.decide_all(&mut store, now)?;
-    crate::search_sync::sync_now(data_dir, &mut store);
+    let editorial = Editorial::load(data_dir, &*store)?;
+    let d = editorial.decide_all(&mut *store, now)?;
+    crate::search_sync::sync_now(data_dir, &mut *store);
     print_decided("reanalyze", &d);
     println!("configuration: {}", editorial.sources().join("; "));
     Ok(ExitCode::SUCCESS)

@@ -8,14 +8,9 @@
 //! decisions never mix two configurations. Overrides and rules live in the
 //! store and so survive any re-analysis.
 //!
-//! Order of the publish decision, first match wins:
-//! 1. an editor's override (publish, unpublish, pin);
-//! 2. a mute rule that matches;
-//! 3. a copy of another article is never published;
-//! 4. the decision the input record carried, when the policy keeps it;
-//! 5. a topic of the desk must match;
-//! 6. a keep rule that matches publishes it below the quality bar;
-//! 7. the quality must reach the bar of one of its topics.
+//! This step finds the facts (topics, quality, the rules that match); the
+//! publish policy that weighs them is `newsdesk_score::decide`, pure and
+//! tested there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -24,11 +19,10 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use newsdesk_classify::TopicModel;
 use newsdesk_score::{
-    Breakdown, ProviderTable, QualityInput, ScoreConfig, Scorer, StoryMember as HeatMember,
+    decide, Breakdown, DecisionInput, ProviderTable, QualityBars, QualityInput, ScoreConfig,
+    Scorer, StoryMember as HeatMember,
 };
-use newsdesk_store::{
-    ArticleId, Decision, OverrideAction, Rule, RuleAction, Store, StoredArticle, StoryHeat,
-};
+use newsdesk_store::{ArticleId, Decision, Rule, RuleAction, Store, StoredArticle, StoryHeat};
 use newsdesk_topics::{Doc, Query, TopicSet};
 use serde::{Deserialize, Serialize};
 
@@ -128,7 +122,8 @@ pub struct Editorial {
     model: Option<TopicModel>,
     scorer: Scorer,
     keep_given: bool,
-    default_bar: i64,
+    /// The topics' own quality bars and the default.
+    bars: QualityBars,
     rules: Vec<ActiveRule>,
     fingerprint: String,
     /// What the configuration is made of, in words (for `explain`).
@@ -254,6 +249,14 @@ impl Editorial {
         fp.update(&[keep_given as u8]);
         fp.update(&default_bar.to_le_bytes());
 
+        let bars = topics
+            .topics()
+            .iter()
+            .filter_map(|t| Some((t.name(), t.quality_bar()?)))
+            .fold(QualityBars::new(default_bar), |bars, (name, bar)| {
+                bars.with_topic(name, bar)
+            });
+
         let mut active = Vec::with_capacity(rules.len());
         for rule in rules {
             let query = Query::parse(&rule.query).map_err(|e| {
@@ -281,7 +284,7 @@ impl Editorial {
             model,
             scorer,
             keep_given,
-            default_bar,
+            bars,
             rules: active,
             fingerprint: format!("{:016x}", fp.digest()),
             sources,
@@ -561,13 +564,12 @@ impl Editorial {
         };
 
         // Rules.
-        let topic_names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
         let mut muted = Vec::new();
         let mut kept = Vec::new();
         for r in &self.rules {
             let in_scope = match &r.rule.topic {
                 None => true,
-                Some(t) => topic_names.contains(&t.as_str()),
+                Some(t) => topics.iter().any(|w| &w.name == t),
             };
             if in_scope && r.query.matches(&doc) {
                 match r.rule.action {
@@ -577,88 +579,23 @@ impl Editorial {
             }
         }
 
-        // The bar: the lowest bar among the article's topics (it is published
-        // in the topics whose bar it reaches).
-        let bar = topics
-            .iter()
-            .map(|t| {
-                self.topics
-                    .get(&t.name)
-                    .and_then(|t| t.quality_bar())
-                    .unwrap_or(self.default_bar)
-            })
-            .min();
-
-        let mut reasons = Vec::new();
-        let mut pinned = false;
-        let rule_names = |rs: &[&ActiveRule]| {
-            rs.iter()
-                .map(|r| format!("{:?}", r.rule.name))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let names = |rs: &[&ActiveRule]| -> Vec<String> {
+            rs.iter().map(|r| r.rule.name.clone()).collect()
         };
-        let published = if let Some(o) = &a.editor_override {
-            let by = if o.editor.is_empty() {
-                "an editor"
-            } else {
-                &o.editor
-            };
-            let why = o
-                .reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default();
-            reasons.push(format!(
-                "editor override: {} by {by} on {}{why}",
-                o.action.as_str(),
-                o.at.format("%Y-%m-%d %H:%M UTC")
-            ));
-            pinned = o.action == OverrideAction::Pin;
-            o.action != OverrideAction::Unpublish
-        } else if !muted.is_empty() {
-            reasons.push(format!("muted by rule {}", rule_names(&muted)));
-            false
-        } else if let Some(of) = a.duplicate_of {
-            reasons.push(format!(
-                "a copy of article {of}: copies are kept but not published"
-            ));
-            false
-        } else if let (true, Some(p)) = (self.keep_given, a.given.published) {
-            reasons.push(format!(
-                "{} as the input record says (the desk keeps decisions its inputs carry)",
-                if p { "published" } else { "not published" }
-            ));
-            p
-        } else if topics.is_empty() {
-            reasons.push("no topic of the desk matched".into());
-            false
-        } else if !kept.is_empty() {
-            reasons.push(format!("kept by rule {}", rule_names(&kept)));
-            true
-        } else if let Some(bar) = bar.filter(|b| quality < *b) {
-            reasons.push(format!(
-                "quality {quality} is below the bar {bar} of its topics"
-            ));
-            false
-        } else {
-            reasons.push(format!(
-                "in {} with quality {quality} (bar {})",
-                topic_names.join(", "),
-                bar.unwrap_or(self.default_bar)
-            ));
-            true
-        };
-        // The secondary facts, after the deciding reason.
-        if a.editor_override.is_some() {
-            if !muted.is_empty() {
-                reasons.push(format!("(rule {} would mute it)", rule_names(&muted)));
-            }
-            if let Some(of) = a.duplicate_of {
-                reasons.push(format!("(a copy of article {of})"));
-            }
-        }
+        let (muted_by, kept_by) = (names(&muted), names(&kept));
+        let topic_names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+        let verdict = decide(&DecisionInput {
+            editor: a.editor_override.as_ref(),
+            muted_by: &muted_by,
+            duplicate_of: a.duplicate_of,
+            given: a.given.published.filter(|_| self.keep_given),
+            topics: &topic_names,
+            kept_by: &kept_by,
+            quality,
+            bars: &self.bars,
+        });
         let detail = Detail {
-            topics: topics.clone(),
+            topics,
             desk_topics: if keep_topics {
                 desk_topics.iter().map(|t| t.name.clone()).collect()
             } else {
@@ -667,23 +604,19 @@ impl Editorial {
             quality,
             quality_breakdown,
             quality_from: quality_from.into(),
-            published,
-            pinned,
-            bar,
-            rules: muted
-                .iter()
-                .chain(kept.iter())
-                .map(|r| r.rule.name.clone())
-                .collect(),
-            reasons,
+            published: verdict.published,
+            pinned: verdict.pinned,
+            bar: verdict.bar,
+            rules: muted_by.into_iter().chain(kept_by).collect(),
+            reasons: verdict.reason_strings(),
         };
         let decision = Decision {
             id: a.id,
             config: self.fingerprint.clone(),
-            topics: topics.into_iter().map(|t| t.name).collect(),
+            topics: topic_names,
             quality,
-            published,
-            pinned,
+            published: verdict.published,
+            pinned: verdict.pinned,
             heat: 0,
             detail: serde_json::to_string(&detail).unwrap_or_else(|_| "{}".into()),
         };

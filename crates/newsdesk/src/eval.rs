@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use newsdesk_analyze::eval::{score_clusters, score_duplicates, DupItem};
-use newsdesk_store::{ArticleId, Store};
+use newsdesk_store::ArticleId;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -218,7 +218,7 @@ fn related(data_dir: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
         after = last.id;
         for s in page.iter().filter(|s| !s.related.is_empty()) {
             records += 1;
-            let ours = newsdesk_serve::desk_related(&store, s)?;
+            let ours = newsdesk_render::desk_related(&*store, s)?;
             let mut hit = false;
             for r in &s.related {
                 given += 1;

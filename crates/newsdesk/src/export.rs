@@ -8,7 +8,7 @@ use crate::ingest::open_store;
 
 pub fn docs(data_dir: &Path, dir: &Path, include_stubs: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data_dir)?;
-    let n = newsdesk_serve::export_docs(&store, dir, include_stubs)?;
+    let n = newsdesk_render::export_docs(&*store, dir, include_stubs)?;
     eprintln!("wrote {n} documents to {}", dir.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -18,6 +18,6 @@ pub fn jsonl(data_dir: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(data_dir)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    newsdesk_serve::export_jsonl(&store, &mut out)?;
+    newsdesk_render::export_jsonl(&*store, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
 use newsdesk_model::Article;
-use newsdesk_store::{Batch, BatchReport, Outcome, SourceInfo, SqliteStore, Store};
+use newsdesk_store::{Batch, BatchReport, DeskStore, Outcome, SourceInfo};
 
 use crate::analysis::{Analysis, Done};
 use crate::editorial::{Decided, Editorial};
@@ -22,7 +22,7 @@ use crate::search_sync::Syncer;
 /// Opens (creating) the store in `data_dir`.
 /// With a keyring, the store seals full text on write and opens it on read
 /// (see `keys.rs`).
-pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+pub fn open_store(data_dir: &Path) -> anyhow::Result<Box<dyn DeskStore>> {
     crate::keys::open_store(data_dir)
 }
 
@@ -30,7 +30,7 @@ pub fn init(data_dir: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(data_dir)?;
     println!(
         "newsdesk store ready at {} (schema version {})",
-        store.path().display(),
+        store.location(),
         store.schema_version()?
     );
     Ok(ExitCode::SUCCESS)
@@ -80,7 +80,7 @@ impl Desk {
     /// Rebuilds the analysis from the store and loads the editorial
     /// configuration, then analyses and decides whatever is pending.
     pub fn open(
-        store: &mut SqliteStore,
+        store: &mut dyn DeskStore,
         data_dir: &Path,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(Desk, Done, Decided)> {
@@ -103,7 +103,7 @@ impl Desk {
     /// the analysis changed.
     pub fn digest(
         &mut self,
-        store: &mut SqliteStore,
+        store: &mut dyn DeskStore,
         report: &BatchReport,
         now: DateTime<Utc>,
     ) -> Digest {
@@ -160,14 +160,14 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
     let (mut desk, caught_up, decided) = if analyse {
-        let (desk, done, decided) = Desk::open(&mut store, data_dir, Utc::now())?;
+        let (desk, done, decided) = Desk::open(&mut *store, data_dir, Utc::now())?;
         (Some(desk), done, decided)
     } else {
         (None, Done::default(), Decided::default())
     };
-    // A deferred (bulk) ingest leaves the index to `newsdesk analyse` too:
+    // A deferred (bulk) ingest leaves the index to `newsdesk analyze` too:
     // the outbox keeps every change until then.
-    let mut syncer = analyse.then(|| Syncer::open(data_dir, &mut store));
+    let mut syncer = analyse.then(|| Syncer::open(data_dir, &mut *store));
     let files = newsdesk_ingest::expand_paths(paths);
     let bar = if quiet || files.len() < 2 {
         ProgressBar::hidden()
@@ -201,15 +201,15 @@ pub fn run(
         match parsed {
             Err(e) => sum.failed.push(e.to_string()),
             Ok(p) => {
-                store_one(&mut store, desk.as_mut(), p, &mut sum);
+                store_one(&mut *store, desk.as_mut(), p, &mut sum);
                 if let Some(s) = syncer.as_mut() {
-                    s.after_batch(&mut store);
+                    s.after_batch(&mut *store);
                 }
             }
         }
     }
     if let Some(mut s) = syncer {
-        s.finish(&mut store);
+        s.finish(&mut *store);
     }
     reader
         .join()
@@ -235,7 +235,7 @@ pub fn run(
         });
         print_decided(&sum.decided);
     } else {
-        println!("analysis: deferred (run `newsdesk analyse`)");
+        println!("analysis: deferred (run `newsdesk analyze`)");
     }
     for f in &sum.failed {
         eprintln!("failed: {f}");
@@ -255,7 +255,7 @@ pub fn run(
     })
 }
 
-fn store_one(store: &mut SqliteStore, desk: Option<&mut Desk>, mut p: Parsed, sum: &mut Summary) {
+fn store_one(store: &mut dyn DeskStore, desk: Option<&mut Desk>, mut p: Parsed, sum: &mut Summary) {
     let now = Utc::now();
     for s in p.skipped.drain(..) {
         sum.skipped.push(format!("{}: {s}", p.locator));
@@ -347,14 +347,15 @@ pub fn print_decided(d: &Decided) {
     );
 }
 
-/// `newsdesk analyse`: analyses and decides whatever is pending.
-pub fn analyse(data_dir: &Path) -> anyhow::Result<ExitCode> {
+/// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is
+/// pending.
+pub fn analyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
     let now = Utc::now();
-    let (_, done) = Analysis::open(&mut store, now)?;
+    let (_, done) = Analysis::open(&mut *store, now)?;
     print_analysis(&done);
-    let editorial = Editorial::load(data_dir, &store)?;
-    print_decided(&editorial.decide_pending(&mut store, now)?);
-    crate::search_sync::sync_now(data_dir, &mut store);
+    let editorial = Editorial::load(data_dir, &*store)?;
+    print_decided(&editorial.decide_pending(&mut *store, now)?);
+    crate::search_sync::sync_now(data_dir, &mut *store);
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use newsdesk_secure::{KeyId, Keyring, SecuredValue, KEYS_ENV};
-use newsdesk_store::{is_sealed, SqliteStore, StoredText};
+use newsdesk_store::{is_sealed, DeskStore, StoredText};
 
 /// `--key-file`, set once by `main`.
 static KEY_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
@@ -92,15 +92,15 @@ pub fn default_key_file(data_dir: &Path) -> PathBuf {
 
 /// Opens the store with the keyring as its sealer. A store marked sealed
 /// without a keyring is refused.
-pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    let mut store = SqliteStore::open(data_dir)
+pub fn open_store(data_dir: &Path) -> anyhow::Result<Box<dyn DeskStore>> {
+    let mut store = newsdesk_store::open(data_dir)
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     match load(data_dir)? {
         Some((k, _)) => store.set_sealer(Arc::new(k))?,
         None => {
             if store.is_marked_sealed()? {
                 return Err(newsdesk_store::StoreError::KeyringNeeded {
-                    path: store.path().display().to_string(),
+                    path: store.location(),
                 }
                 .into());
             }
@@ -265,7 +265,7 @@ fn retire(data_dir: &Path, id: &str) -> anyhow::Result<ExitCode> {
     }
     // Nothing may stay sealed with it: re-seal, then check.
     seal_all(data_dir, &keyring)?;
-    let store = SqliteStore::open(data_dir)?;
+    let store = newsdesk_store::open(data_dir)?;
     let prefix = format!("v1:{id}:");
     let mut after = 0;
     loop {
@@ -299,7 +299,7 @@ fn retire(data_dir: &Path, id: &str) -> anyhow::Result<ExitCode> {
 /// key, `BATCH` articles per transaction, then marks the store sealed and
 /// compacts it (no replaced page stays in the file or the log).
 pub fn seal_all(data_dir: &Path, keyring: &Keyring) -> anyhow::Result<()> {
-    let mut store = SqliteStore::open(data_dir)
+    let mut store = newsdesk_store::open(data_dir)
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
     // Mark first: from here on no command writes clear text into it.
     store.mark_sealed()?;

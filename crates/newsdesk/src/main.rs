@@ -66,7 +66,7 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
         /// Store only; leave duplicate and story analysis, decisions and the
-        /// search index for `newsdesk analyse` or the next ingest (for bulk
+        /// search index for `newsdesk analyze` or the next ingest (for bulk
         /// imports).
         #[arg(long)]
         defer_analysis: bool,
@@ -116,11 +116,13 @@ enum Command {
         #[arg(long, requires = "serve")]
         base_url: Option<String>,
     },
-    /// Analyse stored articles that are not analysed yet (duplicates, stories),
+    /// Analyze stored articles that are not analyzed yet (duplicates, stories),
     /// then decide their topics, quality, heat and publication.
-    Analyse,
+    #[command(alias = "analyse")]
+    Analyze,
     /// Decide every stored article again (topics, quality, heat, publication)
     /// from the current topics file, scoring and rules, without re-reading any source.
+    #[command(alias = "reanalyse")]
     Reanalyze,
     /// Why an article is (not) published: topics, quality and heat breakdowns, rules, overrides.
     Explain {
@@ -132,8 +134,10 @@ enum Command {
     /// An editor's decision on one article; it outlives re-analysis and is audited.
     Override {
         id: i64,
-        #[arg(value_enum)]
-        action: editor::OverrideChoice,
+        /// publish, unpublish, pin (publish and keep on top of its topics)
+        /// or clear (the desk decides again).
+        #[arg(value_parser = editor::override_request_parser())]
+        action: editor::OverrideRequest,
         /// Who decides (default: $NEWSDESK_EDITOR, then $USER).
         #[arg(long)]
         by: Option<String>,
@@ -321,7 +325,7 @@ fn main() -> ExitCode {
             quiet,
             defer_analysis,
         } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
-        Command::Analyse => ingest::analyse(&cli.data_dir),
+        Command::Analyze => ingest::analyze(&cli.data_dir),
         Command::Sources { command } => sources::run(&cli.data_dir, command),
         Command::Run {
             once,

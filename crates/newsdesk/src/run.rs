@@ -25,14 +25,16 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use newsdesk_fetch::schedule::{feed_hints, FeedHints, PollPolicy, PollResult, SourceHealth};
+use newsdesk_fetch::schedule::{
+    feed_hints, FeedHints, PollPolicy, PollResult, Polling, SourceHealth,
+};
 use newsdesk_fetch::{
     AddressPolicy, ErrorKind, FetchConfig, FetchError, FetchOutcome, Fetcher, ImageCache, Request,
 };
 use newsdesk_ingest::prepare::EXCERPT_CHARS;
 use newsdesk_model::{Article, Image};
 use newsdesk_normalize as norm;
-use newsdesk_store::{Batch, Outcome, SourceInfo, SqliteStore, Store};
+use newsdesk_store::{Batch, DeskStore, Outcome, SourceInfo};
 use tokio::task::JoinSet;
 
 use crate::analysis::Done;
@@ -72,7 +74,7 @@ struct Shared {
     fetcher: Fetcher,
     images: ImageCache,
     /// A second connection, for the tasks' look-ups.
-    reader: Mutex<SqliteStore>,
+    reader: Mutex<Box<dyn DeskStore>>,
     fetch_pages: bool,
 }
 
@@ -191,10 +193,10 @@ async fn desk_loop(
     let stop = stop_signal()?;
     tokio::pin!(stop);
     let mut store = open_store(data_dir)?;
-    let (mut desk, caught_up, decided) = Desk::open(&mut store, data_dir, Utc::now())?;
+    let (mut desk, caught_up, decided) = Desk::open(&mut *store, data_dir, Utc::now())?;
     // The search index follows each poll (the outbox keeps what it misses).
-    let mut syncer = crate::search_sync::Syncer::open(data_dir, &mut store);
-    syncer.finish(&mut store);
+    let mut syncer = crate::search_sync::Syncer::open(data_dir, &mut *store);
+    syncer.finish(&mut *store);
     if caught_up.analysed > 0 || decided.decided > 0 {
         eprintln!(
             "caught up: {} articles analysed, {} decided",
@@ -287,8 +289,8 @@ async fn desk_loop(
                         in_flight.remove(&id);
                         let before = sum.clone();
                         let started = std::time::Instant::now();
-                        finish(&mut store, &mut desk, &policy, polled, &mut sum);
-                        syncer.finish(&mut store);
+                        finish(&mut *store, &mut desk, &policy, polled, &mut sum);
+                        syncer.finish(&mut *store);
                         count_poll(metrics, &before, &sum, started.elapsed());
                     }
                     Err(e) => {
@@ -371,7 +373,7 @@ fn print_summary(sum: &Summary) {
 /// it, follows a permanent move, records the source's health, and logs one
 /// line.
 fn finish(
-    store: &mut SqliteStore,
+    store: &mut dyn DeskStore,
     desk: &mut Desk,
     policy: &PollPolicy,
     mut p: Polled,

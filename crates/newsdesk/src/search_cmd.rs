@@ -94,9 +94,9 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     // Catch up first when this process can write the index; else read what
     // the writer (newsdesk serve) has committed.
     let mut store = open_store(data_dir)?;
-    let index = match search_sync::open_writer(data_dir, &mut store)? {
+    let index = match search_sync::open_writer(data_dir, &mut *store)? {
         Some(index) => {
-            if let Err(e) = search_sync::drain(&mut store, &index) {
+            if let Err(e) = search_sync::drain(&mut *store, &index) {
                 let _ = index.rollback();
                 eprintln!("search: syncing the index failed: {e:#}");
             }
@@ -178,9 +178,9 @@ pub fn index(data_dir: &Path, command: IndexCommand) -> anyhow::Result<ExitCode>
                 }
                 Err(e) => return Err(e.into()),
             };
-            let n = search_sync::rebuild(&mut store, &index)?;
+            let n = search_sync::rebuild(&mut *store, &index)?;
             // Changes made during the rebuild.
-            let s = search_sync::drain(&mut store, &index)?;
+            let s = search_sync::drain(&mut *store, &index)?;
             println!(
                 "index rebuilt: {n} articles in {:.1} s{}",
                 started.elapsed().as_secs_f64(),
@@ -193,14 +193,14 @@ pub fn index(data_dir: &Path, command: IndexCommand) -> anyhow::Result<ExitCode>
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Sync => {
-            let Some(index) = search_sync::open_writer(data_dir, &mut store)? else {
+            let Some(index) = search_sync::open_writer(data_dir, &mut *store)? else {
                 eprintln!(
                     "the index in {} is held by another process (newsdesk serve?); it drains the outbox itself",
                     dir.display()
                 );
                 return Ok(ExitCode::from(1));
             };
-            let s = search_sync::drain(&mut store, &index)?;
+            let s = search_sync::drain(&mut *store, &index)?;
             println!(
                 "index synced: {} articles indexed, {} removed; {} in the index",
                 s.indexed,

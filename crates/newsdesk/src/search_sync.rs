@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use newsdesk_search::{Opened, SearchError, SearchIndex};
 use newsdesk_server::search::{index_doc, SearchKeeper};
-use newsdesk_store::SqliteStore;
+use newsdesk_store::DeskStore;
 
 use crate::ingest::open_store;
 
@@ -49,7 +49,7 @@ pub struct Synced {
 }
 
 /// Moves the whole outbox into the index, one chunk per index commit.
-pub fn drain(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<Synced> {
+pub fn drain(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<Synced> {
     let mut done = Synced::default();
     loop {
         let pending = store.search_outbox_pending(CHUNK)?;
@@ -80,7 +80,7 @@ pub fn drain(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<Syn
 
 /// Replaces the whole index with the store's documents, then clears the
 /// outbox rows that were there before (later ones stay for the next sync).
-pub fn rebuild(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<u64> {
+pub fn rebuild(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<u64> {
     let last = store.search_outbox_last_seq()?;
     let fill = || -> anyhow::Result<u64> {
         // Everything goes at the commit, so searches see the old index
@@ -116,7 +116,7 @@ pub fn rebuild(store: &mut SqliteStore, index: &SearchIndex) -> anyhow::Result<u
 /// new or of another layout. `Ok(None)`: another process holds the writer.
 pub fn open_writer(
     data_dir: &Path,
-    store: &mut SqliteStore,
+    store: &mut dyn DeskStore,
 ) -> anyhow::Result<Option<SearchIndex>> {
     let dir = index_dir(data_dir);
     let (index, how) = match SearchIndex::open_or_recreate(&dir) {
@@ -160,7 +160,7 @@ pub struct Syncer {
 
 impl Syncer {
     /// Takes the writer if it can; otherwise logs one line and syncs nothing.
-    pub fn open(data_dir: &Path, store: &mut SqliteStore) -> Syncer {
+    pub fn open(data_dir: &Path, store: &mut dyn DeskStore) -> Syncer {
         let index = match open_writer(data_dir, store) {
             Ok(Some(i)) => Some(i),
             Ok(None) => {
@@ -180,7 +180,7 @@ impl Syncer {
     }
 
     /// After a committed batch.
-    pub fn after_batch(&mut self, store: &mut SqliteStore) {
+    pub fn after_batch(&mut self, store: &mut dyn DeskStore) {
         if self.last.is_some_and(|t| t.elapsed() < SPACING) {
             return;
         }
@@ -188,11 +188,11 @@ impl Syncer {
     }
 
     /// Syncs whatever is left.
-    pub fn finish(&mut self, store: &mut SqliteStore) {
+    pub fn finish(&mut self, store: &mut dyn DeskStore) {
         self.sync(store);
     }
 
-    fn sync(&mut self, store: &mut SqliteStore) {
+    fn sync(&mut self, store: &mut dyn DeskStore) {
         let Some(index) = &self.index else { return };
         self.last = Some(Instant::now());
         if let Err(e) = drain(store, index) {
@@ -207,7 +207,7 @@ impl Syncer {
 
 /// One sync now (after an editor's action): drains the outbox if this
 /// process can take the writer, else says who will.
-pub fn sync_now(data_dir: &Path, store: &mut SqliteStore) {
+pub fn sync_now(data_dir: &Path, store: &mut dyn DeskStore) {
     let mut s = Syncer::open(data_dir, store);
     s.finish(store);
 }
@@ -216,7 +216,7 @@ pub fn sync_now(data_dir: &Path, store: &mut SqliteStore) {
 /// for the outbox.
 pub struct Keeper {
     data_dir: PathBuf,
-    store: Mutex<SqliteStore>,
+    store: Mutex<Box<dyn DeskStore>>,
 }
 
 impl Keeper {
@@ -230,13 +230,15 @@ impl Keeper {
 
 impl SearchKeeper for Keeper {
     fn open_writer(&self) -> Result<Option<SearchIndex>, String> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        open_writer(&self.data_dir, &mut store).map_err(|e| format!("{e:#}"))
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut dyn DeskStore = &mut **guard;
+        open_writer(&self.data_dir, &mut *store).map_err(|e| format!("{e:#}"))
     }
 
     fn drain(&self, index: &SearchIndex) -> Result<usize, String> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match drain(&mut store, index) {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut dyn DeskStore = &mut **guard;
+        match drain(&mut *store, index) {
             Ok(s) => Ok(s.indexed + s.removed),
             Err(e) => {
                 let _ = index.rollback();

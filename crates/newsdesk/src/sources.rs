@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
 use newsdesk_fetch::schedule::SourceHealth;
-use newsdesk_store::{FollowedSource, PollRecord, SourceInfo, SqliteStore, Store};
+use newsdesk_store::{DeskStore, FollowedSource, PollRecord, SourceInfo};
 
 use crate::ingest::open_store;
 
@@ -91,7 +91,7 @@ fn add(data_dir: &Path, raw: &str, title: Option<String>) -> anyhow::Result<Exit
     let title = title
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let new = follow(&mut store, &url, title)?;
+    let new = follow(&mut *store, &url, title)?;
     println!(
         "{} {url}",
         match new {
@@ -110,7 +110,7 @@ enum Followed {
 }
 
 /// Follows `url`. A source that was dead (410 Gone) is polled again.
-fn follow(store: &mut SqliteStore, url: &str, title: Option<String>) -> anyhow::Result<Followed> {
+fn follow(store: &mut dyn DeskStore, url: &str, title: Option<String>) -> anyhow::Result<Followed> {
     let new = store
         .follow_source(
             &SourceInfo {
@@ -157,7 +157,7 @@ fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     let mut store = open_store(data_dir)?;
     let (mut new, mut already) = (0, 0);
     for s in &parsed.subscriptions {
-        match follow(&mut store, &s.url, s.title.clone())? {
+        match follow(&mut *store, &s.url, s.title.clone())? {
             Followed::New | Followed::Revived => new += 1,
             Followed::Already => already += 1,
         }

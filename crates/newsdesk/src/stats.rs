@@ -3,8 +3,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use newsdesk_store::Store;
-
 use crate::ingest::open_store;
 
 pub fn run(data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use newsdesk_model::{EditorAction, EditorOverride};
 use serde::{Deserialize, Serialize};
 
 use crate::config::DEFAULT_QUALITY_BAR;
@@ -42,115 +43,130 @@ impl QualityBars {
     }
 }
 
-/// What an editor decided for one article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EditorAction {
-    Publish,
-    Unpublish,
-    /// Publish and keep at the top of its topics.
-    Pin,
-}
-
-impl fmt::Display for EditorAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EditorAction::Publish => "publish",
-            EditorAction::Unpublish => "unpublish",
-            EditorAction::Pin => "pin",
-        })
-    }
-}
-
-/// An editor's override and who gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EditorOverride {
-    pub action: EditorAction,
-    pub editor: String,
-}
-
-/// What the decision is taken from.
+/// What the decision is taken from. The caller finds the facts (topics,
+/// quality, rules that matched, the record's own decision); this function
+/// only weighs them.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionInput<'a> {
-    /// The original, when the article is a copy (its title, id or URL: it is
-    /// shown as given).
-    pub duplicate_of: Option<&'a str>,
-    pub quality: i64,
-    /// The topics the article matched (any order; the reasons follow it).
-    pub topics: &'a [String],
-    pub bars: &'a QualityBars,
+    pub editor: Option<&'a EditorOverride>,
     /// Names of the mute rules that matched.
     pub muted_by: &'a [String],
+    /// The original's id, when the article is a copy.
+    pub duplicate_of: Option<i64>,
+    /// The publish decision the input record carried, when the desk keeps
+    /// its inputs' decisions (`keep_given`); `None` otherwise.
+    pub given: Option<bool>,
+    /// The topics the article is in.
+    pub topics: &'a [String],
     /// Names of the keep rules that matched.
     pub kept_by: &'a [String],
-    pub editor: Option<&'a EditorOverride>,
+    pub quality: i64,
+    pub bars: &'a QualityBars,
 }
 
 /// One reason of a decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
-    Editor {
-        action: EditorAction,
-        editor: String,
-    },
-    Muted {
-        rule: String,
-    },
-    Duplicate {
-        of: String,
-    },
+    /// An editor's override decided.
+    Editor(EditorOverride),
+    /// Mute rules matched.
+    Muted { rules: Vec<String> },
+    /// A copy of another article is never published.
+    Duplicate { of: i64 },
+    /// The input record's own decision, kept (`keep_given`).
+    KeepGiven { published: bool },
+    /// No topic of the desk matched.
     NoTopic,
-    Kept {
-        rule: String,
-    },
-    /// The quality meets the bar of `topic` (the lowest bar among the matched topics).
+    /// Keep rules matched: published below the bar.
+    Kept { rules: Vec<String> },
+    /// The quality is below the lowest bar among the article's topics.
+    BelowBar { quality: i64, bar: i64 },
+    /// The quality reaches the lowest bar among the article's topics.
     PassesBar {
         quality: i64,
         bar: i64,
-        topic: String,
+        topics: Vec<String>,
     },
-    /// The quality is below the bar of every matched topic; `topic` has the lowest.
-    BelowBar {
-        quality: i64,
-        bar: i64,
-        topic: String,
-    },
+    /// After an editor's override: mute rules would have muted it.
+    WouldMute { rules: Vec<String> },
+    /// After an editor's override: the article is a copy.
+    CopyOf { of: i64 },
+}
+
+/// Rule names as the reasons show them: quoted, comma-separated.
+fn rule_names(rules: &[String]) -> String {
+    rules
+        .iter()
+        .map(|r| format!("{r:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::Editor { action, editor } => write!(f, "editor override: {action} by {editor}"),
-            Reason::Muted { rule } => write!(f, "muted by rule {rule}"),
-            Reason::Duplicate { of } => write!(f, "duplicate of {of}"),
-            Reason::NoTopic => write!(f, "no topic matched"),
-            Reason::Kept { rule } => write!(f, "kept by rule {rule}"),
+            Reason::Editor(o) => {
+                let by = if o.editor.is_empty() {
+                    "an editor"
+                } else {
+                    &o.editor
+                };
+                write!(
+                    f,
+                    "editor override: {} by {by} on {}",
+                    o.action,
+                    o.at.format("%Y-%m-%d %H:%M UTC")
+                )?;
+                match &o.reason {
+                    Some(r) => write!(f, ": {r}"),
+                    None => Ok(()),
+                }
+            }
+            Reason::Muted { rules } => write!(f, "muted by rule {}", rule_names(rules)),
+            Reason::Duplicate { of } => write!(
+                f,
+                "a copy of article {of}: copies are kept but not published"
+            ),
+            Reason::KeepGiven { published } => write!(
+                f,
+                "{} as the input record says (the desk keeps decisions its inputs carry)",
+                if *published {
+                    "published"
+                } else {
+                    "not published"
+                }
+            ),
+            Reason::NoTopic => f.write_str("no topic of the desk matched"),
+            Reason::Kept { rules } => write!(f, "kept by rule {}", rule_names(rules)),
+            Reason::BelowBar { quality, bar } => {
+                write!(f, "quality {quality} is below the bar {bar} of its topics")
+            }
             Reason::PassesBar {
                 quality,
                 bar,
-                topic,
-            } => write!(f, "quality {quality} meets the bar {bar} of topic {topic}"),
-            Reason::BelowBar {
-                quality,
-                bar,
-                topic,
-            } => write!(f, "quality {quality} below the bar {bar} of topic {topic}"),
+                topics,
+            } => write!(
+                f,
+                "in {} with quality {quality} (bar {bar})",
+                topics.join(", ")
+            ),
+            Reason::WouldMute { rules } => write!(f, "(rule {} would mute it)", rule_names(rules)),
+            Reason::CopyOf { of } => write!(f, "(a copy of article {of})"),
         }
     }
 }
 
 /// The decision and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     pub published: bool,
     pub pinned: bool,
-    /// The matched topics whose bar the article meets (all matched topics
-    /// when a keep rule or an editor publishes it; none when unpublished):
-    /// the topic feeds it appears in.
-    pub topics: Vec<String>,
-    /// The deciding reason first, then the others that held, in the order
-    /// editor, mute, duplicate, topic, keep, quality.
+    /// The bar the quality was held to: the lowest among the article's
+    /// topics (`None` when it has none).
+    pub bar: Option<i64>,
+    /// The deciding reason first; after an editor's override, the facts it
+    /// overrode ([`Reason::WouldMute`], [`Reason::CopyOf`]).
     pub reasons: Vec<Reason>,
 }
 
@@ -161,222 +177,273 @@ impl Decision {
     }
 }
 
-/// Decides whether an article is published.
+/// Decides whether an article is published. The first that holds decides:
 ///
-/// Precedence, strongest first: an editor override (publish, pin, unpublish)
-/// wins over everything; a mute rule unpublishes anything else; a copy is
-/// never published (keep rules do not change that); an article matching no
-/// topic has no feed to appear in; a keep rule publishes regardless of the
-/// quality bar; otherwise the article is published when its quality meets the
-/// bar of at least one matched topic.
+/// 1. an editor's override (publish, unpublish, pin);
+/// 2. a mute rule that matches;
+/// 3. a copy of another article is never published;
+/// 4. the decision the input record carried, when the desk keeps it;
+/// 5. a topic of the desk must match;
+/// 6. a keep rule publishes it below the quality bar;
+/// 7. the quality must reach the lowest bar among its topics (it is
+///    published in the topics whose bar it reaches).
 pub fn decide(input: &DecisionInput<'_>) -> Decision {
-    // Everything that holds, in precedence order.
-    let mut reasons = Vec::new();
-    if let Some(e) = input.editor {
-        reasons.push(Reason::Editor {
-            action: e.action,
-            editor: e.editor.clone(),
-        });
-    }
-    for rule in input.muted_by {
-        reasons.push(Reason::Muted { rule: rule.clone() });
-    }
-    if let Some(of) = input.duplicate_of {
-        reasons.push(Reason::Duplicate { of: of.to_string() });
-    }
-    if input.topics.is_empty() {
-        reasons.push(Reason::NoTopic);
-    }
-    for rule in input.kept_by {
-        reasons.push(Reason::Kept { rule: rule.clone() });
-    }
-    let passing: Vec<String> = input
-        .topics
-        .iter()
-        .filter(|t| input.quality >= input.bars.bar(t))
-        .cloned()
-        .collect();
-    // The most lenient matched topic explains the quality verdict.
-    let lenient = input
-        .topics
-        .iter()
-        .map(|t| (input.bars.bar(t), t))
-        .min_by_key(|(bar, _)| *bar);
-    let passes = !passing.is_empty();
-    if let Some((bar, topic)) = lenient {
-        let (quality, topic) = (input.quality, topic.clone());
-        reasons.push(if passes {
-            Reason::PassesBar {
-                quality,
-                bar,
-                topic,
-            }
-        } else {
-            Reason::BelowBar {
-                quality,
-                bar,
-                topic,
-            }
-        });
-    }
-
-    let (published, pinned) = match input.editor.map(|e| e.action) {
-        Some(EditorAction::Publish) => (true, false),
-        Some(EditorAction::Pin) => (true, true),
-        Some(EditorAction::Unpublish) => (false, false),
-        None => {
-            let blocked = !input.muted_by.is_empty()
-                || input.duplicate_of.is_some()
-                || input.topics.is_empty();
-            (!blocked && (!input.kept_by.is_empty() || passes), false)
+    let bar = input.topics.iter().map(|t| input.bars.bar(t)).min();
+    let mut pinned = false;
+    let mut reasons = Vec::with_capacity(1);
+    let published = if let Some(o) = input.editor {
+        reasons.push(Reason::Editor(o.clone()));
+        if !input.muted_by.is_empty() {
+            reasons.push(Reason::WouldMute {
+                rules: input.muted_by.to_vec(),
+            });
         }
-    };
-    let topics = if !published {
-        Vec::new()
-    } else if input.editor.is_some() || !input.kept_by.is_empty() {
-        input.topics.to_vec()
+        if let Some(of) = input.duplicate_of {
+            reasons.push(Reason::CopyOf { of });
+        }
+        pinned = o.action == EditorAction::Pin;
+        o.action.publishes()
+    } else if !input.muted_by.is_empty() {
+        reasons.push(Reason::Muted {
+            rules: input.muted_by.to_vec(),
+        });
+        false
+    } else if let Some(of) = input.duplicate_of {
+        reasons.push(Reason::Duplicate { of });
+        false
+    } else if let Some(published) = input.given {
+        reasons.push(Reason::KeepGiven { published });
+        published
+    } else if input.topics.is_empty() {
+        reasons.push(Reason::NoTopic);
+        false
+    } else if !input.kept_by.is_empty() {
+        reasons.push(Reason::Kept {
+            rules: input.kept_by.to_vec(),
+        });
+        true
     } else {
-        passing
+        let quality = input.quality;
+        let bar_in_effect = bar.unwrap_or(input.bars.default_bar);
+        if quality < bar_in_effect {
+            reasons.push(Reason::BelowBar {
+                quality,
+                bar: bar_in_effect,
+            });
+            false
+        } else {
+            reasons.push(Reason::PassesBar {
+                quality,
+                bar: bar_in_effect,
+                topics: input.topics.to_vec(),
+            });
+            true
+        }
     };
     Decision {
         published,
         pinned,
-        topics,
+        bar,
         reasons,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::{TimeZone, Utc};
+
     use super::*;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
 
-    fn run(
-        dup: Option<&str>,
-        quality: i64,
-        topics: &[&str],
-        muted: &[&str],
-        kept: &[&str],
+    #[derive(Default)]
+    struct Case {
         editor: Option<EditorOverride>,
-    ) -> Decision {
+        muted: Vec<String>,
+        dup: Option<i64>,
+        given: Option<bool>,
+        topics: Vec<String>,
+        kept: Vec<String>,
+        quality: i64,
+    }
+
+    fn run(c: &Case) -> Decision {
         let bars = QualityBars::new(50).with_topic("AWS AI", 70);
-        let (topics, muted, kept) = (strings(topics), strings(muted), strings(kept));
         decide(&DecisionInput {
-            duplicate_of: dup,
-            quality,
-            topics: &topics,
+            editor: c.editor.as_ref(),
+            muted_by: &c.muted,
+            duplicate_of: c.dup,
+            given: c.given,
+            topics: &c.topics,
+            kept_by: &c.kept,
+            quality: c.quality,
             bars: &bars,
-            muted_by: &muted,
-            kept_by: &kept,
-            editor: editor.as_ref(),
         })
     }
 
-    fn ed(action: EditorAction) -> Option<EditorOverride> {
+    fn ed(action: EditorAction, reason: Option<&str>) -> Option<EditorOverride> {
         Some(EditorOverride {
             action,
             editor: "alice".into(),
+            reason: reason.map(str::to_string),
+            at: Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 0).unwrap(),
         })
     }
 
     #[test]
-    fn quality_bar() {
-        let d = run(None, 42, &["AI"], &[], &[], None);
+    fn quality_bar_is_the_lowest_of_the_topics() {
+        let d = run(&Case {
+            quality: 42,
+            topics: strings(&["AI"]),
+            ..Case::default()
+        });
         assert!(!d.published);
+        assert_eq!(d.bar, Some(50));
         assert_eq!(
             d.reason_strings(),
-            ["quality 42 below the bar 50 of topic AI"]
+            ["quality 42 is below the bar 50 of its topics"]
         );
-        let d = run(None, 60, &["AWS AI", "AI"], &[], &[], None);
+        let d = run(&Case {
+            quality: 60,
+            topics: strings(&["AWS AI", "AI"]),
+            ..Case::default()
+        });
         assert!(d.published);
-        assert_eq!(d.topics, ["AI"]);
         assert_eq!(
             d.reason_strings(),
-            ["quality 60 meets the bar 50 of topic AI"]
+            ["in AWS AI, AI with quality 60 (bar 50)"]
         );
-        let d = run(None, 75, &["AWS AI", "AI"], &[], &[], None);
-        assert_eq!(d.topics, ["AWS AI", "AI"]);
-        let d = run(None, 50, &["AI"], &[], &[], None);
+        let d = run(&Case {
+            quality: 50,
+            topics: strings(&["AI"]),
+            ..Case::default()
+        });
         assert!(d.published, "the bar is inclusive");
     }
 
     #[test]
     fn no_topic() {
-        let d = run(None, 120, &[], &[], &[], None);
+        let d = run(&Case {
+            quality: 120,
+            ..Case::default()
+        });
         assert!(!d.published);
-        assert_eq!(d.reason_strings(), ["no topic matched"]);
-        let d = run(None, 120, &[], &[], &["K"], None);
+        assert_eq!(d.bar, None);
+        assert_eq!(d.reason_strings(), ["no topic of the desk matched"]);
+        let d = run(&Case {
+            quality: 120,
+            kept: strings(&["K"]),
+            ..Case::default()
+        });
         assert!(!d.published, "a keep rule needs a topic to publish into");
     }
 
     #[test]
-    fn duplicate_beats_keep() {
-        let d = run(Some("article 7"), 120, &["AI"], &[], &["K"], None);
+    fn duplicate_beats_keep_and_given() {
+        let d = run(&Case {
+            dup: Some(7),
+            given: Some(true),
+            quality: 120,
+            topics: strings(&["AI"]),
+            kept: strings(&["K"]),
+            ..Case::default()
+        });
         assert!(!d.published);
         assert_eq!(
             d.reason_strings(),
-            [
-                "duplicate of article 7",
-                "kept by rule K",
-                "quality 120 meets the bar 50 of topic AI"
-            ]
+            ["a copy of article 7: copies are kept but not published"]
+        );
+    }
+
+    #[test]
+    fn given_beats_topics_and_the_bar() {
+        for published in [true, false] {
+            let d = run(&Case {
+                given: Some(published),
+                quality: if published { 0 } else { 150 },
+                ..Case::default()
+            });
+            assert_eq!(d.published, published);
+            assert_eq!(d.reasons, [Reason::KeepGiven { published }]);
+        }
+        assert_eq!(
+            Reason::KeepGiven { published: false }.to_string(),
+            "not published as the input record says (the desk keeps decisions its inputs carry)"
         );
     }
 
     #[test]
     fn keep_beats_the_bar() {
-        let d = run(None, 10, &["AI"], &[], &["K"], None);
+        let d = run(&Case {
+            quality: 10,
+            topics: strings(&["AI"]),
+            kept: strings(&["K", "L"]),
+            ..Case::default()
+        });
         assert!(d.published);
-        assert_eq!(d.topics, ["AI"]);
-        assert_eq!(
-            d.reason_strings(),
-            ["kept by rule K", "quality 10 below the bar 50 of topic AI"]
-        );
+        assert_eq!(d.reason_strings(), [r#"kept by rule "K", "L""#]);
     }
 
     #[test]
     fn mute_beats_keep_and_quality() {
-        let d = run(None, 140, &["AI"], &["R"], &["K"], None);
+        let d = run(&Case {
+            quality: 140,
+            topics: strings(&["AI"]),
+            muted: strings(&["R"]),
+            kept: strings(&["K"]),
+            ..Case::default()
+        });
         assert!(!d.published);
-        assert_eq!(d.reasons[0], Reason::Muted { rule: "R".into() });
-        assert!(d.topics.is_empty());
+        assert_eq!(d.reason_strings(), [r#"muted by rule "R""#]);
     }
 
     #[test]
-    fn override_wins() {
-        let d = run(Some("x"), 5, &[], &["R"], &[], ed(EditorAction::Publish));
+    fn override_wins_and_names_what_it_overrode() {
+        let d = run(&Case {
+            editor: ed(EditorAction::Publish, Some("checked")),
+            dup: Some(3),
+            quality: 5,
+            muted: strings(&["R"]),
+            ..Case::default()
+        });
         assert!(d.published && !d.pinned);
         assert_eq!(
             d.reason_strings(),
             [
-                "editor override: publish by alice",
-                "muted by rule R",
-                "duplicate of x",
-                "no topic matched"
+                "editor override: publish by alice on 2026-03-01 09:30 UTC: checked",
+                r#"(rule "R" would mute it)"#,
+                "(a copy of article 3)"
             ]
         );
-        let d = run(None, 140, &["AI"], &[], &["K"], ed(EditorAction::Unpublish));
+        let d = run(&Case {
+            editor: ed(EditorAction::Unpublish, None),
+            quality: 140,
+            topics: strings(&["AI"]),
+            ..Case::default()
+        });
         assert!(!d.published);
-        assert_eq!(d.reason_strings()[0], "editor override: unpublish by alice");
-        let d = run(None, 10, &["AI"], &[], &[], ed(EditorAction::Pin));
+        assert_eq!(
+            d.reason_strings(),
+            ["editor override: unpublish by alice on 2026-03-01 09:30 UTC"]
+        );
+        let mut pin = ed(EditorAction::Pin, None);
+        if let Some(p) = pin.as_mut() {
+            p.editor.clear();
+        }
+        let d = run(&Case {
+            editor: pin,
+            ..Case::default()
+        });
         assert!(d.published && d.pinned);
-        assert_eq!(d.topics, ["AI"]);
+        assert!(d.reason_strings()[0].starts_with("editor override: pin by an editor on "));
     }
 
     #[test]
     fn reasons_serialize_with_their_kind() {
-        let r = Reason::BelowBar {
-            quality: 1,
-            bar: 2,
-            topic: "AI".into(),
-        };
+        let r = Reason::BelowBar { quality: 1, bar: 2 };
         let json = serde_json::to_string(&r).unwrap();
-        assert_eq!(
-            json,
-            r#"{"kind":"below_bar","quality":1,"bar":2,"topic":"AI"}"#
-        );
+        assert_eq!(json, r#"{"kind":"below_bar","quality":1,"bar":2}"#);
     }
 }

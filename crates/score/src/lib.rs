@@ -15,11 +15,12 @@
 //! 2. **heat, once per story the batch touched** — one [`StoryMember`] per
 //!    member article ([`Scorer::member`]: provider key and credibility from the
 //!    table, publication time), then [`Scorer::heat`] with the batch's `now`.
-//! 3. **decision, once per article** — [`decide`] with the copy's original,
-//!    the quality, the matched topics, the bars ([`Scorer::bars`] plus the
-//!    topics file's `quality_bar`s), the matched mute/keep rule names and the
-//!    editor override. Store `published`, and `heat` as
-//!    [`stored_heat`]`(published, &story_heat)` (−1 when unpublished).
+//! 3. **decision, once per article** — [`decide`] with the editor's
+//!    override, the matched mute rule names, the original of a copy, the
+//!    input record's own decision (when the desk keeps it), the topics, the
+//!    matched keep rule names, the quality and the bars ([`Scorer::bars`] plus
+//!    the topics file's `quality_bar`s). The desk's editorial step is the one
+//!    caller in production; it stores the reasons rendered as text.
 //!
 //! Heat changes with time alone, so a published article's heat is only as
 //! fresh as the last time its story was scored; re-score hot stories on a
@@ -89,9 +90,10 @@
 //!
 //! # Publish decision
 //!
-//! See [`decide`]: editor override > mute rules > duplicate > no topic > keep
-//! rules > the quality bar (met by at least one matched topic). The reasons
-//! come in that order, the deciding one first.
+//! See [`decide`]: editor override > mute rules > copy > the input record's
+//! own decision (`keep_given`) > no topic > keep rules > the quality bar (the
+//! lowest among the article's topics). The deciding reason comes first, typed
+//! ([`Reason`]); after an override, the facts it overrode follow.
 //!
 //! # Configuration
 //!
@@ -121,9 +123,7 @@ pub use config::{
     ScoreConfig, SourceWeights, SpamWeights, TitleWeights, CONFIG_FORMAT_VERSION,
     DEFAULT_QUALITY_BAR,
 };
-pub use decision::{
-    decide, Decision, DecisionInput, EditorAction, EditorOverride, QualityBars, Reason,
-};
+pub use decision::{decide, Decision, DecisionInput, QualityBars, Reason};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use heat::{heat, stored_heat, StoryMember, UNPUBLISHED_HEAT};
 pub use providers::{Credibility, ProviderTable, Tier, DEFAULT_PROVIDERS};

@@ -3,9 +3,10 @@
 //! the score the way it should.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use newsdesk_model::{EditorAction, EditorOverride};
 use newsdesk_score::{
-    decide, heat, quality, DecisionInput, EditorAction, EditorOverride, HeatConfig, LeadImage,
-    ProviderTable, QualityBars, QualityConfig, QualityInput, Reason, Scorer, StoryMember,
+    decide, heat, quality, DecisionInput, HeatConfig, LeadImage, ProviderTable, QualityBars,
+    QualityConfig, QualityInput, Reason, Scorer, StoryMember,
 };
 
 /// xorshift64*: small, deterministic.
@@ -707,62 +708,75 @@ fn decision_precedence_holds_for_all_combinations() {
         Some(EditorAction::Unpublish),
         Some(EditorAction::Pin),
     ];
+    let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
     for topics in topic_sets {
         let topics: Vec<String> = topics.iter().map(|s| s.to_string()).collect();
         for quality in [0, 49, 50, 69, 70, 150] {
-            for dup in [None, Some("article 1")] {
-                for muted in [vec![], vec!["R".to_string()]] {
-                    for kept in [vec![], vec!["K".to_string()]] {
-                        for action in editors {
-                            let editor = action.map(|action| EditorOverride {
-                                action,
-                                editor: "alice".into(),
-                            });
-                            let d = decide(&DecisionInput {
-                                duplicate_of: dup,
-                                quality,
-                                topics: &topics,
-                                bars: &bars,
-                                muted_by: &muted,
-                                kept_by: &kept,
-                                editor: editor.as_ref(),
-                            });
-                            let expected = match action {
-                                Some(EditorAction::Publish | EditorAction::Pin) => true,
-                                Some(EditorAction::Unpublish) => false,
-                                None => {
-                                    muted.is_empty()
-                                        && dup.is_none()
-                                        && !topics.is_empty()
-                                        && (!kept.is_empty() || quality >= 50)
+            for dup in [None, Some(1)] {
+                for given in [None, Some(false), Some(true)] {
+                    for muted in [vec![], vec!["R".to_string()]] {
+                        for kept in [vec![], vec!["K".to_string()]] {
+                            for action in editors {
+                                let editor = action.map(|action| EditorOverride {
+                                    action,
+                                    editor: "alice".into(),
+                                    reason: None,
+                                    at,
+                                });
+                                let d = decide(&DecisionInput {
+                                    editor: editor.as_ref(),
+                                    muted_by: &muted,
+                                    duplicate_of: dup,
+                                    given,
+                                    topics: &topics,
+                                    kept_by: &kept,
+                                    quality,
+                                    bars: &bars,
+                                });
+                                let expected = match action {
+                                    Some(a) => a != EditorAction::Unpublish,
+                                    None if !muted.is_empty() || dup.is_some() => false,
+                                    None => given.unwrap_or(
+                                        !topics.is_empty() && (!kept.is_empty() || quality >= 50),
+                                    ),
+                                };
+                                assert_eq!(d.published, expected, "{d:?}");
+                                assert_eq!(d.pinned, action == Some(EditorAction::Pin));
+                                assert_eq!(d.bar, (!topics.is_empty()).then_some(50));
+                                // The deciding reason comes first; only an
+                                // override is followed by others.
+                                let first = &d.reasons[0];
+                                match (action, muted.is_empty(), dup, given) {
+                                    (Some(_), _, _, _) => {
+                                        assert!(matches!(first, Reason::Editor(_)));
+                                        let expect = 1
+                                            + usize::from(!muted.is_empty())
+                                            + usize::from(dup.is_some());
+                                        assert_eq!(d.reasons.len(), expect, "{d:?}");
+                                    }
+                                    (None, false, _, _) => {
+                                        assert!(matches!(first, Reason::Muted { .. }))
+                                    }
+                                    (None, true, Some(_), _) => {
+                                        assert!(matches!(first, Reason::Duplicate { .. }))
+                                    }
+                                    (None, true, None, Some(p)) => {
+                                        assert_eq!(first, &Reason::KeepGiven { published: p })
+                                    }
+                                    (None, true, None, None) if topics.is_empty() => {
+                                        assert_eq!(first, &Reason::NoTopic)
+                                    }
+                                    (None, true, None, None) if !kept.is_empty() => {
+                                        assert!(matches!(first, Reason::Kept { .. }))
+                                    }
+                                    (None, true, None, None) => assert!(matches!(
+                                        first,
+                                        Reason::PassesBar { .. } | Reason::BelowBar { .. }
+                                    )),
                                 }
-                            };
-                            assert_eq!(d.published, expected, "{d:?}");
-                            assert_eq!(d.pinned, action == Some(EditorAction::Pin));
-                            assert!(!d.reasons.is_empty());
-                            // The deciding reason comes first.
-                            let first = &d.reasons[0];
-                            match (action, muted.is_empty(), dup) {
-                                (Some(_), _, _) => {
-                                    assert!(matches!(first, Reason::Editor { .. }))
+                                if action.is_none() {
+                                    assert_eq!(d.reasons.len(), 1, "{d:?}");
                                 }
-                                (None, false, _) => assert!(matches!(first, Reason::Muted { .. })),
-                                (None, true, Some(_)) => {
-                                    assert!(matches!(first, Reason::Duplicate { .. }))
-                                }
-                                (None, true, None) if topics.is_empty() => {
-                                    assert_eq!(first, &Reason::NoTopic)
-                                }
-                                (None, true, None) if !kept.is_empty() => {
-                                    assert!(matches!(first, Reason::Kept { .. }))
-                                }
-                                (None, true, None) => assert!(matches!(
-                                    first,
-                                    Reason::PassesBar { .. } | Reason::BelowBar { .. }
-                                )),
-                            }
-                            if !d.published {
-                                assert!(d.topics.is_empty());
                             }
                         }
                     }

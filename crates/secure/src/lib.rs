@@ -58,16 +58,25 @@ pub use secured::{NonceKind, Opened, Rotated, Sealed, SecuredText, SecuredValue}
 
 /// The store seals full text with the keyring: stored form on write,
 /// opened with the key the value names on read.
-impl newsdesk_store::TextSealer for Keyring {
-    fn seal(&self, identity: &str, text: &str) -> Result<String, newsdesk_store::SealError> {
+impl newsdesk_model::sealing::TextSealer for Keyring {
+    fn seal(
+        &self,
+        identity: &str,
+        text: &str,
+    ) -> Result<String, newsdesk_model::sealing::SealError> {
         Keyring::seal(self, identity, text)
             .map(|s| s.to_stored())
-            .map_err(|e| newsdesk_store::SealError(e.to_string()))
+            .map_err(|e| newsdesk_model::sealing::SealError(e.to_string()))
     }
 
-    fn open(&self, identity: &str, stored: &str) -> Result<String, newsdesk_store::SealError> {
-        let sealed = Sealed::parse(stored).map_err(|e| newsdesk_store::SealError(e.to_string()))?;
+    fn open(
+        &self,
+        identity: &str,
+        stored: &str,
+    ) -> Result<String, newsdesk_model::sealing::SealError> {
+        let sealed =
+            Sealed::parse(stored).map_err(|e| newsdesk_model::sealing::SealError(e.to_string()))?;
         self.open_sealed(identity, &sealed)
-            .map_err(|e| newsdesk_store::SealError(e.to_string()))
+            .map_err(|e| newsdesk_model::sealing::SealError(e.to_string()))
     }
 }

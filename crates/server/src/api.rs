@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use newsdesk_model::document::format_date;
-use newsdesk_store::{ArticleQuery, Cursor, Sort, Store, StoredArticle};
+use newsdesk_store::prelude::*;
+use newsdesk_store::{ArticleQuery, Cursor, Sort, StoredArticle};
 use serde_json::{json, Value};
 
 use crate::{store_error, ApiError, AppState, DEFAULT_LIMIT, MAX_LIMIT};
@@ -367,7 +368,7 @@ pub async fn get_article(
             let Some(a) = s.article(id).map_err(|e| e.to_string())? else {
                 return Ok(None);
             };
-            newsdesk_serve::jsonl_record(s as &dyn Store, &a)
+            newsdesk_render::jsonl_record(s as &dyn Store, &a)
                 .map(|r| Some((r, a)))
                 .map_err(|e| e.to_string())
         })
@@ -505,7 +506,7 @@ pub async fn document(
             if a.stub {
                 return Ok(None);
             }
-            let doc = newsdesk_serve::document(s as &dyn Store, &a).map_err(|e| e.to_string())?;
+            let doc = newsdesk_render::document(s as &dyn Store, &a).map_err(|e| e.to_string())?;
             Ok(Some(doc.to_bytes()))
         })
         .await?
@@ -565,7 +566,7 @@ pub async fn topic_feed(
     Query(params): Params,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    use newsdesk_serve::feeds::{self, FeedFormat, ItemText};
+    use newsdesk_render::feeds::{self, FeedFormat, ItemText};
     only(&params, &[])?;
     let format = file
         .strip_prefix("feed.")
@@ -623,11 +624,11 @@ pub async fn topic_feed(
 /// 304 when the client's `If-None-Match` names this version.
 pub(crate) fn feed_response(
     headers: &axum::http::HeaderMap,
-    format: newsdesk_serve::feeds::FeedFormat,
+    format: newsdesk_render::feeds::FeedFormat,
     updated: DateTime<Utc>,
     bytes: Vec<u8>,
 ) -> Response {
-    use newsdesk_serve::feeds::{self, Conditional};
+    use newsdesk_render::feeds::{self, Conditional};
     let tag = feeds::etag(&bytes);
     let inm = headers
         .get(header::IF_NONE_MATCH)

@@ -31,7 +31,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use newsdesk_store::{SqliteStore, StoreError};
+use newsdesk_store::StoreError;
 
 use crate::AppState;
 
@@ -116,7 +116,7 @@ impl ResponseCache {
     /// Starts the thread that watches the store in `data_dir` for commits
     /// by other connections. It ends when `cache` is dropped.
     pub fn watch(cache: &Arc<ResponseCache>, data_dir: &Path) -> Result<(), StoreError> {
-        let store = SqliteStore::open(data_dir)?;
+        let store = newsdesk_store::open(data_dir)?;
         let weak: Weak<ResponseCache> = Arc::downgrade(cache);
         let mut last = store.data_version().ok();
         std::thread::Builder::new()

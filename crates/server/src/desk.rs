@@ -12,34 +12,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use newsdesk_model::EditorAction;
 use newsdesk_secure::Role;
 use serde_json::{json, Value};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
-
-/// An editor's decision on one article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EditorAction {
-    Publish,
-    Unpublish,
-    Pin,
-    /// Remove the override: the desk decides again.
-    Clear,
-}
-
-impl EditorAction {
-    pub fn parse(s: &str) -> Option<EditorAction> {
-        match s {
-            "publish" => Some(EditorAction::Publish),
-            "unpublish" => Some(EditorAction::Unpublish),
-            "pin" => Some(EditorAction::Pin),
-            "clear" => Some(EditorAction::Clear),
-            _ => None,
-        }
-    }
-}
 
 /// A new mute or keep rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,13 +51,13 @@ pub enum DeskError {
 
 /// What the server needs from the desk to let editors act.
 pub trait EditorDesk: Send + Sync {
-    /// Applies an override (or clears it), decides the article again at
+    /// Applies an override (`None`: clears it), decides the article again at
     /// once and audits it; returns the article's new decision
     /// (`{"id", "published", "pinned", "reasons", ...}`).
     fn act(
         &self,
         article: i64,
-        action: EditorAction,
+        action: Option<EditorAction>,
         editor: &str,
         reason: Option<&str>,
     ) -> Result<Value, DeskError>;
@@ -169,7 +148,7 @@ pub async fn article_action(
     let id = crate::api::parse_id("article", &id)?;
     let o = object(&body, &["action", "reason"])?;
     let action = text_field(&o, "action", true)?.unwrap_or_default();
-    let action = EditorAction::parse(&action).ok_or_else(|| {
+    let action = EditorAction::parse_request(&action).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "unknown_action",

@@ -40,7 +40,7 @@ use axum::Router;
 use newsdesk_store::TopicCount;
 
 pub use auth::{Access, Caller};
-pub use desk::{DeskError, EditorAction, EditorDesk, NewRule};
+pub use desk::{DeskError, EditorDesk, NewRule};
 pub use error::ApiError;
 pub use metrics::Metrics;
 
@@ -73,7 +73,7 @@ pub enum ServerError {
         source: std::io::Error,
     },
     #[error("the base URL: {0}")]
-    BaseUrl(#[from] newsdesk_serve::feeds::FeedError),
+    BaseUrl(#[from] newsdesk_render::feeds::FeedError),
     #[error("the server stopped: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -86,7 +86,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     base_url: String,
     /// Feed links and item ids.
-    site: newsdesk_serve::feeds::Site,
+    site: newsdesk_render::feeds::Site,
     /// Topic counts and the store generation they were read at.
     topics: Mutex<Option<(u64, Arc<Vec<TopicCount>>)>>,
     /// Held while counting topics (one count at a time).
@@ -117,7 +117,7 @@ impl AppState {
             images_dir: config.data_dir.join("images"),
             metrics,
             base_url: config.base_url.trim_end_matches('/').to_string(),
-            site: newsdesk_serve::feeds::Site::new(&config.base_url)?,
+            site: newsdesk_render::feeds::Site::new(&config.base_url)?,
             topics: Mutex::new(None),
             counting_topics: tokio::sync::Mutex::new(()),
             recounting_topics: std::sync::atomic::AtomicBool::new(false),

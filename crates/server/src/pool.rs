@@ -6,13 +6,13 @@ use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use newsdesk_store::{SqliteStore, StoreError};
+use newsdesk_store::{DeskStore, StoreError};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
 pub struct Pool {
-    stores: Arc<Mutex<Vec<SqliteStore>>>,
+    stores: Arc<Mutex<Vec<Box<dyn DeskStore>>>>,
     available: Arc<Semaphore>,
 }
 
@@ -22,7 +22,7 @@ impl Pool {
         let size = size.max(1);
         let mut stores = Vec::with_capacity(size);
         for _ in 0..size {
-            stores.push(SqliteStore::open(data_dir)?);
+            stores.push(newsdesk_store::open(data_dir)?);
         }
         Ok(Pool {
             stores: Arc::new(Mutex::new(stores)),
@@ -36,7 +36,7 @@ impl Pool {
     /// (the client went away) never loses it.
     pub async fn with<R, F>(&self, f: F) -> Result<R, ApiError>
     where
-        F: FnOnce(&SqliteStore) -> R + Send + 'static,
+        F: FnOnce(&dyn DeskStore) -> R + Send + 'static,
         R: Send + 'static,
     {
         let permit = self
@@ -48,7 +48,7 @@ impl Pool {
         let stores = self.stores.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let store = stores.lock().unwrap_or_else(|p| p.into_inner()).pop()?;
-            let r = std::panic::catch_unwind(AssertUnwindSafe(|| f(&store)));
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| f(store.as_ref())));
             stores.lock().unwrap_or_else(|p| p.into_inner()).push(store);
             drop(permit);
             Some(r)

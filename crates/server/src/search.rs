@@ -29,7 +29,7 @@ use axum::Json;
 use chrono::DateTime;
 use newsdesk_model::document::format_date;
 use newsdesk_search::{SearchError, SearchIndex, SearchQuery, Sort, MAX_OFFSET};
-use newsdesk_store::{SearchDoc, Store};
+use newsdesk_store::SearchDoc;
 use serde_json::{json, Value};
 
 use crate::api::{only, parse_date, parse_int, slug};
@@ -347,7 +347,7 @@ pub async fn search_feed(
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    use newsdesk_serve::feeds::{self, FeedFormat, FeedMeta, ItemText};
+    use newsdesk_render::feeds::{self, FeedFormat, FeedMeta, ItemText};
     let format = file
         .strip_prefix("feed.")
         .and_then(FeedFormat::from_extension)

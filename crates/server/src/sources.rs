@@ -2,8 +2,8 @@
 //! `newsdesk sources list --json` show them.
 
 use chrono::{DateTime, Utc};
-use newsdesk_fetch::schedule::SourceHealth;
 use newsdesk_model::document::format_date;
+use newsdesk_model::SourceHealth;
 use newsdesk_store::FollowedSource;
 use serde::Serialize;
 

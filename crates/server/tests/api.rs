@@ -557,7 +557,7 @@ async fn sources_are_listed_with_their_health_failing_first() {
             )
             .unwrap();
     }
-    let failing = newsdesk_fetch::schedule::SourceHealth {
+    let failing = newsdesk_model::SourceHealth {
         last_attempt: Some(now),
         consecutive_errors: 3,
         last_error: Some("HTTP 503".into()),

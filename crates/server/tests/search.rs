@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use newsdesk_search::SearchIndex;
 use newsdesk_server::search::{index_dir, index_doc};
 use newsdesk_server::{router, AppState, Metrics, ServerConfig};
+use newsdesk_store::prelude::*;
 use newsdesk_store::{Batch, SearchDoc, SourceInfo, SqliteStore, Store};
 use serde_json::Value;
 
@@ -613,7 +614,7 @@ async fn search_feeds_have_etags_and_feedparser_reads_them() {
         eprintln!("skipped: python3 cannot import feedparser (pip install feedparser==6.0.14 to run this part)");
         return;
     }
-    let script = newsdesk_testkit::workspace_root().join("crates/serve/tests/feedparser_dump.py");
+    let script = newsdesk_testkit::workspace_root().join("crates/render/tests/feedparser_dump.py");
     let out = Command::new("python3")
         .arg(script)
         .args(&paths[..2])

@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use chrono::{Duration, TimeZone, Utc};
+use newsdesk_model::EditorAction;
 use newsdesk_secure::{ApiKeyRecord, Keyring, Role, Scope};
 use newsdesk_server::{
-    router, Access, AppState, DeskError, EditorAction, EditorDesk, Metrics, NewRule, ServerConfig,
+    router, Access, AppState, DeskError, EditorDesk, Metrics, NewRule, ServerConfig,
 };
 use newsdesk_store::conformance::{sample, store_decided};
+use newsdesk_store::prelude::*;
 use newsdesk_store::{ApiKeyStoreRow, Decision, SqliteStore, Store, StoryHeat};
 use serde_json::{json, Value};
 
@@ -108,10 +110,11 @@ impl EditorDesk for FakeDesk {
     fn act(
         &self,
         article: i64,
-        action: EditorAction,
+        action: Option<EditorAction>,
         editor: &str,
         reason: Option<&str>,
     ) -> Result<Value, DeskError> {
+        let shown = action.map_or("Clear".to_string(), |a| format!("{a:?}"));
         if article > 1000 {
             return Err(DeskError::NotFound(format!(
                 "there is no article {article}"
@@ -120,10 +123,10 @@ impl EditorDesk for FakeDesk {
         self.calls
             .lock()
             .unwrap()
-            .push(format!("{article} {action:?} by {editor}: {reason:?}"));
+            .push(format!("{article} {shown} by {editor}: {reason:?}"));
         Ok(
-            json!({"id": article, "published": action != EditorAction::Unpublish,
-                  "pinned": action == EditorAction::Pin, "reasons": ["editor"]}),
+            json!({"id": article, "published": action != Some(EditorAction::Unpublish),
+                  "pinned": action == Some(EditorAction::Pin), "reasons": ["editor"]}),
         )
     }
     fn rules(&self) -> Result<Vec<Value>, DeskError> {

@@ -1,19 +1,21 @@
-//! The conformance suite every [`Store`] backend passes. A backend's tests call
-//! [`run_all`] with a function that makes a fresh, empty store.
+//! The conformance suite every backend passes: every method of [`Store`] and
+//! of the traits [`DeskStore`] names. A backend's tests call [`run_all`] with
+//! a function that makes a fresh, empty store.
 
 use chrono::{DateTime, TimeZone, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
 
 use crate::{
-    AnalysisRecord, AuditEntry, Batch, Decision, Given, Outcome, Override, OverrideAction,
-    Placement, PollRecord, Rule, RuleAction, SourceInfo, Store, StoreError, StoryHeat,
+    all_search_docs, AnalysisRecord, ApiKeyStoreRow, ArticleQuery, AuditEntry, Batch, Decision,
+    DeskStore, EditorAction, EditorOverride, Given, Outcome, Placement, PollRecord, Rule,
+    RuleAction, SealError, Sort, SourceInfo, Store, StoreError, StoredText, StoryHeat, TextSealer,
 };
 
-type Check = fn(&mut dyn Store);
+type Check = fn(&mut dyn DeskStore);
 
 /// Runs every check on fresh stores from `fresh`. Panics with the check's name
 /// on the first failure.
-pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
+pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn DeskStore>) {
     let checks: &[(&str, Check)] = &[
         ("round_trips_every_field", round_trips_every_field),
         (
@@ -59,6 +61,23 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
             "followed_sources_keep_their_health",
             followed_sources_keep_their_health,
         ),
+        (
+            "queries_page_through_articles_and_count_topics",
+            queries_page_through_articles_and_count_topics,
+        ),
+        (
+            "search_outbox_holds_every_change_until_done",
+            search_outbox_holds_every_change_until_done,
+        ),
+        (
+            "api_keys_are_stored_listed_and_revoked",
+            api_keys_are_stored_listed_and_revoked,
+        ),
+        (
+            "sealing_writes_no_clear_text_and_opens_it_again",
+            sealing_writes_no_clear_text_and_opens_it_again,
+        ),
+        ("store_info_names_the_store", store_info_names_the_store),
     ];
     for (name, check) in checks {
         let mut store = fresh();
@@ -193,7 +212,7 @@ pub fn sample(url: &str, title: &str) -> Article {
     }
 }
 
-fn round_trips_every_field(s: &mut dyn Store) {
+fn round_trips_every_field(s: &mut dyn DeskStore) {
     let a = sample("https://www.sify.com/a", "AWS leads");
     let batch = Batch {
         source: source("in/a.md"),
@@ -211,7 +230,7 @@ fn round_trips_every_field(s: &mut dyn Store) {
     assert!(s.schema_version().unwrap() >= 1);
 }
 
-fn same_input_twice_changes_nothing(s: &mut dyn Store) {
+fn same_input_twice_changes_nothing(s: &mut dyn DeskStore) {
     let mut a = sample("https://x.test/1", "One");
     a.related = vec![sample("https://y.test/2", "Two")];
     let batch = Batch {
@@ -236,7 +255,7 @@ fn same_input_twice_changes_nothing(s: &mut dyn Store) {
     );
 }
 
-fn changed_content_is_an_update(s: &mut dyn Store) {
+fn changed_content_is_an_update(s: &mut dyn DeskStore) {
     let a = sample("https://x.test/1", "Old title");
     let r1 = s
         .ingest(
@@ -266,7 +285,7 @@ fn changed_content_is_an_update(s: &mut dyn Store) {
     assert_eq!(s.stats().unwrap().articles, 1);
 }
 
-fn guid_is_a_second_key(s: &mut dyn Store) {
+fn guid_is_a_second_key(s: &mut dyn DeskStore) {
     let mut a = sample("https://x.test/old-slug", "Story");
     a.origin.guid = Some("item-17".into());
     let r1 = s
@@ -309,7 +328,7 @@ fn guid_is_a_second_key(s: &mut dyn Store) {
     assert_eq!(s.stats().unwrap().articles, 2);
 }
 
-fn related_entries_become_linked_articles(s: &mut dyn Store) {
+fn related_entries_become_linked_articles(s: &mut dyn DeskStore) {
     let mut rel = sample("https://y.test/earlier", "Earlier copy");
     rel.secured = None;
     rel.body = None;
@@ -375,7 +394,7 @@ fn related_entries_become_linked_articles(s: &mut dyn Store) {
     assert_eq!(s.stats().unwrap().stubs, 1);
 }
 
-fn a_bad_article_fails_the_whole_batch(s: &mut dyn Store) {
+fn a_bad_article_fails_the_whole_batch(s: &mut dyn DeskStore) {
     let mut nameless = sample("https://x.test/2", "No identity");
     nameless.web_url = None;
     nameless.original_url = None;
@@ -394,7 +413,7 @@ fn a_bad_article_fails_the_whole_batch(s: &mut dyn Store) {
     );
 }
 
-fn stats_count_by_source_provider_day(s: &mut dyn Store) {
+fn stats_count_by_source_provider_day(s: &mut dyn DeskStore) {
     let mut b = sample("https://b.test/2", "B");
     b.provider = Some(Provider {
         name: "B".into(),
@@ -442,7 +461,7 @@ fn stats_count_by_source_provider_day(s: &mut dyn Store) {
     );
 }
 
-fn cursor_walks_every_article_once(s: &mut dyn Store) {
+fn cursor_walks_every_article_once(s: &mut dyn DeskStore) {
     let articles: Vec<_> = (0..25)
         .map(|i| sample(&format!("https://x.test/{i}"), &format!("T{i}")))
         .collect();
@@ -469,7 +488,7 @@ fn cursor_walks_every_article_once(s: &mut dyn Store) {
     assert_eq!(seen[24], "T24");
 }
 
-fn sources_register_once(s: &mut dyn Store) {
+fn sources_register_once(s: &mut dyn DeskStore) {
     let subs = vec![
         SourceInfo {
             locator: "https://a.test/feed".into(),
@@ -504,7 +523,7 @@ fn record(id: i64, story: i64, duplicate_of: Option<i64>, similar: Vec<i64>) -> 
     }
 }
 
-fn analysis_places_copies_and_is_redone_after_updates(s: &mut dyn Store) {
+fn analysis_places_copies_and_is_redone_after_updates(s: &mut dyn DeskStore) {
     let now = t(2021, 5, 4, 12, 0);
     let mut a = sample("https://example.com/a", "Original");
     a.published = Some(true);
@@ -665,7 +684,7 @@ fn analysis_places_copies_and_is_redone_after_updates(s: &mut dyn Store) {
     assert_eq!(got.article.published_at, a4.published_at);
 }
 
-fn an_article_twice_in_a_batch_is_stored_once(s: &mut dyn Store) {
+fn an_article_twice_in_a_batch_is_stored_once(s: &mut dyn DeskStore) {
     let now = t(2021, 5, 4, 12, 0);
     let first = sample("https://example.com/story", "First version");
     let mut correction = first.clone();
@@ -709,7 +728,7 @@ fn decision(id: i64, config: &str, published: bool, heat: i64) -> Decision {
     }
 }
 
-fn decisions_keep_what_the_input_gave_and_are_redone_when_due(s: &mut dyn Store) {
+fn decisions_keep_what_the_input_gave_and_are_redone_when_due(s: &mut dyn DeskStore) {
     let now = t(2021, 5, 4, 12, 0);
     let mut a = sample("https://example.com/a", "Original");
     a.quality = Some(76);
@@ -818,7 +837,7 @@ fn decisions_keep_what_the_input_gave_and_are_redone_when_due(s: &mut dyn Store)
     assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ib]);
 }
 
-fn overrides_and_rules_are_audited(s: &mut dyn Store) {
+fn overrides_and_rules_are_audited(s: &mut dyn DeskStore) {
     let now = t(2021, 5, 4, 12, 0);
     let ids: Vec<i64> = s
         .ingest(
@@ -846,8 +865,8 @@ fn overrides_and_rules_are_audited(s: &mut dyn Store) {
         target: target.into(),
         reason: Some("checked by phone".into()),
     };
-    let o = Override {
-        action: OverrideAction::Pin,
+    let o = EditorOverride {
+        action: EditorAction::Pin,
         editor: "alice".into(),
         reason: Some("checked by phone".into()),
         at: now,
@@ -910,7 +929,7 @@ fn overrides_and_rules_are_audited(s: &mut dyn Store) {
     assert_eq!(log[3].reason.as_deref(), Some("checked by phone"));
 }
 
-fn followed_sources_keep_their_health(s: &mut dyn Store) {
+fn followed_sources_keep_their_health(s: &mut dyn DeskStore) {
     let feed = |locator: &str, title: Option<&str>| SourceInfo {
         locator: locator.into(),
         kind: "subscription".into(),
@@ -1048,4 +1067,280 @@ fn followed_sources_keep_their_health(s: &mut dyn Store) {
     assert!(!s.unfollow_source("https://nowhere.test/feed").unwrap());
     assert!(s.followed_sources().unwrap().is_empty());
     assert_eq!(s.stats().unwrap().articles, 2);
+}
+
+fn decided_three(s: &mut dyn DeskStore) -> Vec<i64> {
+    let articles = vec![
+        sample("https://q.test/1", "One"),
+        Article {
+            topics: vec!["AI".into()],
+            ..sample("https://q.test/2", "Two")
+        },
+        sample("https://q.test/3", "Three"),
+    ];
+    store_decided(
+        s,
+        articles,
+        t(2021, 5, 5, 0, 0),
+        |i, _| i as i64 + 1,
+        |i, _| Decision {
+            id: 0,
+            config: "c".into(),
+            topics: if i == 1 {
+                vec!["AI".into()]
+            } else {
+                vec!["AWS AI".into(), "AI".into()]
+            },
+            quality: 60 + i as i64,
+            published: i != 2,
+            pinned: false,
+            heat: 10,
+            detail: "{}".into(),
+        },
+        &[],
+    )
+}
+
+fn queries_page_through_articles_and_count_topics(s: &mut dyn DeskStore) {
+    let ids = decided_three(s);
+    let mut seen = Vec::new();
+    let mut q = ArticleQuery {
+        sort: Sort::default(),
+        limit: 2,
+        ..ArticleQuery::default()
+    };
+    loop {
+        let page = s.query_articles(&q).expect("query_articles");
+        assert!(page.articles.len() <= 2);
+        seen.extend(page.articles.iter().map(|a| a.id));
+        let Some(next) = page.next else { break };
+        q.after = Some(crate::Cursor::decode(&next, q.sort).expect("a cursor the store gave"));
+    }
+    seen.sort_unstable();
+    let mut published: Vec<i64> = vec![ids[0], ids[1]];
+    published.sort_unstable();
+    let mut all = ids.clone();
+    all.sort_unstable();
+    assert!(
+        seen == published || seen == all,
+        "every listed article once: {seen:?} of {ids:?}"
+    );
+    let only = s
+        .query_articles(&ArticleQuery {
+            topic: Some("AWS AI".into()),
+            published: Some(true),
+            limit: 10,
+            ..ArticleQuery::default()
+        })
+        .expect("query_articles by topic");
+    assert_eq!(
+        only.articles.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![ids[0]]
+    );
+    let counts = s.topic_counts().expect("topic_counts");
+    let ai = counts.iter().find(|c| c.name == "AI").expect("AI counted");
+    assert_eq!((ai.articles, ai.published), (3, 2));
+    let aws = counts
+        .iter()
+        .find(|c| c.name == "AWS AI")
+        .expect("AWS AI counted");
+    assert_eq!((aws.articles, aws.published), (2, 1));
+    assert_eq!(counts[0].name, "AI", "most published first");
+}
+
+fn search_outbox_holds_every_change_until_done(s: &mut dyn DeskStore) {
+    assert_eq!(s.search_outbox_len().expect("len"), 0);
+    let ids = decided_three(s);
+    let pending = s.search_outbox_pending(1_000).expect("pending");
+    let mut changed: Vec<i64> = pending.iter().map(|e| e.article_id).collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(changed, sorted, "every stored article is queued");
+    assert!(pending.windows(2).all(|w| w[0].seq < w[1].seq));
+    let last = s.search_outbox_last_seq().expect("last_seq");
+    assert_eq!(Some(last), pending.last().map(|e| e.seq));
+    assert_eq!(s.search_outbox_len().expect("len"), pending.len() as u64);
+
+    let docs = s
+        .search_docs(&[ids[2], ids[0], 999_999])
+        .expect("search_docs");
+    assert_eq!(
+        docs.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![ids[0], ids[2]]
+    );
+    assert_eq!(docs[0].title, "One");
+    assert_eq!(
+        docs[0].body.as_deref(),
+        Some("Body text.\n\nSecond paragraph.")
+    );
+    assert_eq!(s.indexable_count().expect("indexable"), 3);
+    let after = s.search_docs_after(ids[0], 10).expect("search_docs_after");
+    assert_eq!(after.len(), 2);
+    let all: Vec<_> = all_search_docs(&*s)
+        .collect::<Result<_, _>>()
+        .expect("all_search_docs");
+    assert_eq!(all.len(), 3);
+
+    // Done up to the first row: the rest stays; a change after it is queued.
+    let first = pending[0].seq;
+    assert_eq!(s.search_outbox_done(first).expect("done"), 1);
+    assert_eq!(
+        s.search_outbox_len().expect("len"),
+        pending.len() as u64 - 1
+    );
+    s.search_outbox_done(last).expect("done");
+    assert_eq!(s.search_outbox_len().expect("len"), 0);
+    decided_three(s);
+    assert!(s.search_outbox_last_seq().expect("last_seq") > last);
+}
+
+fn key(id: &str, created: &str) -> ApiKeyStoreRow {
+    ApiKeyStoreRow {
+        id: id.into(),
+        name: format!("key {id}"),
+        secret_hash: format!("sha256:{}", "0".repeat(64)),
+        role: "reader".into(),
+        scopes: "articles".into(),
+        created: created.into(),
+        last_used: None,
+        revoked: None,
+        rate_per_min: Some(60),
+    }
+}
+
+fn api_keys_are_stored_listed_and_revoked(s: &mut dyn DeskStore) {
+    assert!(s.api_keys().expect("api_keys").is_empty());
+    let (b, a) = (
+        key("kb", "2026-01-02T00:00:00Z"),
+        key("ka", "2026-01-01T00:00:00Z"),
+    );
+    s.insert_api_key(&b).expect("insert");
+    s.insert_api_key(&a).expect("insert");
+    assert!(s.insert_api_key(&a).is_err(), "ids are unique");
+    assert_eq!(s.api_key("kb").expect("api_key"), Some(b.clone()));
+    assert_eq!(s.api_key("nope").expect("api_key"), None);
+    assert_eq!(s.api_keys().expect("api_keys"), vec![a, b], "oldest first");
+    assert!(s
+        .revoke_api_key("ka", "2026-02-01T00:00:00Z")
+        .expect("revoke"));
+    assert!(s
+        .revoke_api_key("ka", "2026-03-01T00:00:00Z")
+        .expect("revoke"));
+    assert!(!s
+        .revoke_api_key("nope", "2026-03-01T00:00:00Z")
+        .expect("revoke"));
+    assert_eq!(
+        s.api_key("ka").expect("api_key").and_then(|k| k.revoked),
+        Some("2026-02-01T00:00:00Z".into()),
+        "the first revocation time is kept"
+    );
+}
+
+/// A stand-in sealer: the stored form is the right shape, the "cipher" is
+/// the text's bytes in hex under key `t`, bound to the identity.
+struct HexSealer;
+
+impl TextSealer for HexSealer {
+    fn seal(&self, identity: &str, text: &str) -> Result<String, SealError> {
+        let hex: String = format!("{identity}|{text}")
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(format!("v1:t:AAAA:{hex}"))
+    }
+
+    fn open(&self, identity: &str, stored: &str) -> Result<String, SealError> {
+        let hex = stored
+            .strip_prefix("v1:t:AAAA:")
+            .ok_or_else(|| SealError("not sealed with key t".into()))?;
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<_, _>>()
+            .map_err(|_| SealError("not hex".into()))?;
+        let text = String::from_utf8(bytes).map_err(|_| SealError("not UTF-8".into()))?;
+        text.strip_prefix(&format!("{identity}|"))
+            .map(str::to_string)
+            .ok_or_else(|| SealError("sealed for another article".into()))
+    }
+}
+
+fn sealing_writes_no_clear_text_and_opens_it_again(s: &mut dyn DeskStore) {
+    assert!(!s.has_sealer());
+    assert!(!s.is_marked_sealed().expect("is_marked_sealed"));
+    let clear = decided_three(s);
+    let texts = s.texts_after(0, 10).expect("texts_after");
+    assert_eq!(texts.len(), 3);
+    assert!(texts
+        .iter()
+        .all(|t| t.body.as_deref().is_some_and(|b| !crate::is_sealed(b))));
+
+    // Re-seal what is there, as `keys seal` does.
+    let sealed: Vec<StoredText> = texts
+        .iter()
+        .map(|t| StoredText {
+            body: t
+                .body
+                .as_deref()
+                .map(|b| HexSealer.seal(&t.identity, b).expect("seal")),
+            content_html: None,
+            ..t.clone()
+        })
+        .collect();
+    s.replace_texts(&sealed).expect("replace_texts");
+    s.mark_sealed().expect("mark_sealed");
+    assert!(s.is_marked_sealed().expect("is_marked_sealed"));
+    let stored = s.texts_after(0, 10).expect("texts_after");
+    assert!(stored
+        .iter()
+        .all(|t| t.body.as_deref().is_some_and(crate::is_sealed)));
+    // Without a sealer a sealed value never reads as text.
+    let one = &stored[0];
+    assert_eq!(
+        s.open_text(&one.identity, "body", one.body.clone())
+            .expect("open_text"),
+        None
+    );
+    assert_eq!(
+        s.open_text(&one.identity, "body", Some("plain".into()))
+            .expect("open_text"),
+        Some("plain".into())
+    );
+
+    s.set_sealer(std::sync::Arc::new(HexSealer))
+        .expect("set_sealer");
+    assert!(s.has_sealer());
+    assert_eq!(
+        s.open_text(&one.identity, "body", one.body.clone())
+            .expect("open_text"),
+        Some("Body text.\n\nSecond paragraph.".into())
+    );
+    let a = s.article(clear[0]).expect("article").expect("stored");
+    assert_eq!(
+        a.article.body.as_deref(),
+        Some("Body text.\n\nSecond paragraph.")
+    );
+    // New writes are sealed.
+    let more = Batch {
+        source: source("in/b.md"),
+        articles: vec![sample("https://q.test/4", "Four")],
+    };
+    s.ingest(&more, t(2021, 5, 6, 0, 0)).expect("ingest");
+    let stored = s.texts_after(0, 10).expect("texts_after");
+    assert_eq!(stored.len(), 4);
+    assert!(stored
+        .iter()
+        .all(|t| t.body.as_deref().is_some_and(crate::is_sealed)
+            && t.content_html.as_deref().is_none_or(crate::is_sealed)));
+    s.compact().expect("compact");
+}
+
+fn store_info_names_the_store(s: &mut dyn DeskStore) {
+    assert!(!s.location().is_empty());
+    let before = s.data_version().expect("data_version");
+    // This connection's own commits need not change it; reading it again
+    // must work and, with no other writer, give the same number.
+    assert_eq!(s.data_version().expect("data_version"), before);
 }

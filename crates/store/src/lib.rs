@@ -10,29 +10,60 @@
 //!   overwrites what a full record said, and is completed when the full record
 //!   arrives.
 
+mod backend;
 pub mod conformance;
 mod sqlite;
+mod surface;
 
 use chrono::{DateTime, Utc};
+pub use newsdesk_model::sealing::{is_sealed, sealed_document_form, SealError, TextSealer};
 use newsdesk_model::Article;
+pub use newsdesk_model::{EditorAction, EditorOverride};
 use serde::{Deserialize, Serialize};
 
+pub use backend::{open, open_read_only};
 pub use sqlite::{
-    ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, OutboxEntry, SearchDoc,
-    SearchDocs, Sort, SqliteStore, TopicCount,
+    ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, OutboxEntry, SearchDoc, Sort,
+    SqliteStore, TopicCount,
 };
+pub use surface::{
+    all_search_docs, ApiKeys, ArticleQueries, DeskStore, Sealing, SearchDocs, SearchOutbox,
+    StoreInfo,
+};
+
+/// Every store trait, for `use newsdesk_store::prelude::*` (trait methods
+/// are callable on a `dyn DeskStore` only with their trait in scope).
+pub mod prelude {
+    pub use crate::{ApiKeys, ArticleQueries, DeskStore, Sealing, SearchOutbox, Store, StoreInfo};
+}
 
 /// The store's id of an article.
 pub type ArticleId = i64;
 
+/// What kind of failure a [`StoreError`] is, whatever the backend: what a
+/// caller may do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The thing asked for does not exist.
+    NotFound,
+    /// It clashes with what is stored (a name taken, a constraint).
+    Conflict,
+    /// The backend is busy or unreachable for now: the same call may succeed
+    /// later.
+    Retryable,
+    Other,
+}
+
 /// A storage failure. Messages are lower case and say what was being done.
+/// No backend type appears in it: [`StoreError::Backend`] carries the
+/// backend's message and the [`ErrorKind`] it maps to.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error while {action}: {source}")]
-    Database {
+    #[error("database error while {action}: {message}")]
+    Backend {
         action: &'static str,
-        #[source]
-        source: rusqlite::Error,
+        kind: ErrorKind,
+        message: String,
     },
     #[error("the store at {path} was written by a newer newsdesk (schema version {found}, this build knows up to {known})")]
     NewerSchema {
@@ -76,65 +107,20 @@ pub enum StoreError {
     KeyringNeeded { path: String },
 }
 
-/// Why a [`TextSealer`] could not seal or open a value. The message never
-/// holds key material or clear text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct SealError(pub String);
-
-/// Seals an article's full text (body and HTML content) before the store
-/// writes it, and opens it when the store reads it. `identity` is the
-/// article's identity key (`url:...`), which the sealed value is bound to.
-///
-/// With a sealer set ([`SqliteStore::set_sealer`]) no full text is written in
-/// clear: every write of `body` and `content_html` goes through
-/// [`TextSealer::seal`]. `crates/secure` implements it for its keyring.
-pub trait TextSealer: Send + Sync {
-    /// The stored form of `text` (must satisfy [`is_sealed`]).
-    fn seal(&self, identity: &str, text: &str) -> Result<String, SealError>;
-    /// The clear text of a stored-form value.
-    fn open(&self, identity: &str, stored: &str) -> Result<String, SealError>;
-}
-
-/// Whether a stored value is in the sealed stored form
-/// `v1:<key-id>:<base64 nonce>:<base64 ciphertext>` (checked by shape, no
-/// key needed).
-pub fn is_sealed(value: &str) -> bool {
-    let mut parts = value.split(':');
-    let (Some("v1"), Some(key), Some(nonce), Some(ct), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    let b64 = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-    };
-    !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        && b64(nonce)
-        && b64(ct)
-}
-
-/// The document form (`base64(ciphertext);base64(nonce)`, the seeds'
-/// `secured` field) of a stored-form value: the same bytes, no key needed.
-pub fn sealed_document_form(stored: &str) -> Option<String> {
-    if !is_sealed(stored) {
-        return None;
+impl StoreError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::Backend { kind, .. } => *kind,
+            StoreError::NoArticle { .. } | StoreError::NoSource { .. } => ErrorKind::NotFound,
+            StoreError::RuleExists { .. } => ErrorKind::Conflict,
+            _ => ErrorKind::Other,
+        }
     }
-    let parts: Vec<&str> = stored.split(':').collect();
-    Some(format!("{};{}", parts[3], parts[2]))
 }
 
 /// An article's full-text columns as stored, for re-sealing
-/// ([`SqliteStore::texts_after`], [`SqliteStore::replace_texts`]).
+/// ([`Sealing::texts_after`], [`Sealing::replace_texts`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredText {
     pub id: ArticleId,
@@ -252,7 +238,7 @@ pub struct StoredArticle {
     /// The editorial values the input record carried.
     pub given: Given,
     /// The editor's override, if any.
-    pub editor_override: Option<Override>,
+    pub editor_override: Option<EditorOverride>,
     /// The editorial decision's details (the desk's JSON), `None` until decided.
     pub editorial: Option<String>,
     /// Pinned by an editor (kept on top of its topics).
@@ -311,44 +297,6 @@ pub struct StoryHeat {
     pub detail: String,
     /// The newest member's publication time.
     pub newest: Option<DateTime<Utc>>,
-}
-
-/// What an editor can say about one article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OverrideAction {
-    Publish,
-    Unpublish,
-    /// Published and kept on top.
-    Pin,
-}
-
-impl OverrideAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OverrideAction::Publish => "publish",
-            OverrideAction::Unpublish => "unpublish",
-            OverrideAction::Pin => "pin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OverrideAction> {
-        match s {
-            "publish" => Some(OverrideAction::Publish),
-            "unpublish" => Some(OverrideAction::Unpublish),
-            "pin" => Some(OverrideAction::Pin),
-            _ => None,
-        }
-    }
-}
-
-/// An editor's override of the desk's decision on one article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Override {
-    pub action: OverrideAction,
-    pub editor: String,
-    pub reason: Option<String>,
-    pub at: DateTime<Utc>,
 }
 
 /// Mute (never publish) or keep (publish even below the quality bar).
@@ -580,7 +528,7 @@ pub trait Store {
     fn set_override(
         &mut self,
         id: ArticleId,
-        value: Option<&Override>,
+        value: Option<&EditorOverride>,
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
     /// The mute and keep rules, oldest first.

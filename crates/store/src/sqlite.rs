@@ -14,9 +14,9 @@ use rusqlite::{
 
 use crate::{
     content_hash, is_sealed, AnalysisRecord, ArticleId, AuditEntry, Batch, BatchReport, Decision,
-    FollowedSource, Given, Outcome, Override, OverrideAction, Placement, PollRecord, Rule,
-    RuleAction, SourceInfo, Stats, Store, StoreError, StoredArticle, StoryHeat, StoryMember,
-    TextSealer,
+    EditorAction, EditorOverride, ErrorKind, FollowedSource, Given, Outcome, Placement, PollRecord,
+    Rule, RuleAction, SourceInfo, Stats, Store, StoreError, StoreInfo, StoredArticle, StoryHeat,
+    StoryMember, TextSealer,
 };
 
 mod keys;
@@ -25,7 +25,7 @@ mod search;
 
 pub use keys::ApiKeyStoreRow;
 pub use query::{ArticleQuery, ArticlesPage, Cursor, CursorError, Sort, TopicCount};
-pub use search::{OutboxEntry, SearchDoc, SearchDocs};
+pub use search::{OutboxEntry, SearchDoc};
 
 /// Versioned migrations, applied in order; each runs in its own transaction.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -94,7 +94,23 @@ pub struct SqliteStore {
 }
 
 fn db(action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
-    move |source| StoreError::Database { action, source }
+    move |source| {
+        use rusqlite::ErrorCode;
+        let kind = match &source {
+            rusqlite::Error::QueryReturnedNoRows => ErrorKind::NotFound,
+            rusqlite::Error::SqliteFailure(e, _) => match e.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => ErrorKind::Retryable,
+                ErrorCode::ConstraintViolation => ErrorKind::Conflict,
+                _ => ErrorKind::Other,
+            },
+            _ => ErrorKind::Other,
+        };
+        StoreError::Backend {
+            action,
+            kind,
+            message: source.to_string(),
+        }
+    }
 }
 
 fn ts(dt: &DateTime<Utc>) -> String {
@@ -201,7 +217,10 @@ impl SqliteStore {
     /// `sealer` and every sealed one it reads is opened. Deleted content is
     /// overwritten (`secure_delete`), so replaced clear text does not linger
     /// in free pages.
-    pub fn set_sealer(&mut self, sealer: std::sync::Arc<dyn TextSealer>) -> Result<(), StoreError> {
+    fn set_sealer_inner(
+        &mut self,
+        sealer: std::sync::Arc<dyn TextSealer>,
+    ) -> Result<(), StoreError> {
         self.conn
             .pragma_update(None, "secure_delete", "ON")
             .map_err(db("enabling secure_delete"))?;
@@ -209,20 +228,20 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Whether a sealer is set.
-    pub fn has_sealer(&self) -> bool {
-        self.sealer.is_some()
-    }
-
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+impl StoreInfo for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
 
     /// SQLite's `data_version` for this connection: it changes whenever
-    /// another connection has committed since the last call (caches key on
-    /// it).
-    pub fn data_version(&self) -> Result<i64, StoreError> {
+    /// another connection has committed since the last call.
+    fn data_version(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(db("reading the data version"))
@@ -1330,7 +1349,7 @@ impl Store for SqliteStore {
     fn set_override(
         &mut self,
         id: ArticleId,
-        value: Option<&Override>,
+        value: Option<&EditorOverride>,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
         let tx = self
@@ -1503,7 +1522,7 @@ impl SqliteStore {
     /// `None` when it has none (never ciphertext as text); a clear value is
     /// returned as it is. For code that selects `body` or `content_html`
     /// itself rather than through the article readers.
-    pub fn open_text(
+    fn open_text_inner(
         &self,
         identity: &str,
         column: &'static str,
@@ -1667,8 +1686,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredArticle, StoreError>> 
                 None => Given::default(),
             },
             editor_override: match (&override_action, &override_at) {
-                (Some(action), Some(at)) => Some(Override {
-                    action: OverrideAction::parse(action).ok_or_else(|| StoreError::Corrupt {
+                (Some(action), Some(at)) => Some(EditorOverride {
+                    action: EditorAction::parse(action).ok_or_else(|| StoreError::Corrupt {
                         id,
                         column: "overrides.action",
                         message: format!("expected publish, unpublish or pin, found `{action}`"),

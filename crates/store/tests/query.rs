@@ -3,6 +3,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use newsdesk_store::conformance::{sample, store_decided};
+use newsdesk_store::prelude::*;
 use newsdesk_store::{ArticleQuery, Cursor, Decision, Sort, SqliteStore, Store, StoryHeat};
 
 fn store() -> (SqliteStore, Vec<i64>) {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use newsdesk_store::conformance::sample;
+use newsdesk_store::prelude::*;
 use newsdesk_store::{
     is_sealed, sealed_document_form, ApiKeyStoreRow, Batch, SealError, SourceInfo, SqliteStore,
     Store, StoreError, TextSealer,

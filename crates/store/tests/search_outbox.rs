@@ -4,7 +4,10 @@
 
 use chrono::{TimeZone, Utc};
 use newsdesk_store::conformance::sample;
-use newsdesk_store::{AuditEntry, Batch, Override, OverrideAction, SourceInfo, SqliteStore, Store};
+use newsdesk_store::prelude::*;
+use newsdesk_store::{
+    AuditEntry, Batch, EditorAction, EditorOverride, SourceInfo, SqliteStore, Store,
+};
 
 fn batch(names: &[&str]) -> Batch {
     Batch {
@@ -132,8 +135,8 @@ fn indexed_columns_queue_and_others_do_not() {
     // An override (a decision row) queues the article.
     s.set_override(
         a,
-        Some(&Override {
-            action: OverrideAction::Pin,
+        Some(&EditorOverride {
+            action: EditorAction::Pin,
             editor: "ed".into(),
             reason: None,
             at: now,

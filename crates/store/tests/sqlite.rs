@@ -2,6 +2,7 @@
 
 use chrono::{TimeZone, Utc};
 use newsdesk_store::conformance::{run_all, sample};
+use newsdesk_store::prelude::*;
 use newsdesk_store::{Batch, SourceInfo, SqliteStore, Store, StoreError};
 
 #[test]
@@ -54,7 +55,7 @@ fn a_failure_inside_the_transaction_leaves_the_store_as_before() {
     drop(conn);
     let mut s = SqliteStore::open(dir.path()).unwrap();
     let err = s.ingest(&batch(&["a", "b", "boom", "c"]), now).unwrap_err();
-    assert!(matches!(err, StoreError::Database { .. }), "{err}");
+    assert!(matches!(err, StoreError::Backend { .. }), "{err}");
     assert!(err.to_string().contains("injected failure"), "{err}");
     let st = s.stats().unwrap();
     assert_eq!(st.articles, 1, "only the earlier batch is there");

@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{db, SqliteStore};
-use crate::{ArticleId, StoreError, StoredText};
+use crate::{ApiKeys, ArticleId, Sealing, StoreError, StoredText, TextSealer};
 
 /// An API key as stored: strings, as `newsdesk_secure::ApiKeyRow` has them,
 /// plus the key's own rate.
@@ -41,14 +41,27 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKeyStoreRow> {
     })
 }
 
-impl SqliteStore {
+impl Sealing for SqliteStore {
+    fn set_sealer(&mut self, sealer: std::sync::Arc<dyn TextSealer>) -> Result<(), StoreError> {
+        self.set_sealer_inner(sealer)
+    }
+
+    fn has_sealer(&self) -> bool {
+        self.sealer.is_some()
+    }
+
+    fn open_text(
+        &self,
+        identity: &str,
+        column: &'static str,
+        value: Option<String>,
+    ) -> Result<Option<String>, StoreError> {
+        self.open_text_inner(identity, column, value)
+    }
+
     /// Up to `limit` articles after `after` (by id) that hold full text, with
     /// their columns as stored (clear or sealed), for re-sealing.
-    pub fn texts_after(
-        &self,
-        after: ArticleId,
-        limit: usize,
-    ) -> Result<Vec<StoredText>, StoreError> {
+    fn texts_after(&self, after: ArticleId, limit: usize) -> Result<Vec<StoredText>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -74,7 +87,7 @@ impl SqliteStore {
     /// Writes full-text columns back as given (already sealed by the
     /// caller), in one transaction. Nothing else changes: not the content
     /// hash, not the analysis.
-    pub fn replace_texts(&mut self, texts: &[StoredText]) -> Result<(), StoreError> {
+    fn replace_texts(&mut self, texts: &[StoredText]) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(db("starting to re-seal"))?;
         {
             let mut stmt = tx
@@ -89,13 +102,13 @@ impl SqliteStore {
     }
 
     /// Whether the store is marked as keeping its full text sealed.
-    pub fn is_marked_sealed(&self) -> Result<bool, StoreError> {
+    fn is_marked_sealed(&self) -> Result<bool, StoreError> {
         Ok(self.setting("sealed")?.as_deref() == Some("true"))
     }
 
     /// Marks the store as keeping its full text sealed: from then on the
     /// desk refuses to write to it without a keyring.
-    pub fn mark_sealed(&mut self) -> Result<(), StoreError> {
+    fn mark_sealed(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO desk_settings (name, value) VALUES ('sealed', 'true') \
@@ -106,6 +119,19 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Leaves no replaced page behind: rebuilds the file (`VACUUM`) and
+    /// empties the write-ahead log into it. Run after re-sealing.
+    fn compact(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("VACUUM")
+            .map_err(db("compacting the store"))?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(db("checkpointing the write-ahead log"))
+    }
+}
+
+impl SqliteStore {
     fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row(
@@ -116,20 +142,11 @@ impl SqliteStore {
             .optional()
             .map_err(db("reading a setting"))
     }
+}
 
-    /// Leaves no replaced page behind: rebuilds the file (`VACUUM`) and
-    /// empties the write-ahead log into it. Run after re-sealing.
-    pub fn compact(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("VACUUM")
-            .map_err(db("compacting the store"))?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(db("checkpointing the write-ahead log"))
-    }
-
+impl ApiKeys for SqliteStore {
     /// Stores a new API key.
-    pub fn insert_api_key(&mut self, k: &ApiKeyStoreRow) -> Result<(), StoreError> {
+    fn insert_api_key(&mut self, k: &ApiKeyStoreRow) -> Result<(), StoreError> {
         self.conn
             .execute(
                 &format!("INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
@@ -150,7 +167,7 @@ impl SqliteStore {
     }
 
     /// One API key by id.
-    pub fn api_key(&self, id: &str) -> Result<Option<ApiKeyStoreRow>, StoreError> {
+    fn api_key(&self, id: &str) -> Result<Option<ApiKeyStoreRow>, StoreError> {
         self.conn
             .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1"))
             .and_then(|mut s| s.query_row([id], key_row).optional())
@@ -158,7 +175,7 @@ impl SqliteStore {
     }
 
     /// Every API key, oldest first.
-    pub fn api_keys(&self) -> Result<Vec<ApiKeyStoreRow>, StoreError> {
+    fn api_keys(&self) -> Result<Vec<ApiKeyStoreRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -173,7 +190,7 @@ impl SqliteStore {
     }
 
     /// Revokes a key (the first revocation time is kept). `false`: no such key.
-    pub fn revoke_api_key(&mut self, id: &str, at: &str) -> Result<bool, StoreError> {
+    fn revoke_api_key(&mut self, id: &str, at: &str) -> Result<bool, StoreError> {
         let n = self
             .conn
             .execute(

@@ -12,7 +12,7 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::{db, read_row, ts, SqliteStore, FROM_ARTICLES, SELECT_COLUMNS};
-use crate::{StoreError, StoredArticle};
+use crate::{ArticleQueries, StoreError, StoredArticle};
 
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -142,14 +142,14 @@ pub struct TopicCount {
     pub published: u64,
 }
 
-impl SqliteStore {
+impl ArticleQueries for SqliteStore {
     /// One page of articles (stubs never listed).
     ///
     /// A topic page reads the `article_topics` index in order (its rows carry
     /// the sort keys), so its cost does not grow with the topic or the
     /// store; the published list without a topic reads the articles' own
     /// (published, pinned, heat) index.
-    pub fn query_articles(&self, q: &ArticleQuery) -> Result<ArticlesPage, StoreError> {
+    fn query_articles(&self, q: &ArticleQuery) -> Result<ArticlesPage, StoreError> {
         // A list never shows the full text or the decision's details: leave
         // the widest columns out (they read as empty).
         let columns = SELECT_COLUMNS
@@ -294,7 +294,7 @@ impl SqliteStore {
     }
 
     /// Every topic articles carry, with counts, most published first.
-    pub fn topic_counts(&self) -> Result<Vec<TopicCount>, StoreError> {
+    fn topic_counts(&self) -> Result<Vec<TopicCount>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(

@@ -4,9 +4,9 @@
 //! The outbox invariant: every committed change to an indexed field is in
 //! the outbox in the same transaction (SQLite triggers write it); the sync
 //! deletes an outbox row only after the index commit that holds the change.
-//! A reader takes a chunk of rows ([`SqliteStore::search_outbox_pending`]),
-//! reads the documents as they are now ([`SqliteStore::search_docs`]),
-//! indexes and commits them, then calls [`SqliteStore::search_outbox_done`]
+//! A reader takes a chunk of rows ([`SearchOutbox::search_outbox_pending`]),
+//! reads the documents as they are now ([`SearchOutbox::search_docs`]),
+//! indexes and commits them, then calls [`SearchOutbox::search_outbox_done`]
 //! with the last `seq` it read. A change committed meanwhile has a higher
 //! `seq` and stays queued.
 
@@ -15,7 +15,7 @@ use rusqlite::params;
 use rusqlite::types::Value;
 
 use super::{db, SqliteStore};
-use crate::{ArticleId, StoreError};
+use crate::{ArticleId, SearchOutbox, StoreError};
 
 /// One outbox row: an article whose search document changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl SqliteStore {
     /// the index, never indexed as ciphertext.
     fn open_body(&self, raw: RawDoc) -> Result<SearchDoc, StoreError> {
         let RawDoc { mut doc, identity } = raw;
-        doc.body = self.open_text(&identity, "body", doc.body.take())?;
+        doc.body = self.open_text_inner(&identity, "body", doc.body.take())?;
         Ok(doc)
     }
 }
@@ -99,9 +99,9 @@ fn read_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawDoc, StoreError
     }))
 }
 
-impl SqliteStore {
+impl SearchOutbox for SqliteStore {
     /// The oldest `limit` outbox rows, in `seq` order.
-    pub fn search_outbox_pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+    fn search_outbox_pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         const ACTION: &str = "reading the search outbox";
         let mut stmt = self
             .conn
@@ -120,14 +120,14 @@ impl SqliteStore {
 
     /// Deletes the outbox rows up to and including `seq` (call it only once
     /// the index commit that holds their changes is done). Returns how many.
-    pub fn search_outbox_done(&mut self, up_to_seq: i64) -> Result<usize, StoreError> {
+    fn search_outbox_done(&mut self, up_to_seq: i64) -> Result<usize, StoreError> {
         self.conn
             .execute("DELETE FROM search_outbox WHERE seq <= ?1", [up_to_seq])
             .map_err(db("clearing the search outbox"))
     }
 
     /// Rows waiting in the outbox.
-    pub fn search_outbox_len(&self) -> Result<u64, StoreError> {
+    fn search_outbox_len(&self) -> Result<u64, StoreError> {
         self.conn
             .query_row("SELECT COUNT(*) FROM search_outbox", [], |r| {
                 r.get::<_, i64>(0)
@@ -138,7 +138,7 @@ impl SqliteStore {
 
     /// The highest `seq` in the outbox (0 when empty): a rebuild that reads
     /// every document after noting it may then clear the rows up to it.
-    pub fn search_outbox_last_seq(&self) -> Result<i64, StoreError> {
+    fn search_outbox_last_seq(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM search_outbox", [], |r| {
                 r.get(0)
@@ -148,7 +148,7 @@ impl SqliteStore {
 
     /// The search documents of `ids` that have one (missing articles and
     /// stubs have none: the index must drop them), in id order.
-    pub fn search_docs(&self, ids: &[ArticleId]) -> Result<Vec<SearchDoc>, StoreError> {
+    fn search_docs(&self, ids: &[ArticleId]) -> Result<Vec<SearchDoc>, StoreError> {
         const ACTION: &str = "reading search documents";
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
@@ -172,7 +172,7 @@ impl SqliteStore {
 
     /// Up to `limit` search documents with ids above `after`, in id order
     /// (a rebuild walks them all, one chunk at a time).
-    pub fn search_docs_after(
+    fn search_docs_after(
         &self,
         after: ArticleId,
         limit: usize,
@@ -195,18 +195,8 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Every search document, in id order, read in chunks of 1,000.
-    pub fn all_search_docs(&self) -> SearchDocs<'_> {
-        SearchDocs {
-            store: self,
-            after: 0,
-            chunk: Vec::new().into_iter(),
-            done: false,
-        }
-    }
-
     /// How many articles have a search document (what a complete index holds).
-    pub fn indexable_count(&self) -> Result<u64, StoreError> {
+    fn indexable_count(&self) -> Result<u64, StoreError> {
         self.conn
             .query_row("SELECT COUNT(*) FROM articles WHERE stub = 0", [], |r| {
                 r.get::<_, i64>(0)
@@ -216,36 +206,9 @@ impl SqliteStore {
     }
 }
 
-/// The iterator of [`SqliteStore::all_search_docs`].
-pub struct SearchDocs<'a> {
-    store: &'a SqliteStore,
-    after: ArticleId,
-    chunk: std::vec::IntoIter<SearchDoc>,
-    done: bool,
-}
-
-impl Iterator for SearchDocs<'_> {
-    type Item = Result<SearchDoc, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(d) = self.chunk.next() {
-                self.after = d.id;
-                return Some(Ok(d));
-            }
-            if self.done {
-                return None;
-            }
-            match self.store.search_docs_after(self.after, 1000) {
-                Ok(docs) => {
-                    self.done = docs.len() < 1000;
-                    self.chunk = docs.into_iter();
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
+impl SqliteStore {
+    /// Every search document, in id order (see [`crate::all_search_docs`]).
+    pub fn all_search_docs(&self) -> crate::SearchDocs<'_> {
+        crate::all_search_docs(self)
     }
 }

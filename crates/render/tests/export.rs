@@ -35,7 +35,7 @@ fn store_with_related() -> SqliteStore {
 fn docs_are_named_like_the_site_and_read_back() {
     let s = store_with_related();
     let dir = tempfile::tempdir().unwrap();
-    let n = newsdesk_serve::export_docs(&s, dir.path(), false).unwrap();
+    let n = newsdesk_render::export_docs(&s, dir.path(), false).unwrap();
     assert_eq!(n, 2, "the related stub is left out");
     let slug = "aws-leads-42b-global-cloud-services-market-in-q1-microsoft-2nd";
     let first = dir.path().join(format!("2021-05-04-{slug}.md"));
@@ -50,7 +50,7 @@ fn docs_are_named_like_the_site_and_read_back() {
         "related entries keep the related layout only"
     );
     assert_eq!(
-        newsdesk_serve::export_docs(&s, dir.path(), true).unwrap(),
+        newsdesk_render::export_docs(&s, dir.path(), true).unwrap(),
         3
     );
     let leftovers = std::fs::read_dir(dir.path())
@@ -70,7 +70,7 @@ fn docs_are_named_like_the_site_and_read_back() {
 fn jsonl_has_every_article_and_resolvable_related_ids() {
     let s = store_with_related();
     let mut out = Vec::new();
-    assert_eq!(newsdesk_serve::export_jsonl(&s, &mut out).unwrap(), 3);
+    assert_eq!(newsdesk_render::export_jsonl(&s, &mut out).unwrap(), 3);
     let rows: Vec<serde_json::Value> = String::from_utf8(out)
         .unwrap()
         .lines()

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use newsdesk_model::{Article, Image, Origin, Provider};
-use newsdesk_serve::feeds::{
+use newsdesk_render::feeds::{
     atom, conditional, etag, json_feed, last_modified, render, rss, Conditional, FeedFormat,
     FeedItem, FeedMeta, ItemText, Site,
 };
