@@ -4,11 +4,14 @@
 //! - [`document`]: the seed record format (YAML front matter), read and written
 //!   byte for byte.
 //! - [`yaml`]: the YAML subset that format uses.
+//! - [`desk`]: the later stages' records (decisions, rules, audit, followed
+//!   sources).
 //! - [`editor`]: what an editor says about an article (action, override).
 //! - [`source`]: a followed source's health.
 //! - [`sealing`]: the sealer of full text at rest and its stored form.
 
 pub mod article;
+pub mod desk;
 pub mod document;
 pub mod editor;
 pub mod sealing;
