@@ -13,7 +13,7 @@ use newsdesk_topics::Query;
 use serde_json::{json, Value};
 
 use crate::editor::apply_override;
-use crate::editorial::{Detail, Editorial};
+use newsdesk_desk::{Detail, Editorial};
 
 pub struct Desk {
     data_dir: PathBuf,

@@ -14,8 +14,8 @@ use newsdesk_topics::Query;
 use serde_json::json;
 
 use crate::analysis::Analysis;
-use crate::editorial::{Decided, Detail, Editorial};
 use crate::ingest::open_store;
+use newsdesk_desk::{Decided, Detail, Editorial};
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for
 /// `clear` (the desk decides again).

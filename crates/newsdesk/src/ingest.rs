@@ -16,8 +16,8 @@ use newsdesk_model::Article;
 use newsdesk_store::{Batch, BatchReport, DeskStore, Outcome, SourceInfo};
 
 use crate::analysis::{Analysis, Done};
-use crate::editorial::{Decided, Editorial};
 use crate::search_sync::Syncer;
+use newsdesk_desk::{Decided, Editorial};
 
 /// Opens (creating) the store in `data_dir`.
 /// With a keyring, the store seals full text on write and opens it on read

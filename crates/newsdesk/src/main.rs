@@ -13,7 +13,6 @@ mod apikeys;
 mod desk_api;
 mod docs;
 mod editor;
-mod editorial;
 mod eval;
 mod export;
 mod extract;

@@ -38,9 +38,9 @@ use newsdesk_store::{Batch, DeskStore, Outcome, SourceInfo};
 use tokio::task::JoinSet;
 
 use crate::analysis::Done;
-use crate::editorial::Decided;
 use crate::ingest::{add_decided, batch_of, open_store, Desk};
 use crate::sources::{health_of, poll_record};
+use newsdesk_desk::Decided;
 
 /// How `newsdesk run` behaves.
 #[derive(Debug, Clone)]

@@ -15,7 +15,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use newsdesk_classify::TopicModel;
 use newsdesk_score::{
@@ -25,6 +24,8 @@ use newsdesk_score::{
 use newsdesk_store::{ArticleId, Decision, Rule, RuleAction, Store, StoredArticle, StoryHeat};
 use newsdesk_topics::{Doc, Query, TopicSet};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{store as store_err, DeskError};
 
 /// Bump when the editorial logic changes so much that decisions must be redone.
 pub const EDITORIAL_VERSION: u32 = 1;
@@ -132,33 +133,37 @@ pub struct Editorial {
 
 impl Editorial {
     /// Loads the configuration from the data folder and the rules from the store.
-    pub fn load(data_dir: &Path, store: &dyn Store) -> anyhow::Result<Editorial> {
-        let rules = store.rules().context("reading the mute and keep rules")?;
+    pub fn load(data_dir: &Path, store: &dyn Store) -> Result<Editorial, DeskError> {
+        let rules = store
+            .rules()
+            .map_err(store_err("reading the mute and keep rules"))?;
         Editorial::with_rules(data_dir, rules)
     }
 
     /// The configuration with these rules instead of the stored ones
     /// (`rules test` compares the two).
-    pub fn with_rules(data_dir: &Path, rules: Vec<Rule>) -> anyhow::Result<Editorial> {
+    pub fn with_rules(data_dir: &Path, rules: Vec<Rule>) -> Result<Editorial, DeskError> {
         let desk_path = data_dir.join(DESK_FILE);
         let mut fp = xxhash_rust::xxh3::Xxh3::new();
         fp.update(&EDITORIAL_VERSION.to_le_bytes());
         let mut sources = Vec::new();
         let desk: DeskFile = if desk_path.is_file() {
-            let text = std::fs::read_to_string(&desk_path)
-                .with_context(|| format!("reading {}", desk_path.display()))?;
+            let text = std::fs::read_to_string(&desk_path).map_err(|source| DeskError::Read {
+                what: desk_path.display().to_string(),
+                source,
+            })?;
             fp.update(text.as_bytes());
             sources.push(desk_path.display().to_string());
             toml::from_str(&text).map_err(|e| {
                 let line = e
                     .span()
                     .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-                anyhow::anyhow!(
+                DeskError::Config(format!(
                     "{}{}: {}",
                     desk_path.display(),
                     line.map(|l| format!(":{l}")).unwrap_or_default(),
                     e.message().trim()
-                )
+                ))
             })?
         } else {
             DeskFile::default()
@@ -177,8 +182,10 @@ impl Editorial {
         };
         let topics = match &topics_path {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading the topics file {}", p.display()))?;
+                let text = std::fs::read_to_string(p).map_err(|source| DeskError::Read {
+                    what: format!("the topics file {}", p.display()),
+                    source,
+                })?;
                 fp.update(text.as_bytes());
                 sources.push(format!("topics: {}", p.display()));
                 TopicSet::from_toml_str(&text, &p.display().to_string())?
@@ -197,8 +204,10 @@ impl Editorial {
         };
         let model = match &model_path {
             Some(p) => {
-                let m = TopicModel::load(p)
-                    .with_context(|| format!("loading the topic model in {}", p.display()))?;
+                let m = TopicModel::load(p).map_err(|source| DeskError::TopicModel {
+                    path: p.display().to_string(),
+                    source,
+                })?;
                 let info = serde_json::to_string(&m.topics()).unwrap_or_default();
                 fp.update(p.display().to_string().as_bytes());
                 fp.update(info.as_bytes());
@@ -215,8 +224,10 @@ impl Editorial {
         let config = match &desk.scoring {
             Some(p) => {
                 let p = in_data(p);
-                let text = std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading the scoring file {}", p.display()))?;
+                let text = std::fs::read_to_string(&p).map_err(|source| DeskError::Read {
+                    what: format!("the scoring file {}", p.display()),
+                    source,
+                })?;
                 fp.update(text.as_bytes());
                 sources.push(format!("scoring: {}", p.display()));
                 ScoreConfig::from_toml_str(&text, &p.display().to_string())?
@@ -230,8 +241,10 @@ impl Editorial {
         let providers = match &desk.providers {
             Some(p) => {
                 let p = in_data(p);
-                let text = std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading the provider table {}", p.display()))?;
+                let text = std::fs::read_to_string(&p).map_err(|source| DeskError::Read {
+                    what: format!("the provider table {}", p.display()),
+                    source,
+                })?;
                 fp.update(text.as_bytes());
                 sources.push(format!("providers: {}", p.display()));
                 ProviderTable::from_toml_str(&text, &p.display().to_string())?
@@ -260,15 +273,15 @@ impl Editorial {
         let mut active = Vec::with_capacity(rules.len());
         for rule in rules {
             let query = Query::parse(&rule.query).map_err(|e| {
-                anyhow::anyhow!("rule {:?}: query {:?}: {e}", rule.name, rule.query)
+                DeskError::Config(format!("rule {:?}: query {:?}: {e}", rule.name, rule.query))
             })?;
             if let Some(t) = &rule.topic {
                 if topics.get(t).is_none() {
-                    anyhow::bail!(
+                    return Err(DeskError::Config(format!(
                         "rule {:?} is for topic {t:?}, which the topics file ({}) does not have",
                         rule.name,
                         topics.origin()
-                    );
+                    )));
                 }
             }
             fp.update(rule.name.as_bytes());
@@ -302,13 +315,13 @@ impl Editorial {
         &self,
         store: &mut dyn Store,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Decided> {
+    ) -> Result<Decided, DeskError> {
         let mut done = Decided::default();
         let mut after = 0;
         loop {
             let page = store
                 .undecided(&self.fingerprint, after, PAGE)
-                .context("listing articles to decide")?;
+                .map_err(store_err("listing articles to decide"))?;
             let Some(last) = page.last() else { break };
             after = last.id;
             self.decide_page(store, &page, now, &mut done)?;
@@ -318,13 +331,17 @@ impl Editorial {
     }
 
     /// Decides everything again, whatever configuration decided it.
-    pub fn decide_all(&self, store: &mut dyn Store, now: DateTime<Utc>) -> anyhow::Result<Decided> {
+    pub fn decide_all(
+        &self,
+        store: &mut dyn Store,
+        now: DateTime<Utc>,
+    ) -> Result<Decided, DeskError> {
         let mut done = Decided::default();
         let mut after = 0;
         loop {
             let page = store
                 .articles_after(after, PAGE)
-                .context("listing articles to decide")?;
+                .map_err(store_err("listing articles to decide"))?;
             let Some(last) = page.last() else { break };
             after = last.id;
             let page: Vec<StoredArticle> = page
@@ -342,7 +359,7 @@ impl Editorial {
         store: &mut dyn Store,
         ids: &[ArticleId],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Decided> {
+    ) -> Result<Decided, DeskError> {
         let mut done = Decided::default();
         let mut ids = ids.to_vec();
         ids.sort_unstable();
@@ -350,7 +367,10 @@ impl Editorial {
         for chunk in ids.chunks(PAGE) {
             let mut page = Vec::with_capacity(chunk.len());
             for id in chunk {
-                if let Some(a) = store.article(*id).context("reading an article to decide")? {
+                if let Some(a) = store
+                    .article(*id)
+                    .map_err(store_err("reading an article to decide"))?
+                {
                     if !a.stub && a.story.is_some() {
                         page.push(a);
                     }
@@ -367,10 +387,10 @@ impl Editorial {
         &self,
         store: &dyn Store,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<DateTime<Utc>> {
+    ) -> Result<DateTime<Utc>, DeskError> {
         let newest = store
             .newest_published()
-            .context("reading the newest publication time")?;
+            .map_err(store_err("reading the newest publication time"))?;
         Ok(newest.map_or(now, |n| n.min(now)))
     }
 
@@ -380,7 +400,7 @@ impl Editorial {
         page: &[StoredArticle],
         now: DateTime<Utc>,
         done: &mut Decided,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), DeskError> {
         if page.is_empty() {
             return Ok(());
         }
@@ -416,7 +436,7 @@ impl Editorial {
         done.stories += heats.len();
         store
             .apply_editorial(&decisions, &heats, now)
-            .context("storing the editorial decisions")?;
+            .map_err(store_err("storing the editorial decisions"))?;
         Ok(())
     }
 
@@ -427,7 +447,7 @@ impl Editorial {
         store: &mut dyn Store,
         now: DateTime<Utc>,
         done: &mut Decided,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), DeskError> {
         let reference = self.reference_time(store, now)?;
         loop {
             let stale = store
@@ -436,7 +456,7 @@ impl Editorial {
                     reference - Duration::days(ACTIVE_DAYS),
                     PAGE,
                 )
-                .context("listing stories to re-heat")?;
+                .map_err(store_err("listing stories to re-heat"))?;
             if stale.is_empty() {
                 return Ok(());
             }
@@ -447,7 +467,7 @@ impl Editorial {
             done.stories += heats.len();
             store
                 .apply_editorial(&[], &heats, now)
-                .context("storing story heats")?;
+                .map_err(store_err("storing story heats"))?;
         }
     }
 
@@ -459,10 +479,10 @@ impl Editorial {
         story: i64,
         reference: DateTime<Utc>,
         pending: &[Decision],
-    ) -> anyhow::Result<StoryHeat> {
+    ) -> Result<StoryHeat, DeskError> {
         let members = store
             .story_members(story, HEAT_MEMBERS)
-            .with_context(|| format!("reading story {story}"))?;
+            .map_err(store_err(format!("reading story {story}")))?;
         // Coverage is what the story's providers published; an article the
         // desk holds back (muted, unpublished by an editor) does not count,
         // copies on other providers' sites do.
@@ -485,7 +505,7 @@ impl Editorial {
         Ok(StoryHeat {
             story,
             heat: b.score,
-            detail: serde_json::to_string(&b).context("encoding a heat breakdown")?,
+            detail: serde_json::to_string(&b).unwrap_or_else(|_| "{}".into()),
             newest: members.iter().filter_map(|m| m.published_at).max(),
         })
     }

@@ -1,0 +1,3 @@
+//! The desk library's tests, in-process: one integration-test binary.
+
+mod editorial;
