@@ -19,6 +19,9 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// No such article or rule.
+    #[error("{0}")]
+    NotFound(String),
     /// A configuration value is wrong: the message names the file (and line)
     /// or the rule, and what was expected.
     #[error("{0}")]

@@ -8,12 +8,11 @@ use std::sync::Mutex;
 use chrono::Utc;
 use newsdesk_model::EditorAction;
 use newsdesk_server::{DeskError, EditorDesk, NewRule};
-use newsdesk_store::{AuditEntry, DeskStore, Rule, RuleAction, StoreError};
+use newsdesk_store::{DeskStore, Rule, RuleAction, StoreError};
 use newsdesk_topics::Query;
 use serde_json::{json, Value};
 
-use crate::editor::apply_override;
-use newsdesk_desk::{Detail, Editorial};
+use newsdesk_desk::{actions, DeskError as Refusal, Detail, Editorial};
 
 pub struct Desk {
     data_dir: PathBuf,
@@ -70,13 +69,14 @@ impl EditorDesk for Desk {
             Some(_) => {}
         }
         let editorial = Editorial::load(&self.data_dir, &*store).map_err(internal)?;
-        let after = apply_override(
+        let after = actions::set_override(
             &mut *store,
             &editorial,
             article,
             action,
-            editor.to_string(),
+            editor,
             reason.map(str::to_string),
+            Utc::now(),
         )
         .map_err(internal)?;
         let detail: Option<Detail> = after
@@ -121,37 +121,25 @@ impl EditorDesk for Desk {
             reason: new.reason.clone(),
             created_at: now,
         };
-        let mut all = store.rules().map_err(internal)?;
-        if all.iter().any(|r| r.name == rule.name) {
+        if store
+            .rules()
+            .map_err(internal)?
+            .iter()
+            .any(|r| r.name == rule.name)
+        {
             return Err(DeskError::Conflict(format!(
                 "a rule named {:?} already exists",
                 rule.name
             )));
         }
-        all.push(rule.clone());
-        let editorial = Editorial::with_rules(&self.data_dir, all)
-            .map_err(|e| DeskError::Invalid(format!("{e:#}")))?;
-        store
-            .add_rule(
-                &rule,
-                &AuditEntry {
-                    at: now,
-                    editor: editor.to_string(),
-                    action: format!("rule add ({})", rule.action.as_str()),
-                    article: None,
-                    target: format!("rule {}: {}", rule.name, rule.query),
-                    reason: rule.reason.clone(),
-                },
-            )
-            .map_err(|e| match e {
-                StoreError::RuleExists { name } => {
-                    DeskError::Conflict(format!("a rule named {name:?} already exists"))
-                }
-                other => internal(other),
-            })?;
-        editorial
-            .decide_pending(&mut *store, now)
-            .map_err(internal)?;
+        actions::add_rule(store, &self.data_dir, &rule, now).map_err(|e| match e {
+            Refusal::Store {
+                source: StoreError::RuleExists { name },
+                ..
+            } => DeskError::Conflict(format!("a rule named {name:?} already exists")),
+            e @ Refusal::Store { .. } => internal(e),
+            other => DeskError::Invalid(format!("{other:#}")),
+        })?;
         Ok(rule_json(&rule))
     }
 
@@ -159,28 +147,20 @@ impl EditorDesk for Desk {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
         let now = Utc::now();
-        let removed = store
-            .remove_rule(
-                name,
-                &AuditEntry {
-                    at: now,
-                    editor: editor.to_string(),
-                    action: "rule remove".into(),
-                    article: None,
-                    target: format!("rule {name}"),
-                    reason: reason.map(str::to_string),
-                },
-            )
-            .map_err(internal)?;
-        if !removed {
+        let removed = actions::remove_rule(
+            store,
+            &self.data_dir,
+            name,
+            editor,
+            reason.map(str::to_string),
+            now,
+        )
+        .map_err(internal)?;
+        if removed.is_none() {
             return Err(DeskError::NotFound(format!(
                 "there is no rule named {name:?}"
             )));
         }
-        let editorial = Editorial::load(&self.data_dir, &*store).map_err(internal)?;
-        editorial
-            .decide_pending(&mut *store, now)
-            .map_err(internal)?;
         Ok(())
     }
 }

@@ -7,15 +7,13 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
 use newsdesk_score::Breakdown;
-use newsdesk_store::{
-    AuditEntry, DeskStore, EditorAction, EditorOverride, Rule, RuleAction, Store, StoredArticle,
-};
+use newsdesk_store::{DeskStore, EditorAction, Rule, RuleAction, StoredArticle};
 use newsdesk_topics::Query;
 use serde_json::json;
 
 use crate::analysis::Analysis;
 use crate::ingest::open_store;
-use newsdesk_desk::{Decided, Detail, Editorial};
+use newsdesk_desk::{actions, Decided, Detail, Editorial};
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for
 /// `clear` (the desk decides again).
@@ -106,15 +104,8 @@ pub fn open_desk(data_dir: &Path) -> anyhow::Result<(Box<dyn DeskStore>, Editori
     Ok((store, editorial))
 }
 
-pub fn article(store: &dyn Store, id: i64) -> anyhow::Result<StoredArticle> {
-    store
-        .article(id)
-        .context("reading the article")?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "there is no article {id} (see `newsdesk export --format jsonl` for ids)"
-            )
-        })
+pub fn article(store: &dyn DeskStore, id: i64) -> anyhow::Result<StoredArticle> {
+    Ok(actions::article(store, id)?)
 }
 
 /// `newsdesk explain ID`.
@@ -263,7 +254,15 @@ pub fn set_override(
 ) -> anyhow::Result<ExitCode> {
     let editor = editor_name(by)?;
     let (mut store, editorial) = open_desk(data_dir)?;
-    let after = apply_override(&mut *store, &editorial, id, action, editor, reason)?;
+    let after = actions::set_override(
+        &mut *store,
+        &editorial,
+        id,
+        action,
+        &editor,
+        reason,
+        Utc::now(),
+    )?;
     crate::search_sync::sync_now(data_dir, &mut *store);
     println!(
         "article {id}: {} ({})",
@@ -284,46 +283,6 @@ pub fn set_override(
             .unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Sets (or clears) an override, audits it and decides the article again at
-/// once; returns the article as decided. Shared by the command and the API.
-pub fn apply_override(
-    store: &mut dyn DeskStore,
-    editorial: &Editorial,
-    id: i64,
-    action: OverrideRequest,
-    editor: String,
-    reason: Option<String>,
-) -> anyhow::Result<StoredArticle> {
-    let a = article(store, id)?;
-    if a.stub {
-        anyhow::bail!(
-            "article {id} is known only from another article's related list; ingest its own record first"
-        );
-    }
-    let now = Utc::now();
-    let value = action.map(|action| EditorOverride {
-        action,
-        editor: editor.clone(),
-        reason: reason.clone(),
-        at: now,
-    });
-    let entry = AuditEntry {
-        at: now,
-        editor,
-        action: action
-            .map_or(newsdesk_model::editor::CLEAR, |a| a.as_str())
-            .to_string(),
-        article: Some(id),
-        target: format!("article {id}: {}", a.article.title),
-        reason,
-    };
-    store
-        .set_override(id, value.as_ref(), &entry)
-        .context("saving the override")?;
-    editorial.decide_ids(store, &[id], now)?;
-    article(store, id)
 }
 
 /// `newsdesk rules ...`.
@@ -381,24 +340,7 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                 reason: reason.clone(),
                 created_at: now,
             };
-            // Check the rule against the configuration before storing it.
-            let mut all = store.rules().context("reading the rules")?;
-            all.push(rule.clone());
-            let editorial = Editorial::with_rules(data_dir, all)?;
-            store
-                .add_rule(
-                    &rule,
-                    &AuditEntry {
-                        at: now,
-                        editor,
-                        action: format!("rule add ({})", rule.action.as_str()),
-                        article: None,
-                        target: format!("rule {name}: {}", rule.query),
-                        reason,
-                    },
-                )
-                .context("saving the rule")?;
-            let d = editorial.decide_pending(&mut *store, now)?;
+            let d = actions::add_rule(&mut *store, data_dir, &rule, now)?;
             crate::search_sync::sync_now(data_dir, &mut *store);
             print_decided(&format!("rule {name} added"), &d);
             Ok(ExitCode::SUCCESS)
@@ -407,20 +349,7 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
             let editor = editor_name(by)?;
             let mut store = open_store(data_dir)?;
             let now = Utc::now();
-            let removed = store
-                .remove_rule(
-                    &name,
-                    &AuditEntry {
-                        at: now,
-                        editor,
-                        action: "rule remove".into(),
-                        article: None,
-                        target: format!("rule {name}"),
-                        reason,
-                    },
-                )
-                .context("removing the rule")?;
-            if !removed {
+            if actions::remove_rule(&mut *store, data_dir, &name, &editor, reason, now)?.is_none() {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
             let (mut store, _) = open_desk(data_dir)?;
