@@ -135,7 +135,7 @@ impl Default for Config {
             merge: 0.55,
             merge_stories: 0.25,
             converge: 0.5,
-            decay: 2 * 86_400,
+            decay: 3 * 86_400,
             similar: 0.12,
             similar_count: 5,
         }
