@@ -18,9 +18,12 @@ for line in sys.stdin:
     d = json.loads(line)
     if "peer" not in d:
         c = d["copies"]
-        print(f"desk {d['set']}: {d['labelled']} articles; stories {fmt(d['stories'])}; "
-              f"copies P {c['scores']['precision']:.4f} R {c['scores']['recall']:.4f} "
-              f"F1 {c['scores']['f1']:.4f} ({c['predicted_copies']} marked, {c['truth_copies']} true); "
+        if c["truth_copies"] == 0:
+            copies = f"copies: {c['predicted_copies']} marked (the set labels none)"
+        else:
+            copies = (f"copies P {c['scores']['precision']:.4f} R {c['scores']['recall']:.4f} "
+                      f"F1 {c['scores']['f1']:.4f} ({c['predicted_copies']} marked, {c['truth_copies']} true)")
+        print(f"desk {d['set']}: {d['labelled']} articles; stories {fmt(d['stories'])}; {copies}; "
               f"{d['seconds'] * 1000:.0f} ms")
     elif "threshold" in d:
         print(f"peer, one threshold for both (distance {d['threshold']}): "

@@ -28,7 +28,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::features::{dot, keep_heaviest, weigh_with, DocFreq, Extractor, Part, TermVector};
+use crate::features::{dot, keep_heaviest, weigh_blend, DocFreq, Extractor, Part, TermVector};
 use crate::lsh::LshIndex;
 use crate::minhash::{sign_words, Signature, BINS};
 
@@ -128,8 +128,8 @@ impl Default for Config {
             window: 3 * 86_400,
             max_span: 7 * 86_400,
             join: 0.40,
-            join_excerpt: 0.20,
-            join_short: 0.20,
+            join_excerpt: 0.14,
+            join_short: 0.16,
             member: 0.30,
             member_short: 0.10,
             merge: 0.55,
@@ -313,7 +313,10 @@ pub struct Desk {
     words: Vec<u64>,
     /// Scratch: keys of terms when the heaviest are chosen.
     keys: Vec<u128>,
+    /// Rarity counted over stories (see [`Desk::count_rarity`])...
     df: DocFreq,
+    /// ...and over articles: a term's idf is the mean of the two.
+    df_docs: DocFreq,
     lsh: LshIndex,
     /// LSH document number → article ([`REPLACED`] once replaced).
     lsh_docs: Vec<ArticleId>,
@@ -466,6 +469,7 @@ impl Desk {
             words: Vec::new(),
             keys: Vec::new(),
             df: DocFreq::default(),
+            df_docs: DocFreq::default(),
             lsh: LshIndex::new(21, 6, DUPLICATE_SIMILARITY),
             lsh_docs: Vec::new(),
             docs: Map::default(),
@@ -634,7 +638,7 @@ impl Desk {
         };
         // Weighed by the rarity known before it: an article does not make
         // its own words common.
-        let terms = weigh_with(&self.raw, &self.df, &mut self.keys);
+        let terms = weigh_blend(&self.raw, &self.df, Some(&self.df_docs), &mut self.keys);
 
         if self.docs.contains_key(&input.id) {
             match self.current.take() {
@@ -749,8 +753,13 @@ impl Desk {
     fn count_rarity(&mut self, ix: u32) {
         let ix = self.live(ix);
         let Desk {
-            stories, df, raw, ..
+            stories,
+            df,
+            df_docs,
+            raw,
+            ..
         } = self;
+        df_docs.add(raw.iter().map(|(t, _)| *t));
         let st = &stories[ix as usize];
         if st.members.is_empty() {
             df.add(raw.iter().map(|(t, _)| *t));
@@ -813,16 +822,23 @@ impl Desk {
             }
             None => NO_LSH,
         };
-        let time = match self.docs.get_mut(&id) {
+        let (time, was_stub) = match self.docs.get_mut(&id) {
             Some(d) => {
                 if d.lsh != NO_LSH {
                     self.lsh_docs[d.lsh as usize] = REPLACED;
                 }
                 d.lsh = lsh;
                 d.time = d.time.min(time);
-                d.time
+                let was_stub = d.credibility < 0 && credibility >= 0;
+                d.credibility = credibility;
+                (d.time, was_stub)
             }
-            None => time,
+            None => (time, false),
+        };
+        let merged = if was_stub {
+            self.replace_stub(id, &terms, time)
+        } else {
+            Vec::new()
         };
         let story = self.story_of(id).unwrap_or_default();
         let duplicate_of = self.duplicate_of(id);
@@ -831,7 +847,7 @@ impl Desk {
             story,
             duplicate_of,
             placement: Placement::Updated,
-            merged: Vec::new(),
+            merged,
             similar: Vec::new(),
             snapshot: Snapshot {
                 signature,
@@ -842,6 +858,45 @@ impl Desk {
                 story,
                 duplicate_of,
             },
+        }
+    }
+
+    /// An article known only from another's related list (credibility
+    /// below 0) was placed when that list was read, often before the rest
+    /// of its story arrived; now its own record came. When its story holds
+    /// nothing but it and its copies, the story is decided again from the
+    /// record: if the record joins another story, the stub's story is
+    /// merged into that one. Returns the
+    /// stories merged away.
+    fn replace_stub(&mut self, id: ArticleId, terms: &TermVector, time: i64) -> Vec<StoryId> {
+        let Some(doc) = self.docs.get(&id) else {
+            return Vec::new();
+        };
+        let (ix, root) = (self.live(doc.story), doc.root);
+        let alone = self.stories[ix as usize]
+            .members
+            .iter()
+            .all(|m| self.docs.get(m).is_some_and(|d| d.root == root));
+        if !alone || terms.is_empty() {
+            return Vec::new();
+        }
+        self.candidates(terms, time);
+        let scored = std::mem::take(&mut self.scored);
+        let (join, member) = match self.length {
+            Length::Headline => (self.config.join_short, self.config.member_short),
+            Length::Excerpt => (self.config.join_excerpt, self.config.member),
+            Length::Body => (self.config.join, self.config.member),
+        };
+        let target = scored
+            .iter()
+            .filter(|(c, _)| self.live(*c) != ix)
+            .take_while(|(_, s)| *s >= join)
+            .find(|(c, _)| self.closest_member(*c, terms) >= member)
+            .map(|(c, _)| *c);
+        self.scored = scored;
+        match target {
+            Some(t) if self.live(t) != ix => self.merge(t, ix).into_iter().collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -980,6 +1035,14 @@ impl Desk {
                     }
                     let (a, b) = (self.live(ix), self.live(other));
                     if a == b || self.centroid_similarity(a, b) < self.config.converge {
+                        continue;
+                    }
+                    // Only with the article's own evidence in the other
+                    // story too, and within a story's span: a story whose
+                    // centroid grew generic does not sweep up its topic.
+                    let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+                    let span = sa.last.max(sb.last) - sa.first.min(sb.first);
+                    if span > self.config.max_span || self.closest_member(b, terms) < member {
                         continue;
                     }
                     if let Some(id) = self.merge(a, b) {
@@ -1203,6 +1266,11 @@ impl Desk {
         if a == b {
             return None;
         }
+        // A merged story runs at most its span too.
+        let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+        if sa.last.max(sb.last) - sa.first.min(sb.first) > self.config.max_span {
+            return None;
+        }
         let (keep, gone) =
             if self.stories[a as usize].members.len() >= self.stories[b as usize].members.len() {
                 (a, b)
@@ -1286,7 +1354,13 @@ impl Desk {
         self.next_story = self.next_story.max(snap.story + 1);
         {
             let live = self.live(ix);
-            let Desk { stories, df, .. } = self;
+            let Desk {
+                stories,
+                df,
+                df_docs,
+                ..
+            } = self;
+            df_docs.add(snap.terms.0.iter().map(|(t, _)| *t));
             let st = &stories[live as usize];
             let terms = snap.terms.0.iter().map(|(t, _)| *t);
             if st.members.is_empty() {

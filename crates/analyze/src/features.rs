@@ -648,9 +648,24 @@ pub(crate) fn keep_heaviest(v: &mut Vec<(u64, f32)>, n: usize, keys: &mut Vec<u1
 
 /// [`weigh`] with a scratch buffer.
 pub(crate) fn weigh_with(raw: &[(u64, f32)], df: &DocFreq, keys: &mut Vec<u128>) -> TermVector {
+    weigh_blend(raw, df, None, keys)
+}
+
+/// [`weigh_with`] with idf the mean of two counts' (see the desk: over
+/// stories and over articles).
+pub(crate) fn weigh_blend(
+    raw: &[(u64, f32)],
+    df: &DocFreq,
+    other: Option<&DocFreq>,
+    keys: &mut Vec<u128>,
+) -> TermVector {
     keys.clear();
     for (t, w) in raw {
-        let w = w * df.idf(*t);
+        let idf = match other {
+            Some(o) => 0.5 * (df.idf(*t) + o.idf(*t)),
+            None => df.idf(*t),
+        };
+        let w = w * idf;
         if w > 0.0 {
             keys.push(heavy_key(*t, w));
         }

@@ -109,4 +109,4 @@ fn the_harder_newsroom_holds_its_floor() {
 }
 
 /// A little under the figure measured with the default desk configuration.
-const HARDER_B3: f64 = 0.83;
+const HARDER_B3: f64 = 0.85;

@@ -9,10 +9,10 @@
 //!   (`tests/data/everyday_ai_stories.tsv`).
 //!
 //! Articles get ids in the order `newsdesk ingest FOLDER` stores them
-//! (files sorted, entries in file order; one article per identity, the
-//! first wins), so the figures match `newsdesk eval stories` on a store
-//! that ingested the same folder (related-list stubs aside: they are not
-//! fed here).
+//! (every file, sorted; entries in file order, each record's related-list
+//! entries right after it as stubs; one article per identity: a record
+//! whose identity a stub had updates it), so the figures match `newsdesk
+//! eval stories` on a store that ingested the same folder.
 
 #![allow(dead_code)]
 
@@ -25,9 +25,12 @@ use newsdesk_analyze::eval::{
 };
 use newsdesk_analyze::features::TermVector;
 
-/// One stored article of a set.
+/// One article as the desk is given it (an id seen again is an update of
+/// the stored article: a related-list stub whose own record came).
 pub struct Item {
     pub id: i64,
+    /// -1 for a stub known only from another record's related list.
+    pub credibility: i32,
     pub title: String,
     pub body: Option<String>,
     pub excerpt: Option<String>,
@@ -65,22 +68,43 @@ fn read_folder(dir: &Path) -> Result<(Vec<Item>, HashMap<String, i64>), String> 
     // Identity key, guid and canonical URL → id.
     let mut ids: HashMap<String, i64> = HashMap::new();
     let mut keys: HashMap<String, i64> = HashMap::new();
+    // Identities known only as stubs so far.
+    let mut stubs: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for path in newsdesk_ingest::input::expand_paths(&[dir.to_path_buf()]) {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if !(name.ends_with(".xml") || name.ends_with(".md")) {
+        // As ingest: an input that cannot be read is reported and skipped.
+        let Ok(parsed) = newsdesk_ingest::input::read_path(&path, u64::MAX) else {
             continue;
+        };
+        let mut list = Vec::new();
+        for mut a in parsed.articles {
+            let related = std::mem::take(&mut a.related);
+            list.push((a, false));
+            list.extend(related.into_iter().map(|r| (r, true)));
         }
-        let parsed = newsdesk_ingest::input::read_path(&path, u64::MAX)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        for a in parsed.articles {
+        for (a, stub) in list {
             let Some(identity) = a.identity_key() else {
                 continue;
             };
-            if ids.contains_key(&identity) {
+            if let Some(&id) = ids.get(&identity) {
+                // A record whose stub came first: the stub is updated.
+                if !stub && stubs.remove(&id) {
+                    items.push(Item {
+                        id,
+                        credibility: 0,
+                        title: a.title.clone(),
+                        body: a.body.clone(),
+                        excerpt: a.excerpt.clone(),
+                        published: a.published_at.map(|d| d.timestamp()),
+                        provider: a.provider.map(|p| p.domain).unwrap_or_default(),
+                    });
+                }
                 continue;
             }
-            let id = items.len() as i64 + 1;
+            let id = ids.len() as i64 + 1;
             ids.insert(identity, id);
+            if stub {
+                stubs.insert(id);
+            }
             if let Some(g) = &a.origin.guid {
                 keys.entry(format!("guid:{g}")).or_insert(id);
             }
@@ -89,6 +113,7 @@ fn read_folder(dir: &Path) -> Result<(Vec<Item>, HashMap<String, i64>), String> 
             }
             items.push(Item {
                 id,
+                credibility: if stub { -1 } else { 0 },
                 title: a.title.clone(),
                 body: a.body.clone(),
                 excerpt: a.excerpt.clone(),
@@ -192,7 +217,7 @@ pub fn run_with_terms(set: &Set, config: Config) -> (Scores, HashMap<i64, TermVe
             published: it.published,
             seen,
             provider: &it.provider,
-            credibility: 0,
+            credibility: it.credibility,
         });
         desk.take_changes();
         terms.insert(it.id, d.snapshot.terms);
