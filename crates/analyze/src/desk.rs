@@ -28,7 +28,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::features::{dot, keep_heaviest, weigh_with, DocFreq, Extractor, Part, TermVector};
+use crate::features::{dot, keep_heaviest, weigh_blend, DocFreq, Extractor, Part, TermVector};
 use crate::lsh::LshIndex;
 use crate::minhash::{sign_words, Signature, BINS};
 
@@ -64,6 +64,17 @@ const SWEEP_EVERY: usize = 1 << 15;
 const RECENT_MEMBERS: usize = 8;
 /// Candidate stories scored in full per article.
 const SCORED_CANDIDATES: usize = 10;
+/// Candidate stories whose members are checked for short-text copies.
+const COPY_STORIES: usize = 3;
+/// Members of each (the latest) checked for short-text copies.
+const COPY_MEMBERS: usize = 32;
+/// Lead word 3-grams kept per short text (the smallest hashes: a bottom-k
+/// sketch, so two sketches' overlap estimates their texts' overlap).
+const LEAD_GRAMS: usize = 64;
+/// Fewest lead 3-grams for a short text to be compared as a copy.
+const MIN_LEAD_GRAMS: usize = 8;
+/// Title words kept per short text.
+const TITLE_WORDS: usize = 16;
 
 /// Tuning of story assignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,15 +87,35 @@ pub struct Config {
     /// story each time, linked as similar coverage, not one story that
     /// never ends.
     pub max_span: i64,
-    /// Cosine at or above which an article joins a story.
+    /// Cosine with a story's centroid at or above which an article with a
+    /// body ([`MIN_BODY_WORDS`] or more) joins it...
     pub join: f32,
+    /// ...an article with an excerpt or a short body (a feed summary, the
+    /// seed site's records: fewer words to share, and what they share is
+    /// the lead's names and facts)...
+    pub join_excerpt: f32,
+    /// ...and a headline-only article (a handful of terms: each shared one
+    /// weighs much, and the same event is told in other words more often).
+    pub join_short: f32,
     /// Cosine with one of a story's recent members at or above which the
-    /// story may take an article (besides `join` on its centroid).
+    /// story may take an article with a text (besides `join` on its
+    /// centroid)...
     pub member: f32,
+    /// ...and a headline-only one.
+    pub member_short: f32,
     /// Cosine at or above which a second story is merged into the first...
     pub merge: f32,
     /// ...when the two stories' centroids are at least this similar.
     pub merge_stories: f32,
+    /// Centroid cosine at or above which another candidate story of an
+    /// article is merged into the story it joined: two stories of one
+    /// event that converged as coverage came in.
+    pub converge: f32,
+    /// Seconds: a story's score for an article is multiplied by
+    /// `exp(-gap / decay)`, the gap being the time between the article and
+    /// the story's span (an ongoing story holds for a day or two; one quiet
+    /// for longer needs a closer match).
+    pub decay: i64,
     /// Cosine at or above which a story's article is "similar coverage".
     pub similar: f32,
     /// Similar articles kept per article.
@@ -97,9 +128,14 @@ impl Default for Config {
             window: 3 * 86_400,
             max_span: 7 * 86_400,
             join: 0.40,
+            join_excerpt: 0.14,
+            join_short: 0.16,
             member: 0.30,
+            member_short: 0.10,
             merge: 0.55,
             merge_stories: 0.25,
+            converge: 0.5,
+            decay: 3 * 86_400,
             similar: 0.12,
             similar_count: 5,
         }
@@ -144,6 +180,10 @@ pub struct Snapshot {
 pub enum Placement {
     /// A copy of another article's text.
     Duplicate { of: ArticleId, similarity: f64 },
+    /// A copy of another article found from short texts (no body): their
+    /// leads (excerpts) share `shared` of the shorter one's word 3-grams,
+    /// with or without a like headline (see [`Desk`]'s short copies).
+    LeadCopy { of: ArticleId, shared: f64 },
     /// The earliest publication of a text the desk already had copies of
     /// (`copy` is one of them): it became their original.
     FirstPublication { copy: ArticleId, similarity: f64 },
@@ -273,7 +313,10 @@ pub struct Desk {
     words: Vec<u64>,
     /// Scratch: keys of terms when the heaviest are chosen.
     keys: Vec<u128>,
+    /// Rarity counted over stories (see [`Desk::count_rarity`])...
     df: DocFreq,
+    /// ...and over articles: a term's idf is the mean of the two.
+    df_docs: DocFreq,
     lsh: LshIndex,
     /// LSH document number → article ([`REPLACED`] once replaced).
     lsh_docs: Vec<ArticleId>,
@@ -306,6 +349,116 @@ pub struct Desk {
     sum: Vec<(u64, f32)>,
     heavy: Vec<(u64, f32)>,
     heavy_terms: Vec<u64>,
+    /// Short texts' sketches (see [`Short`]), for copies found without a
+    /// body; dropped with the postings of stories long out of the window.
+    short: Map<ArticleId, Short>,
+    /// The sketch of the article being placed, when it is a short text.
+    current: Option<Short>,
+    /// Scratch: where the title's words end in `words`.
+    title_words: usize,
+    /// What the article just read has besides its title.
+    length: Length,
+}
+
+/// What an article has to compare besides its title: thresholds follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Length {
+    /// A headline alone.
+    Headline,
+    /// An excerpt or a body of fewer than [`MIN_BODY_WORDS`].
+    Excerpt,
+    /// A body of [`MIN_BODY_WORDS`] or more.
+    Body,
+}
+
+/// What tells a copy among short texts: the lead's word 3-grams and the
+/// title's words, as sorted 32-bit hashes (at most [`LEAD_GRAMS`] and
+/// [`TITLE_WORDS`] of the smallest).
+struct Short {
+    lead: Box<[u32]>,
+    title: Box<[u32]>,
+}
+
+impl Short {
+    /// The sketch of a short text from its word hashes (title words first,
+    /// then the lead's); `None` when the lead is too short to tell.
+    fn of(words: &[u64], title_words: usize) -> Option<Short> {
+        let lead_words = &words[title_words.min(words.len())..];
+        if lead_words.len() < MIN_LEAD_GRAMS + 2 {
+            return None;
+        }
+        let mut lead: Vec<u32> = lead_words
+            .windows(3)
+            .map(|w| {
+                let h = w[0].rotate_left(21) ^ w[1].rotate_left(42) ^ w[2];
+                mix32(h)
+            })
+            .collect();
+        lead.sort_unstable();
+        lead.dedup();
+        lead.truncate(LEAD_GRAMS);
+        let mut title: Vec<u32> = words[..title_words.min(words.len())]
+            .iter()
+            .map(|w| mix32(*w))
+            .collect();
+        title.sort_unstable();
+        title.dedup();
+        title.truncate(TITLE_WORDS);
+        Some(Short {
+            lead: lead.into(),
+            title: title.into(),
+        })
+    }
+
+    /// Whether `self` copies `other`: most of the shorter lead is in the
+    /// other (a wire text or press release under another headline), or the
+    /// headlines are nearly the same and the leads share a passage (a
+    /// re-post whose excerpt was cut elsewhere). Returns the share of the
+    /// shorter lead's 3-grams found in the other.
+    fn copies(&self, other: &Short) -> Option<f64> {
+        let shared = shared_sorted(&self.lead, &other.lead);
+        let contained = shared as f64 / self.lead.len().min(other.lead.len()).max(1) as f64;
+        if shared >= MIN_LEAD_GRAMS && contained >= LEAD_CONTAINED {
+            return Some(contained);
+        }
+        let titles = shared_sorted(&self.title, &other.title);
+        let union = self.title.len() + other.title.len() - titles;
+        let title_like = titles >= 4 && titles as f64 >= TITLE_ALIKE * union as f64;
+        (title_like && shared >= 3).then_some(contained)
+    }
+}
+
+/// Share of the shorter lead's 3-grams in the other at or above which two
+/// short texts are copies...
+const LEAD_CONTAINED: f64 = 0.5;
+/// ...or the title words' Jaccard similarity at or above which a shared
+/// passage of three 3-grams is enough.
+const TITLE_ALIKE: f64 = 0.6;
+
+/// Entries two sorted lists share.
+fn shared_sorted(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// A fixed mixer to 32 bits (the SplitMix64 finalizer's top half).
+fn mix32(mut x: u64) -> u32 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    ((x ^ (x >> 31)) >> 32) as u32
 }
 
 impl Desk {
@@ -316,6 +469,7 @@ impl Desk {
             words: Vec::new(),
             keys: Vec::new(),
             df: DocFreq::default(),
+            df_docs: DocFreq::default(),
             lsh: LshIndex::new(21, 6, DUPLICATE_SIMILARITY),
             lsh_docs: Vec::new(),
             docs: Map::default(),
@@ -337,6 +491,10 @@ impl Desk {
             sum: Vec::new(),
             heavy: Vec::new(),
             heavy_terms: Vec::new(),
+            short: Map::default(),
+            current: None,
+            title_words: 0,
+            length: Length::Body,
         }
     }
 
@@ -424,10 +582,12 @@ impl Desk {
         let ext = &mut self.extractor;
         let words = &mut self.words;
         words.clear();
+        self.title_words = usize::MAX;
         ext.begin();
         if let Some(body) = input.body {
             ext.read(input.title, Part::Title, None);
             if ext.read(body, Part::Lead, Some(words)) >= MIN_BODY_WORDS {
+                self.length = Length::Body;
                 ext.finish(&mut self.raw);
                 return sign_words(words);
             }
@@ -436,6 +596,7 @@ impl Desk {
             ext.begin();
         }
         let mut count = ext.read(input.title, Part::Title, Some(words));
+        self.title_words = words.len();
         if let Some(excerpt) = input.excerpt {
             let part = match input.body {
                 None => Part::Lead,
@@ -446,6 +607,11 @@ impl Desk {
         if let Some(body) = input.body {
             count += ext.read(body, Part::Lead, Some(words));
         }
+        self.length = if words.len() > self.title_words {
+            Length::Excerpt
+        } else {
+            Length::Headline
+        };
         ext.finish(&mut self.raw);
         if count >= MIN_COPY_WORDS {
             sign_words(words)
@@ -463,10 +629,22 @@ impl Desk {
         self.tick(time);
         let provider = xxhash_rust::xxh3::xxh3_64(input.provider.as_bytes());
         let signature = self.read(input);
-        self.df.add(self.raw.iter().map(|(t, _)| *t));
-        let terms = weigh_with(&self.raw, &self.df, &mut self.keys);
+        // A short text (no body to sign): its sketch, to find copies of it
+        // from the excerpt.
+        self.current = if self.title_words == usize::MAX {
+            None
+        } else {
+            Short::of(&self.words, self.title_words)
+        };
+        // Weighed by the rarity known before it: an article does not make
+        // its own words common.
+        let terms = weigh_blend(&self.raw, &self.df, Some(&self.df_docs), &mut self.keys);
 
         if self.docs.contains_key(&input.id) {
+            match self.current.take() {
+                Some(sketch) => self.short.insert(input.id, sketch),
+                None => self.short.remove(&input.id),
+            };
             return self.refresh(
                 input.id,
                 signature,
@@ -511,6 +689,7 @@ impl Desk {
             }
             None => self.place(&terms, time),
         };
+        self.count_rarity(story_ix);
 
         self.docs.insert(
             input.id,
@@ -524,8 +703,16 @@ impl Desk {
             },
         );
         self.add_to_story(story_ix, input.id, &terms, time);
+        if let Some(sketch) = self.current.take() {
+            self.short.insert(input.id, sketch);
+        }
         let mut placement = placement;
-        if let Placement::Duplicate { of, similarity } = placement {
+        let copied = match placement {
+            Placement::Duplicate { of, similarity } => Some((of, similarity)),
+            Placement::LeadCopy { of, shared } => Some((of, shared)),
+            _ => None,
+        };
+        if let Some((of, similarity)) = copied {
             self.join_copies(of, input.id);
             if self.duplicate_of(input.id).is_none() {
                 // It was published first: the copies now point to it.
@@ -557,6 +744,35 @@ impl Desk {
         }
     }
 
+    /// Counts the terms of the article just read (`self.raw`) for rarity, as
+    /// it goes into story `ix`: a new story counts all of them and is one
+    /// more document; one joined counts only the terms its centroid lacks.
+    /// Rarity is thus counted over stories: the words of a big story are
+    /// not common for being repeated by its coverage, while a word many
+    /// separate events share is.
+    fn count_rarity(&mut self, ix: u32) {
+        let ix = self.live(ix);
+        let Desk {
+            stories,
+            df,
+            df_docs,
+            raw,
+            ..
+        } = self;
+        df_docs.add(raw.iter().map(|(t, _)| *t));
+        let st = &stories[ix as usize];
+        if st.members.is_empty() {
+            df.add(raw.iter().map(|(t, _)| *t));
+            return;
+        }
+        let centroid = &st.centroid;
+        df.count(
+            raw.iter()
+                .map(|(t, _)| *t)
+                .filter(|t| centroid.binary_search_by_key(t, |(c, _)| *c).is_err()),
+        );
+    }
+
     /// Advances the clock; now and then drops postings and centroids of
     /// stories long out of the window, so memory follows the window, not the
     /// whole history.
@@ -574,6 +790,10 @@ impl Desk {
             list.shrink_to_fit();
             !list.is_empty()
         });
+        let docs = &self.docs;
+        self.short
+            .retain(|id, _| docs.get(id).is_some_and(|d| d.time >= horizon));
+        self.short.shrink_to_fit();
         for st in &mut self.stories {
             if st.last < horizon && !st.centroid.is_empty() {
                 st.centroid = Vec::new();
@@ -602,16 +822,23 @@ impl Desk {
             }
             None => NO_LSH,
         };
-        let time = match self.docs.get_mut(&id) {
+        let (time, was_stub) = match self.docs.get_mut(&id) {
             Some(d) => {
                 if d.lsh != NO_LSH {
                     self.lsh_docs[d.lsh as usize] = REPLACED;
                 }
                 d.lsh = lsh;
                 d.time = d.time.min(time);
-                d.time
+                let was_stub = d.credibility < 0 && credibility >= 0;
+                d.credibility = credibility;
+                (d.time, was_stub)
             }
-            None => time,
+            None => (time, false),
+        };
+        let merged = if was_stub {
+            self.replace_stub(id, &terms, time)
+        } else {
+            Vec::new()
         };
         let story = self.story_of(id).unwrap_or_default();
         let duplicate_of = self.duplicate_of(id);
@@ -620,7 +847,7 @@ impl Desk {
             story,
             duplicate_of,
             placement: Placement::Updated,
-            merged: Vec::new(),
+            merged,
             similar: Vec::new(),
             snapshot: Snapshot {
                 signature,
@@ -631,6 +858,45 @@ impl Desk {
                 story,
                 duplicate_of,
             },
+        }
+    }
+
+    /// An article known only from another's related list (credibility
+    /// below 0) was placed when that list was read, often before the rest
+    /// of its story arrived; now its own record came. When its story holds
+    /// nothing but it and its copies, the story is decided again from the
+    /// record: if the record joins another story, the stub's story is
+    /// merged into that one. Returns the
+    /// stories merged away.
+    fn replace_stub(&mut self, id: ArticleId, terms: &TermVector, time: i64) -> Vec<StoryId> {
+        let Some(doc) = self.docs.get(&id) else {
+            return Vec::new();
+        };
+        let (ix, root) = (self.live(doc.story), doc.root);
+        let alone = self.stories[ix as usize]
+            .members
+            .iter()
+            .all(|m| self.docs.get(m).is_some_and(|d| d.root == root));
+        if !alone || terms.is_empty() {
+            return Vec::new();
+        }
+        self.candidates(terms, time);
+        let scored = std::mem::take(&mut self.scored);
+        let (join, member) = match self.length {
+            Length::Headline => (self.config.join_short, self.config.member_short),
+            Length::Excerpt => (self.config.join_excerpt, self.config.member),
+            Length::Body => (self.config.join, self.config.member),
+        };
+        let target = scored
+            .iter()
+            .filter(|(c, _)| self.live(*c) != ix)
+            .take_while(|(_, s)| *s >= join)
+            .find(|(c, _)| self.closest_member(*c, terms) >= member)
+            .map(|(c, _)| *c);
+        self.scored = scored;
+        match target {
+            Some(t) if self.live(t) != ix => self.merge(t, ix).into_iter().collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -680,10 +946,37 @@ impl Desk {
             return (s, Placement::Empty, Vec::new(), Vec::new());
         }
         self.candidates(terms, time);
+        if let Some(found) = self.lead_copy() {
+            return found;
+        }
         let scored = std::mem::take(&mut self.scored);
         let placed = self.choose(&scored, terms, time);
         self.scored = scored;
         placed
+    }
+
+    /// A short text's copy among the latest members of its best candidate
+    /// stories (a copy shares enough terms with its original's story to
+    /// put it among them): the copy's story and placement.
+    fn lead_copy(&self) -> Option<Placed> {
+        let current = self.current.as_ref()?;
+        for &(ix, _) in self.scored.iter().take(COPY_STORIES) {
+            let st = &self.stories[ix as usize];
+            for m in st.members.iter().rev().take(COPY_MEMBERS) {
+                let Some(shared) = self.short.get(m).and_then(|o| current.copies(o)) else {
+                    continue;
+                };
+                let root = self.docs[m].root;
+                let story = self.live(self.docs[&root].story);
+                return Some((
+                    story,
+                    Placement::LeadCopy { of: root, shared },
+                    Vec::new(),
+                    Vec::new(),
+                ));
+            }
+        }
+        None
     }
 
     /// Places a non-copy among its scored candidate stories (best first).
@@ -705,10 +998,15 @@ impl Desk {
         // The best story whose centroid is close enough and which holds an
         // article close enough: a story that has grown generic (its centroid
         // all topic words) cannot take articles no member resembles.
+        let (join, member) = match self.length {
+            Length::Headline => (self.config.join_short, self.config.member_short),
+            Length::Excerpt => (self.config.join_excerpt, self.config.member),
+            Length::Body => (self.config.join, self.config.member),
+        };
         let chosen = scored
             .iter()
-            .take_while(|(_, s)| *s >= self.config.join)
-            .find(|(ix, _)| self.closest_member(*ix, terms) >= self.config.member)
+            .take_while(|(_, s)| *s >= join)
+            .find(|(ix, _)| self.closest_member(*ix, terms) >= member)
             .copied();
         match chosen {
             Some((ix, score)) => {
@@ -726,6 +1024,28 @@ impl Desk {
                         continue;
                     }
                     if let Some(id) = self.merge(ix, other) {
+                        merged.push(id);
+                    }
+                }
+                // Stories of the article's neighbourhood whose centroids
+                // have converged on the one it joined are one story.
+                for &(other, s) in scored {
+                    if s < self.config.similar {
+                        break;
+                    }
+                    let (a, b) = (self.live(ix), self.live(other));
+                    if a == b || self.centroid_similarity(a, b) < self.config.converge {
+                        continue;
+                    }
+                    // Only with the article's own evidence in the other
+                    // story too, and within a story's span: a story whose
+                    // centroid grew generic does not sweep up its topic.
+                    let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+                    let span = sa.last.max(sb.last) - sa.first.min(sb.first);
+                    if span > self.config.max_span || self.closest_member(b, terms) < member {
+                        continue;
+                    }
+                    if let Some(id) = self.merge(a, b) {
                         merged.push(id);
                     }
                 }
@@ -858,6 +1178,7 @@ impl Desk {
         }
         std::hint::black_box(touch);
         self.scored.clear();
+        let decay = self.config.decay.max(1) as f32;
         self.scored.extend(out.iter().map(|&ix| {
             let st = &stories[ix as usize];
             let s = if st.norm > 0.0 {
@@ -865,7 +1186,8 @@ impl Desk {
             } else {
                 0.0
             };
-            (ix, s)
+            let gap = (st.first - time).max(time - st.last).max(0) as f32;
+            (ix, s * (-gap / decay).exp())
         }));
         self.scored
             .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -944,6 +1266,11 @@ impl Desk {
         if a == b {
             return None;
         }
+        // A merged story runs at most its span too.
+        let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+        if sa.last.max(sb.last) - sa.first.min(sb.first) > self.config.max_span {
+            return None;
+        }
         let (keep, gone) =
             if self.stories[a as usize].members.len() >= self.stories[b as usize].members.len() {
                 (a, b)
@@ -1013,7 +1340,6 @@ impl Desk {
     /// id order; articles whose story is gone from the window only keep
     /// their membership.
     pub fn restore(&mut self, id: ArticleId, snap: &Snapshot) {
-        self.df.add(snap.terms.0.iter().map(|(t, _)| *t));
         let lsh = match &snap.signature {
             Some(sig) => {
                 crate::huge::push(&mut self.lsh_docs, id);
@@ -1026,6 +1352,24 @@ impl Desk {
             None => self.insert_story(snap.story, snap.time),
         };
         self.next_story = self.next_story.max(snap.story + 1);
+        {
+            let live = self.live(ix);
+            let Desk {
+                stories,
+                df,
+                df_docs,
+                ..
+            } = self;
+            df_docs.add(snap.terms.0.iter().map(|(t, _)| *t));
+            let st = &stories[live as usize];
+            let terms = snap.terms.0.iter().map(|(t, _)| *t);
+            if st.members.is_empty() {
+                df.add(terms);
+            } else {
+                let centroid = &st.centroid;
+                df.count(terms.filter(|t| centroid.binary_search_by_key(t, |(c, _)| *c).is_err()));
+            }
+        }
         self.docs.insert(
             id,
             Doc {
@@ -1051,6 +1395,10 @@ impl Desk {
         }
     }
 }
+
+/// Where an article goes: its story, why, the stories merged into it, and
+/// its similar coverage.
+type Placed = (u32, Placement, Vec<StoryId>, Vec<(ArticleId, f32)>);
 
 /// Minutes since the epoch, as stored in postings (clamped to `u32`).
 fn minute_of(time: i64) -> u32 {
@@ -1445,8 +1793,8 @@ mod tests {
             let lead = body.or(excerpt).unwrap_or("");
             let mut raw = Vec::new();
             Extractor::new().terms(title, lead, &mut raw);
-            let mut df = DocFreq::default();
-            df.add(raw.iter().map(|(t, _)| *t));
+            // The first article is weighed before it is counted.
+            let df = DocFreq::default();
             assert_eq!(d.snapshot.terms, weigh(&raw, &df), "{signed}");
         }
     }

@@ -1,10 +1,136 @@
 //! Scoring a clustering against labelled truth: pairwise and B-cubed
-//! precision/recall/F1 for stories, and precision/recall for duplicates.
+//! precision/recall/F1 for stories, and precision/recall for duplicates;
+//! reading truth files ([`parse_truth`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use serde::Serialize;
+
+/// One labelled article of a truth file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruthItem {
+    /// The feed entry's guid, when the truth names it.
+    pub guid: Option<String>,
+    /// The article's URL, when the truth names it.
+    pub url: Option<String>,
+    /// Its true story (numbers are kept as their decimal text).
+    pub story: String,
+    /// The URL of the article it copies, when it is a copy.
+    pub duplicate_of: Option<String>,
+}
+
+/// A truth file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}:{line}: {message}")]
+pub struct TruthError {
+    pub source_name: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads a truth file: JSON lines (a generated newsroom's `truth.jsonl`
+/// with `id` (its URL), `story` and `duplicateOf`; or a shared set's with
+/// `guid`, `url`, `story`), or a tab-separated table with a header line
+/// naming at least `story` and one of `url`/`guid` (optionally
+/// `duplicate_of`). Story ids may be strings or numbers. Blank lines and,
+/// in tables, lines starting with `#` are skipped. `source_name` names the
+/// file in errors.
+pub fn parse_truth(text: &str, source_name: &str) -> Result<Vec<TruthItem>, TruthError> {
+    let err = |line: usize, message: String| TruthError {
+        source_name: source_name.to_string(),
+        line,
+        message,
+    };
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    if !first.starts_with('{') {
+        // A table: the first line that is not a comment is the header.
+        let mut header: Option<Vec<String>> = None;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let Some(h) = &header else {
+                let h: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
+                if !h.iter().any(|c| c == "story") || !h.iter().any(|c| c == "url" || c == "guid") {
+                    return Err(err(
+                        n + 1,
+                        "expected a tab-separated header naming `story` and `url` or `guid`".into(),
+                    ));
+                }
+                header = Some(h);
+                continue;
+            };
+            let cell = |name: &str| {
+                h.iter()
+                    .position(|c| c == name)
+                    .and_then(|i| cells.get(i))
+                    .filter(|v| !v.is_empty())
+                    .map(|v| v.to_string())
+            };
+            let story = cell("story")
+                .ok_or_else(|| err(n + 1, "expected a value in the `story` column".into()))?;
+            let item = TruthItem {
+                guid: cell("guid"),
+                url: cell("url"),
+                story,
+                duplicate_of: cell("duplicate_of").or_else(|| cell("duplicateof")),
+            };
+            if item.guid.is_none() && item.url.is_none() {
+                return Err(err(n + 1, "expected a `url` or `guid` value".into()));
+            }
+            out.push(item);
+        }
+        return Ok(out);
+    }
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| err(n + 1, format!("expected one JSON object per line: {e}")))?;
+        let text_of = |key: &str| -> Result<Option<String>, TruthError> {
+            match v.get(key) {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+                Some(serde_json::Value::Number(x)) => Ok(Some(x.to_string())),
+                Some(other) => Err(err(
+                    n + 1,
+                    format!("expected `{key}` to be a string or a number, found {other}"),
+                )),
+            }
+        };
+        let story =
+            text_of("story")?.ok_or_else(|| err(n + 1, "expected a `story` field".into()))?;
+        let url = match text_of("url")? {
+            Some(u) => Some(u),
+            // A generated newsroom names its articles by URL in `id`.
+            None => text_of("id")?,
+        };
+        let item = TruthItem {
+            guid: text_of("guid")?,
+            url,
+            story,
+            duplicate_of: match text_of("duplicateOf")? {
+                Some(d) => Some(d),
+                None => text_of("duplicate_of")?,
+            },
+        };
+        if item.guid.is_none() && item.url.is_none() {
+            return Err(err(n + 1, "expected a `guid`, `url` or `id` field".into()));
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
 
 /// Precision, recall and their harmonic mean.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -145,6 +271,32 @@ pub fn score_duplicates<K: Eq>(items: &[DupItem<K>]) -> DuplicateScores {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truth_is_read_from_json_lines_and_tables() {
+        let jsonl = "{\"guid\": \"uci-1\", \"url\": \"http://a/1\", \"story\": \"dX\"}\n\n\
+            {\"id\": \"http://b/2\", \"story\": 7, \"duplicateOf\": \"http://b/1\"}\n";
+        let t = parse_truth(jsonl, "t.jsonl").unwrap();
+        assert_eq!(t[0].guid.as_deref(), Some("uci-1"));
+        assert_eq!(t[0].story, "dX");
+        assert_eq!(t[1].url.as_deref(), Some("http://b/2"));
+        assert_eq!(t[1].story, "7");
+        assert_eq!(t[1].duplicate_of.as_deref(), Some("http://b/1"));
+        let tsv = "# comment\nurl\tstory\tduplicate_of\ttitle\nhttp://a\ts1\t\tA\nhttp://b\ts1\thttp://a\tB\n";
+        let t = parse_truth(tsv, "t.tsv").unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].duplicate_of, None);
+        assert_eq!(t[1].duplicate_of.as_deref(), Some("http://a"));
+        let e = parse_truth("{\"story\": [1]}\n", "bad.jsonl").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(
+            e.to_string().starts_with("bad.jsonl:1: expected `story`"),
+            "{e}"
+        );
+        let e = parse_truth("url\tstory\nhttp://a\t\n", "bad.tsv").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(parse_truth("title\tx\n", "bad.tsv").is_err());
+    }
 
     #[test]
     fn perfect_and_merged_clusterings() {

@@ -690,11 +690,76 @@ pub fn main_content(dom: &Dom) -> MainContent {
         out: &mut out,
         keep_current: false,
     };
-    emit.walk(best as NodeId, 0);
+    for root in with_siblings(dom, best, &blocks, &junk, &signal, &good, &bad) {
+        emit.walk(root, 0);
+    }
     let text = finish(out);
     MainContent {
         text,
         root: best as NodeId,
+    }
+}
+
+/// The container and the sibling elements that continue it: an article
+/// split into a lead box and a body box, or paragraphs in boxes of their
+/// own. A sibling joins when it holds prose, few links and little
+/// boilerplate, and nothing names it boilerplate.
+fn with_siblings(
+    dom: &Dom,
+    best: usize,
+    blocks: &[Block],
+    junk: &[bool],
+    signal: &[i8],
+    good: &[f64],
+    bad: &[f64],
+) -> Vec<NodeId> {
+    let parent = dom.nodes[best].parent;
+    if best == 0
+        || parent == NONE
+        || !SIBLINGS
+        || matches!(dom.tag(best as NodeId), Some(Tag::Body | Tag::Html))
+    {
+        return vec![best as NodeId];
+    }
+    // Characters and linked characters under each sibling.
+    let subtree = |root: NodeId| -> (u32, u32) {
+        let end = last_descendant(dom, root) as usize;
+        let (mut c, mut l) = (0, 0);
+        for b in &blocks[root as usize..=end] {
+            c += b.chars;
+            l += b.link_chars;
+        }
+        (c, l)
+    };
+    let mut out = Vec::new();
+    for c in dom.children(parent) {
+        let ci = c as usize;
+        if ci == best {
+            out.push(c);
+            continue;
+        }
+        if dom.tag(c).is_none() || junk[ci] || signal[ci] < 0 || good[ci] <= 0.0 {
+            continue;
+        }
+        let (chars, links) = subtree(c);
+        if chars == 0 || links * 4 > chars || bad[ci] * 2.0 > good[ci] {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+const SIBLINGS: bool = false;
+
+/// The last node of `id`'s subtree (arena order).
+fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {
+    loop {
+        let last = dom.node(id).last_child;
+        if last == NONE {
+            return id;
+        }
+        id = last;
     }
 }
 

@@ -27,6 +27,8 @@
 //! ```
 
 mod content;
+mod dates;
+mod datetext;
 mod decode;
 mod dom;
 mod entities;
@@ -34,7 +36,7 @@ mod meta;
 pub mod metric;
 mod text;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 pub use decode::decode as decode_html;
@@ -49,8 +51,14 @@ pub struct Extracted {
     pub title: Option<String>,
     /// The main text: paragraphs separated by blank lines.
     pub text: String,
-    /// Publication date (meta tags, JSON-LD, `<time>`, date in the URL).
+    /// Publication date (date in the URL, JSON-LD, meta tags, `<time>`,
+    /// dates shown near the headline; see `dates.rs`), never after the
+    /// fetch time when it is known.
     pub published: Option<DateTime<Utc>>,
+    /// The calendar day of `published` as the page states it, in its own
+    /// time zone (`2019-03-12T23:30-05:00` is the 12th here, the 13th in
+    /// `published`).
+    pub published_day: Option<NaiveDate>,
     /// Author name(s), comma-separated.
     pub author: Option<String>,
     /// Lead image URL, absolute.
@@ -74,11 +82,30 @@ pub enum ExtractError {
     InvalidUrl { url: String },
 }
 
+/// What is known about a page besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageInfo<'a> {
+    /// Where the page was fetched from: resolves relative links and dates
+    /// the page when its path does (`/2019/03/12/`).
+    pub url: Option<&'a str>,
+    /// The charset the HTTP `Content-Type` header declared (a byte-order
+    /// mark still wins over it).
+    pub charset: Option<&'a str>,
+    /// When the page was fetched: no publication date after it is taken.
+    pub fetched: Option<DateTime<Utc>>,
+}
+
 /// Extracts the article from a page's bytes; `url` (where the page was
 /// fetched from) resolves relative links and supplies a date when the page
 /// has none but its URL does.
 pub fn extract(html: &[u8], url: Option<&str>) -> Result<Extracted, ExtractError> {
-    extract_with_charset(html, url, None)
+    extract_page(
+        html,
+        &PageInfo {
+            url,
+            ..PageInfo::default()
+        },
+    )
 }
 
 /// As [`extract`], with the charset the HTTP `Content-Type` header declared
@@ -88,6 +115,20 @@ pub fn extract_with_charset(
     url: Option<&str>,
     charset: Option<&str>,
 ) -> Result<Extracted, ExtractError> {
+    extract_page(
+        html,
+        &PageInfo {
+            url,
+            charset,
+            fetched: None,
+        },
+    )
+}
+
+/// Extracts the article from a page's bytes, with what is known about the
+/// page ([`PageInfo`]).
+pub fn extract_page(html: &[u8], info: &PageInfo) -> Result<Extracted, ExtractError> {
+    let (url, charset) = (info.url, info.charset);
     if html.len() > MAX_PAGE_BYTES {
         return Err(ExtractError::TooLarge {
             size: html.len(),
@@ -103,7 +144,7 @@ pub fn extract_with_charset(
         }
     }
     let (text, _) = decode::decode(html, charset);
-    Ok(extract_text(&text, url))
+    Ok(extract_text(&text, url, info.fetched))
 }
 
 /// Extracts from already decoded HTML.
@@ -122,17 +163,18 @@ pub fn extract_str(html: &str, url: Option<&str>) -> Result<Extracted, ExtractEr
             return Err(ExtractError::InvalidUrl { url: u.to_string() });
         }
     }
-    Ok(extract_text(html, url))
+    Ok(extract_text(html, url, None))
 }
 
-fn extract_text(html: &str, url: Option<&str>) -> Extracted {
+fn extract_text(html: &str, url: Option<&str>, fetched: Option<DateTime<Utc>>) -> Extracted {
     let dom = dom::Dom::parse(html);
     let main = content::main_content(&dom);
-    let meta = meta::metadata(&dom, url, main.root);
+    let meta = meta::metadata(&dom, url, main.root, fetched);
     Extracted {
         title: meta.title,
         text: main.text,
-        published: meta.published,
+        published: meta.published.map(|p| p.instant),
+        published_day: meta.published.map(|p| p.day),
         author: meta.author,
         image: meta.image,
         canonical: meta.canonical,

@@ -1,11 +1,12 @@
-//! What a page says about itself: title, author, date, lead image, canonical
-//! and AMP links, language. Sources in order of trust: JSON-LD and Open
-//! Graph / article meta tags, then other meta conventions (Dublin Core,
-//! Parse.ly, Sailthru), then the markup (`<time>`, `rel=author`, `<h1>`,
-//! `<title>`, the first large image in the article), then the URL.
+//! What a page says about itself: title, author, lead image, canonical and
+//! AMP links, language, and (through [`crate::dates`]) the publication date.
+//! Sources in order of trust: JSON-LD and Open Graph / article meta tags,
+//! then other meta conventions (Dublin Core, Parse.ly, Sailthru), then the
+//! markup (`rel=author`, `<h1>`, `<title>`, the first large image in the
+//! article).
 
 use chrono::{DateTime, Utc};
-use newsdesk_normalize::{canonical_url, parse_date, resolve_url};
+use newsdesk_normalize::{canonical_url, resolve_url};
 use serde_json::Value;
 
 use crate::dom::{Dom, NodeId, Tag, NONE};
@@ -14,7 +15,7 @@ use crate::text::inline_text;
 #[derive(Default)]
 pub struct Meta {
     pub title: Option<String>,
-    pub published: Option<DateTime<Utc>>,
+    pub published: Option<crate::dates::Published>,
     pub author: Option<String>,
     pub image: Option<String>,
     pub canonical: Option<String>,
@@ -26,13 +27,12 @@ pub struct Meta {
 #[derive(Default)]
 struct LinkedData {
     headline: Option<String>,
-    published: Option<String>,
     authors: Vec<String>,
     image: Option<String>,
 }
 
 /// Meta tags as (lower-case key, content), in document order.
-fn meta_tags(dom: &Dom) -> Vec<(String, String)> {
+pub fn meta_tags(dom: &Dom) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (id, tag) in dom.elements() {
         if tag != Tag::Meta {
@@ -84,7 +84,12 @@ fn absolute(base: Option<&str>, href: &str) -> Option<String> {
     }
 }
 
-pub fn metadata(dom: &Dom, url: Option<&str>, main: NodeId) -> Meta {
+pub fn metadata(
+    dom: &Dom,
+    url: Option<&str>,
+    main: NodeId,
+    fetched: Option<DateTime<Utc>>,
+) -> Meta {
     let metas = meta_tags(dom);
     let ld = linked_data(dom);
     let mut links_canonical = None;
@@ -95,8 +100,6 @@ pub fn metadata(dom: &Dom, url: Option<&str>, main: NodeId) -> Meta {
     let mut first_h1 = None;
     let mut rel_author = None;
     let mut itemprop_author = None;
-    let mut time_pub = None;
-    let mut first_time = None;
     for (id, tag) in dom.elements() {
         match tag {
             Tag::Link | Tag::A => {
@@ -141,20 +144,6 @@ pub fn metadata(dom: &Dom, url: Option<&str>, main: NodeId) -> Meta {
                     }
                 }
             }
-            Tag::Time => {
-                let dt = dom.attr(id, "datetime").filter(|s| !s.is_empty());
-                if let Some(dt) = dt {
-                    let is_pub = dom.attr_raw(id, "pubdate").is_some()
-                        || dom
-                            .attr_raw(id, "itemprop")
-                            .is_some_and(|v| v.eq_ignore_ascii_case("datePublished"));
-                    if is_pub && time_pub.is_none() {
-                        time_pub = Some(dt);
-                    } else if first_time.is_none() && (main == NONE || dom.contains(main, id)) {
-                        first_time = Some(dt);
-                    }
-                }
-            }
             _ => {
                 if itemprop_author.is_none()
                     && dom
@@ -186,39 +175,6 @@ pub fn metadata(dom: &Dom, url: Option<&str>, main: NodeId) -> Meta {
         .or(title_tag)
         .map(|t| collapse(&t))
         .filter(|t| !t.is_empty());
-
-    let published = ld
-        .published
-        .as_deref()
-        .and_then(|d| parse_date(d).ok())
-        .or_else(|| {
-            [
-                "article:published_time",
-                "og:published_time",
-                "article:published",
-                "datepublished",
-                "published_time",
-                "parsely-pub-date",
-                "sailthru.date",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "publish_date",
-                "dc.date.issued",
-                "dcterms.issued",
-                "dc.date",
-                "dcterms.date",
-                "date",
-                "article.published",
-                "article_date_original",
-                "cxenseparse:recs:publishtime",
-            ]
-            .iter()
-            .find_map(|k| first(&metas, &[k]).and_then(|d| parse_date(d).ok()))
-        })
-        .or_else(|| time_pub.as_deref().and_then(|d| parse_date(d).ok()))
-        .or_else(|| first_time.as_deref().and_then(|d| parse_date(d).ok()))
-        .or_else(|| url.and_then(date_in_url));
 
     let author = if !ld.authors.is_empty() {
         Some(ld.authors.join(", "))
@@ -268,6 +224,8 @@ pub fn metadata(dom: &Dom, url: Option<&str>, main: NodeId) -> Meta {
         })
         .or_else(|| first(&metas, &["og:locale"]).map(str::to_string))
         .and_then(|l| clean_language(&l));
+    let published =
+        crate::dates::publication_date(dom, &metas, url, main, fetched, language.as_deref());
 
     Meta {
         title,
@@ -319,54 +277,6 @@ fn clean_language(l: &str) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// `/2019/11/19/`, `/2019-11-19`, `/20191119/` in a URL's path.
-fn date_in_url(url: &str) -> Option<DateTime<Utc>> {
-    let path = url.split("://").nth(1).unwrap_or(url);
-    let path = &path[path.find('/')?..];
-    let b = path.as_bytes();
-    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    for i in 0..b.len() {
-        if b[i] != b'/' && b[i] != b'-' && b[i] != b'_' {
-            continue;
-        }
-        let rest = &b[i + 1..];
-        // YYYY/MM/DD or YYYY-MM-DD.
-        if rest.len() >= 10
-            && digits(&rest[0..4])
-            && matches!(rest[4], b'/' | b'-' | b'_')
-            && digits(&rest[5..7])
-            && rest[7] == rest[4]
-            && digits(&rest[8..10])
-            && rest.get(10).is_none_or(|c| !c.is_ascii_digit())
-        {
-            let s = format!(
-                "{}-{}-{}",
-                std::str::from_utf8(&rest[0..4]).ok()?,
-                std::str::from_utf8(&rest[5..7]).ok()?,
-                std::str::from_utf8(&rest[8..10]).ok()?
-            );
-            if let Ok(d) = parse_date(&s) {
-                return Some(d);
-            }
-        }
-        // YYYYMMDD between separators.
-        if rest.len() >= 8
-            && digits(&rest[0..8])
-            && rest
-                .get(8)
-                .is_none_or(|c| matches!(c, b'/' | b'-' | b'_' | b'.'))
-            && (rest[0] == b'1' || rest[0] == b'2')
-        {
-            let s = std::str::from_utf8(&rest[0..8]).ok()?;
-            let s = format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
-            if let Ok(d) = parse_date(&s) {
-                return Some(d);
-            }
-        }
-    }
-    None
 }
 
 /// The first image in the article that is not an icon: a declared width of
@@ -471,13 +381,6 @@ fn visit(v: &Value, ld: &mut LinkedData, depth: usize) {
                         .and_then(Value::as_str)
                         .map(|s| crate::entities::decode(s).trim().to_string());
                 }
-                if ld.published.is_none() {
-                    ld.published = map
-                        .get("datePublished")
-                        .or_else(|| map.get("dateCreated"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                }
                 if ld.authors.is_empty() {
                     if let Some(a) = map.get("author").or_else(|| map.get("creator")) {
                         names(a, &mut ld.authors, 0);
@@ -538,25 +441,6 @@ fn image_url(v: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_in_urls() {
-        let d = |u: &str| date_in_url(u).map(|d| d.format("%Y-%m-%d").to_string());
-        assert_eq!(
-            d("https://a.com/2019/11/19/story").as_deref(),
-            Some("2019-11-19")
-        );
-        assert_eq!(
-            d("https://a.com/story/2019-11-19/x").as_deref(),
-            Some("2019-11-19")
-        );
-        assert_eq!(
-            d("https://a.com/news/20191119/x.html").as_deref(),
-            Some("2019-11-19")
-        );
-        assert_eq!(d("https://a.com/news/12345678901/x").as_deref(), None);
-        assert_eq!(d("https://a.com/2019/13/40/x"), None);
-    }
 
     #[test]
     fn languages() {

@@ -16,7 +16,7 @@ use newsdesk_analyze::desk::{
 use newsdesk_store::{AnalysisRecord, ArticleId, Placement, Store, StoredArticle};
 
 /// Bump when analysis changes so much that stored decisions must be redone.
-pub const ANALYSIS_VERSION: i64 = 1;
+pub const ANALYSIS_VERSION: i64 = 2;
 
 /// Articles read from the store per step.
 const PAGE: usize = 2_000;
@@ -212,6 +212,12 @@ fn reason(why: &Why, story: i64, original: Option<i64>, merged: &[i64], window: 
             "copy of article {of}: about {:.0}% of their word 5-grams are shared (MinHash estimate); \
              the earliest publication is the original",
             similarity * 100.0
+        ),
+        Why::LeadCopy { of, shared } => format!(
+            "copy of article {of}: a short text (no body) whose excerpt shares {:.0}% of its word \
+             3-grams with the other's (or a like headline and a shared passage); the earliest \
+             publication is the original",
+            shared * 100.0
         ),
         Why::FirstPublication { copy, similarity } => format!(
             "original of article {copy} and its copies: published first, with about {:.0}% of \

@@ -1,8 +1,10 @@
 //! `newsdesk eval`: scores what the store decided against labelled truth.
 //!
-//! - `eval stories --truth truth.jsonl`: the truth of a generated newsroom
-//!   (`newsdesk generate`). Each truth line names an article by URL; the
-//!   article is found in the store by its canonical URL, as ingest keyed it.
+//! - `eval stories --truth FILE`: the truth of a generated newsroom
+//!   (`newsdesk generate`), a shared set's `truth.jsonl` (`guid`, `url`,
+//!   `story`) or a labelled table (see `newsdesk_analyze::eval::parse_truth`).
+//!   An article is found in the store by its feed guid, else by its
+//!   canonical URL, as ingest keyed it.
 //!   Stories are scored pairwise and by B-cubed, copies by precision and
 //!   recall (a copy is found when the desk links it to any article of its
 //!   true copy group). A re-post under the same URL plus tracking
@@ -12,24 +14,24 @@
 //!   seed site's judgement) against the desk's own list for them.
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
-use newsdesk_analyze::eval::{score_clusters, score_duplicates, DupItem};
+use newsdesk_analyze::eval::{parse_truth, score_clusters, score_duplicates, DupItem};
 use newsdesk_store::ArticleId;
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::ingest::open_store;
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
-    /// Score stories and duplicates against a generated newsroom's truth.jsonl.
+    /// Score stories and duplicates against labelled truth (a generated
+    /// newsroom's truth.jsonl, a shared set's truth.jsonl, or a table).
     Stories {
-        /// The truth file `newsdesk generate` wrote.
+        /// The truth file: JSON lines (`id` or `guid`/`url`, `story`,
+        /// `duplicateOf`) or a tab-separated table with a header.
         #[arg(long)]
         truth: std::path::PathBuf,
         /// Print one JSON object instead of text.
@@ -51,14 +53,6 @@ pub fn run(data_dir: &Path, command: EvalCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-#[derive(Deserialize)]
-struct TruthLine {
-    id: String,
-    story: u64,
-    #[serde(rename = "duplicateOf")]
-    duplicate_of: Option<String>,
-}
-
 fn identity(url: &str) -> String {
     let canon = newsdesk_normalize::canonical_url(url).unwrap_or_else(|_| url.to_string());
     format!("url:{canon}")
@@ -66,23 +60,23 @@ fn identity(url: &str) -> String {
 
 fn stories(data_dir: &Path, truth_path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data_dir)?;
-    let file = std::fs::File::open(truth_path)
-        .with_context(|| format!("cannot open {}", truth_path.display()))?;
-    let mut lines = Vec::new();
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line =
-            line.with_context(|| format!("{}:{}: cannot read", truth_path.display(), n + 1))?;
-        if line.trim().is_empty() {
-            continue;
+    let text = std::fs::read_to_string(truth_path)
+        .with_context(|| format!("cannot read {}", truth_path.display()))?;
+    let lines = parse_truth(&text, &truth_path.display().to_string())?;
+    // Feed entries' guids, for truth that names articles by guid.
+    let mut by_guid: HashMap<String, ArticleId> = HashMap::new();
+    if lines.iter().any(|t| t.guid.is_some()) {
+        let mut after = 0;
+        loop {
+            let page = store.articles_after(after, 1000)?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for s in &page {
+                if let Some(g) = &s.article.origin.guid {
+                    by_guid.entry(g.clone()).or_insert(s.id);
+                }
+            }
         }
-        let t: TruthLine = serde_json::from_str(&line).with_context(|| {
-            format!(
-                "{}:{}: expected a truth object with id, story, duplicateOf",
-                truth_path.display(),
-                n + 1
-            )
-        })?;
-        lines.push(t);
     }
     // Truth per stored article: the first line naming it (a correction
     // names the same article again).
@@ -95,12 +89,19 @@ fn stories(data_dir: &Path, truth_path: &Path, as_json: bool) -> anyhow::Result<
         stored.insert(url.to_string(), id);
         Ok(id)
     };
-    let mut story_of: HashMap<ArticleId, u64> = HashMap::new();
+    let mut story_of: HashMap<ArticleId, &str> = HashMap::new();
     let mut root_of: HashMap<ArticleId, ArticleId> = HashMap::new();
     let mut order: Vec<ArticleId> = Vec::new();
     let (mut missing, mut collapsed, mut truth_copies_total) = (0usize, 0usize, 0usize);
     for t in &lines {
-        let Some(id) = find(&t.id)? else {
+        // By guid first, then by URL.
+        let mut id = t.guid.as_ref().and_then(|g| by_guid.get(g).copied());
+        if id.is_none() {
+            if let Some(url) = &t.url {
+                id = find(url)?;
+            }
+        }
+        let Some(id) = id else {
             missing += 1;
             continue;
         };
@@ -118,7 +119,7 @@ fn stories(data_dir: &Path, truth_path: &Path, as_json: bool) -> anyhow::Result<
         if story_of.contains_key(&id) {
             continue;
         }
-        story_of.insert(id, t.story);
+        story_of.insert(id, &t.story);
         order.push(id);
         let root = original
             .map(|o| root_of.get(&o).copied().unwrap_or(o))

@@ -6,16 +6,26 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use newsdesk_extract::{extract, Extracted, MAX_PAGE_BYTES};
-use newsdesk_normalize::format_date;
+use chrono::{DateTime, Utc};
+use newsdesk_extract::{extract_page, Extracted, PageInfo, MAX_PAGE_BYTES};
+use newsdesk_normalize::{format_date, parse_date};
 use serde::Serialize;
 
 /// Extracts every file; a file that cannot be read or parsed is reported on
 /// standard error and the others go on (exit status 1 if any failed).
-pub fn run(files: &[PathBuf], url: Option<&str>) -> anyhow::Result<ExitCode> {
+/// `fetched` bounds the publication date; without it, each file's
+/// modification time does.
+pub fn run(
+    files: &[PathBuf],
+    url: Option<&str>,
+    fetched: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let fetched = fetched
+        .map(|f| parse_date(f).with_context(|| format!("--fetched {f:?}: expected a date")))
+        .transpose()?;
     let mut failed = 0;
     for file in files {
-        match extract_file(file, url) {
+        match extract_file(file, url, fetched) {
             Ok(page) => println!("{}", serde_json::to_string(&as_json(file, &page))?),
             Err(e) => {
                 eprintln!("{}: {e:#}", file.display());
@@ -30,9 +40,22 @@ pub fn run(files: &[PathBuf], url: Option<&str>) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn extract_file(file: &Path, url: Option<&str>) -> anyhow::Result<Extracted> {
+fn extract_file(
+    file: &Path,
+    url: Option<&str>,
+    fetched: Option<DateTime<Utc>>,
+) -> anyhow::Result<Extracted> {
     let bytes = read_page(file)?;
-    Ok(extract(&bytes, url)?)
+    let fetched = fetched.or_else(|| {
+        let modified = std::fs::metadata(file).and_then(|m| m.modified()).ok()?;
+        Some(DateTime::<Utc>::from(modified))
+    });
+    let info = PageInfo {
+        url,
+        charset: None,
+        fetched,
+    };
+    Ok(extract_page(&bytes, &info)?)
 }
 
 /// The page's bytes; gzip files (by magic number) are decompressed, up to
@@ -57,6 +80,8 @@ struct Row<'a> {
     title: Option<&'a str>,
     text: &'a str,
     published: Option<String>,
+    /// The publication day in the page's own time zone (`YYYY-MM-DD`).
+    published_day: Option<String>,
     author: Option<&'a str>,
     image: Option<&'a str>,
     canonical: Option<&'a str>,
@@ -70,6 +95,7 @@ fn as_json<'a>(file: &Path, page: &'a Extracted) -> Row<'a> {
         title: page.title.as_deref(),
         text: &page.text,
         published: page.published.as_ref().map(format_date),
+        published_day: page.published_day.map(|d| d.to_string()),
         author: page.author.as_deref(),
         image: page.image.as_deref(),
         canonical: page.canonical.as_deref(),

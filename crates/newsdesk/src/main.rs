@@ -274,6 +274,10 @@ enum Command {
         /// The URL the pages came from (resolves relative links; a date in it dates the page).
         #[arg(long)]
         url: Option<String>,
+        /// When the pages were fetched (RFC 3339 or a date): no publication date after it
+        /// is taken. Default: each file's modification time.
+        #[arg(long)]
+        fetched: Option<String>,
     },
     /// Score the store's stories, duplicates and related lists against labelled truth.
     Eval {
@@ -440,7 +444,11 @@ fn main() -> ExitCode {
             days,
             seed,
         } => generate::run(&out, events, providers, days, seed),
-        Command::Extract { files, url } => extract::run(&files, url.as_deref()),
+        Command::Extract {
+            files,
+            url,
+            fetched,
+        } => extract::run(&files, url.as_deref(), fetched.as_deref()),
         Command::Docs {
             command: DocsCommand::Check { paths, roundtrip },
         } => docs::check(&paths, roundtrip),

@@ -68,6 +68,18 @@ pub struct Config {
     pub noise_share: f64,
     /// Coverage under a generic title ("Live updates", "Morning briefing").
     pub live_share: f64,
+    /// Share of outlets' own reports published as a headline alone (no
+    /// excerpt, no body), as many real feeds carry them.
+    pub headline_only_share: f64,
+    /// Share of outlets' own reports whose headline is cut to its first
+    /// half ("Veritone Data wins" for "Veritone Data wins $9.6B Nairobi
+    /// contract").
+    pub short_title_share: f64,
+    /// Share of events that have a later development, 12 to 36 hours on:
+    /// the same actors in an event of another kind with new figures,
+    /// covered by other outlets, and one story with the first in the truth
+    /// (an ongoing story, as aggregators group them).
+    pub development_share: f64,
 }
 
 impl Default for Config {
@@ -87,6 +99,26 @@ impl Default for Config {
             correction_share: 0.03,
             noise_share: 0.10,
             live_share: 0.02,
+            headline_only_share: 0.0,
+            short_title_share: 0.0,
+            development_share: 0.0,
+        }
+    }
+}
+
+impl Config {
+    /// The harder newsroom: what made real news hard for the desk, on
+    /// purpose. A third of own reports are headlines alone and a quarter
+    /// have shortened headlines; a third of events have a later
+    /// development; events are three times as dense (the same week's
+    /// stories share names and topic words).
+    pub fn harder() -> Config {
+        Config {
+            days: 2,
+            headline_only_share: 0.33,
+            short_title_share: 0.25,
+            development_share: 0.33,
+            ..Config::default()
         }
     }
 }
@@ -252,6 +284,9 @@ pub struct Stream {
     heap: BinaryHeap<Reverse<Pending>>,
     next_num: u64,
     start: DateTime<Utc>,
+    headline_only: f64,
+    short_title: f64,
+    development: f64,
 }
 
 // Stream labels for derived PRNGs, so that parts never share randomness.
@@ -259,6 +294,9 @@ const SETUP: u64 = 1;
 const EVENT: u64 = 2;
 const NOISE: u64 = 3;
 const WRITE: u64 = 4;
+/// The harder newsroom's own draws (never taken at the default shares, so
+/// the default stream stays as it was).
+const HARDER: u64 = 5;
 
 /// Starts generating. Nothing is written until the iterator is advanced.
 /// Zero events or zero providers give an empty stream.
@@ -334,6 +372,18 @@ pub fn generate(config: &Config) -> Stream {
         heap: BinaryHeap::new(),
         next_num: 0,
         start: config.start,
+        headline_only: share(config.headline_only_share),
+        short_title: share(config.short_title_share),
+        development: share(config.development_share),
+    }
+}
+
+/// A share as used: finite, within `[0, 1]`.
+fn share(x: f64) -> f64 {
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 
@@ -475,6 +525,18 @@ impl Stream {
                     Some(Arc::clone(&wire)),
                     &mut rng,
                 ));
+            }
+        }
+        if self.development > 0.0 {
+            let mut h = Rng::derive(self.seed, HARDER, src.index);
+            if h.chance(self.development) {
+                let later = Arc::new(facts.development(&mut h));
+                let start = src.start + 12 * 3600 + h.range(0, 24 * 3600) as i64;
+                let n = src.own.div_ceil(2).max(1);
+                for p in self.pick_writers(n, &mut h) {
+                    let t = start + report_delay(&mut h);
+                    originals.push(self.push(Kind::Original, story, p, t, &later, None, &mut h));
+                }
             }
         }
         let own = originals.len() as f64;
@@ -688,15 +750,29 @@ impl Stream {
         };
         let published = DateTime::from_timestamp(plan.time, 0).unwrap_or(self.start);
         let Text {
-            title,
+            mut title,
             excerpt,
             body,
         } = w.text;
+        let (mut excerpt, mut body) = (Some(excerpt), Some(body));
+        if plan.kind == Kind::Original
+            && !o.agency
+            && (self.headline_only > 0.0 || self.short_title > 0.0)
+        {
+            let mut h = Rng::derive(self.seed, HARDER, u64::MAX - plan.num);
+            if h.chance(self.short_title) {
+                title = text::shorten(&title);
+            }
+            if h.chance(self.headline_only) {
+                excerpt = None;
+                body = None;
+            }
+        }
         Generated {
             article: Article {
                 category: Some("news".to_string()),
                 title,
-                excerpt: Some(excerpt),
+                excerpt,
                 published_at: Some(published),
                 original_url: Some(w.url.clone()),
                 web_url: Some(w.url),
@@ -713,7 +789,7 @@ impl Stream {
                     is_cached: None,
                     title: None,
                 }],
-                body: Some(body),
+                body,
                 author: Some(w.author),
                 language: Some("en".to_string()),
                 origin: Origin {

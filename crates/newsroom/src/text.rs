@@ -8,7 +8,7 @@ use crate::vocab::*;
 
 /// Everything that is true about one event: what every article about it
 /// agrees on, whoever writes it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Facts {
     pub area: usize,
     pub kind: usize,
@@ -155,6 +155,17 @@ impl Facts {
             finding: rng.word(a.finding),
             tech: rng.word(a.tech),
         }
+    }
+
+    /// A later development of the same story: the same actors (companies,
+    /// person, place) in an event of another kind, with new figures.
+    pub(crate) fn development(&self, rng: &mut Rng) -> Facts {
+        let mut f = self.clone();
+        f.kind = (self.kind + 1 + rng.below(KINDS - 1)) % KINDS;
+        f.money = self.money * rng.range(2, 5) / 2 + 5;
+        f.pct = rng.range(20, 900) as u32;
+        f.count = self.count / 2 + rng.range(10, 900);
+        f
     }
 
     fn last(&self) -> &str {
@@ -644,6 +655,21 @@ pub(crate) fn correction_edit(base: &Text, f: &Facts, s: &Style) -> Text {
         );
     }
     t
+}
+
+/// A headline cut short, as feeds and aggregators show them: its first
+/// half (three words at least), without a dangling small word or a
+/// trailing mark.
+pub(crate) fn shorten(title: &str) -> String {
+    let words: Vec<&str> = title.split(' ').collect();
+    let mut keep = words.len().div_ceil(2).max(3).min(words.len());
+    while keep > 3 && SMALL.contains(&words[keep - 1].to_ascii_lowercase().as_str()) {
+        keep -= 1;
+    }
+    words[..keep]
+        .join(" ")
+        .trim_end_matches([',', ':', ';', '-'])
+        .to_string()
 }
 
 /// The URL slug of a title: lower-case words joined by hyphens.

@@ -1,0 +1,658 @@
+//! The date a page was first published.
+//!
+//! Sources, most trusted first: a full date in the URL (`/2019/03/12/`,
+//! `20190312`), JSON-LD `datePublished` (article objects first, then any
+//! object, also when the JSON does not parse), publication meta tags (Open
+//! Graph, Dublin Core, Parse.ly, Sailthru, citation, ...), `itemprop=
+//! datePublished` and `<time pubdate>`, then dates the page shows: elements
+//! whose class or id says date, time or published, the lines under the
+//! headline, the main text, the whole page (visible dates in a dozen
+//! languages, see [`crate::datetext`]). Last update dates
+//! (`dateModified`, `article:modified_time`) only when nothing says when the
+//! page was first published; then a month in the URL (`/2019/03/`), then
+//! the copyright year.
+//!
+//! Within one place the earliest date wins ("Published 3 May, updated 5
+//! May"), and no date after the page's fetch time (when known) or before
+//! 1995 is taken.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use newsdesk_normalize::parse_date;
+use serde_json::Value;
+
+use crate::datetext::dates_in;
+use crate::dom::{Dom, Kind, NodeId, Tag, NONE};
+use crate::text::{inline_text, is_invisible_tag};
+
+/// The publication date, as an instant and as the calendar day the page
+/// states (its own time zone, which the instant may have left).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Published {
+    pub instant: DateTime<Utc>,
+    pub day: NaiveDate,
+}
+
+/// Earliest plausible date of a web page.
+fn earliest() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or_default()
+}
+
+/// Meta keys naming the first publication, in order of trust.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "prism.publicationdate",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published-date",
+    "published_date",
+    "publication_date",
+    "original-publish-date",
+    "article_date_original",
+    "article.created",
+    "datecreated",
+    "date_created",
+    "created",
+    "cxenseparse:recs:publishtime",
+    "rnews:datepublished",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "og:pubdate",
+    "pub_date",
+    "release_date",
+    "timestamp",
+];
+
+/// Meta keys naming the last update.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+    "revised",
+];
+
+/// Class or id words of elements that show a date.
+const DATE_CLASS_WORDS: &[&str] = &[
+    "date",
+    "time",
+    "publish",
+    "posted",
+    "byline",
+    "dateline",
+    "meta",
+    "stamp",
+    "submitted",
+    "created",
+    "datum",
+    "fecha",
+    "data-",
+    "info",
+];
+
+/// An ISO-like or worded date string from an attribute or JSON: the day
+/// as written and the instant.
+pub fn parse_stated(s: &str, month_first: bool) -> Option<Published> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 200 {
+        return None;
+    }
+    let instant = parse_date(s).ok();
+    // The day as written: `2019-03-12T23:30:00-05:00` is the 12th where it
+    // was published, though the 13th in UTC.
+    let b = s.as_bytes();
+    let written =
+        if b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-' {
+            NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()
+        } else {
+            None
+        };
+    let day = written
+        .or_else(|| instant.map(|i| i.date_naive()))
+        .or_else(|| dates_in(s, month_first).first().map(|d| d.0))?;
+    let instant = instant.unwrap_or_else(|| day.and_time(NaiveTime::MIN).and_utc());
+    Some(Published { instant, day })
+}
+
+/// Limits on a plausible date.
+struct Bounds {
+    latest: Option<NaiveDate>,
+}
+
+impl Bounds {
+    fn ok(&self, d: NaiveDate) -> bool {
+        d >= earliest() && self.latest.is_none_or(|l| d <= l)
+    }
+    fn check(&self, p: Option<Published>) -> Option<Published> {
+        p.filter(|p| self.ok(p.day))
+    }
+}
+
+fn from_day(day: NaiveDate) -> Published {
+    Published {
+        instant: day.and_time(NaiveTime::MIN).and_utc(),
+        day,
+    }
+}
+
+/// What JSON-LD says about dates.
+#[derive(Default)]
+struct LdDates {
+    article_published: Vec<String>,
+    other_published: Vec<String>,
+    modified: Vec<String>,
+}
+
+/// The page's publication date; `main` is the main-text container (or
+/// `NONE`), `fetched` when the page was fetched, `language` the page's
+/// language tag.
+pub fn publication_date(
+    dom: &Dom,
+    metas: &[(String, String)],
+    url: Option<&str>,
+    main: NodeId,
+    fetched: Option<DateTime<Utc>>,
+    language: Option<&str>,
+) -> Option<Published> {
+    let bounds = Bounds {
+        latest: fetched.map(|f| f.date_naive()),
+    };
+    let month_first = language.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l == "en-us" || l == "en"
+    });
+
+    let in_url = url.and_then(url_date).filter(|&d| bounds.ok(d));
+    let ld = linked_data_dates(dom);
+    let stated = |s: &String| bounds.check(parse_stated(s, month_first));
+    let meta_of = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            metas
+                .iter()
+                .filter(|(mk, _)| mk == k)
+                .find_map(|(_, v)| bounds.check(parse_stated(v, month_first)))
+        })
+    };
+    let structured = ld
+        .article_published
+        .iter()
+        .chain(&ld.other_published)
+        .find_map(stated)
+        .or_else(|| meta_of(PUBLISHED_KEYS))
+        .or_else(|| markup_date(dom, &bounds, month_first));
+    // A full date in the URL is the publisher's own filing; a structured
+    // date of the same day adds the time of day.
+    if let Some(day) = in_url {
+        return Some(match structured {
+            Some(p) if p.day == day => p,
+            _ => from_day(day),
+        });
+    }
+    if structured.is_some() {
+        return structured;
+    }
+    if let Some(p) = shown_date(dom, main, &bounds, month_first) {
+        return Some(p);
+    }
+    if let Some(p) = ld.modified.iter().find_map(stated) {
+        return Some(p);
+    }
+    if let Some(p) = meta_of(MODIFIED_KEYS) {
+        return Some(p);
+    }
+    if let Some(p) = bounds.check(url.and_then(url_month).map(from_day)) {
+        return Some(p);
+    }
+    bounds.check(copyright_year(dom).map(from_day))
+}
+
+/// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
+/// `published` class with a machine-readable date.
+fn markup_date(dom: &Dom, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    for (id, tag) in dom.elements() {
+        let itemprop_pub = dom
+            .attr_raw(id, "itemprop")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("datePublished"));
+        let time_pub = tag == Tag::Time
+            && (dom.attr_raw(id, "pubdate").is_some()
+                || dom.attr_raw(id, "class").is_some_and(|c| {
+                    let c = c.to_ascii_lowercase();
+                    c.contains("publish") || c.contains("entry-date") || c.contains("post-date")
+                }));
+        let abbr_pub = tag == Tag::Abbr
+            && dom
+                .attr_raw(id, "class")
+                .is_some_and(|c| c.split_ascii_whitespace().any(|w| w == "published"));
+        if !(itemprop_pub || time_pub || abbr_pub) {
+            continue;
+        }
+        for key in ["datetime", "content", "title", "value"] {
+            if let Some(p) = dom
+                .attr(id, key)
+                .and_then(|v| bounds.check(parse_stated(&v, month_first)))
+            {
+                return Some(p);
+            }
+        }
+        let text = inline_text(dom, id);
+        if let Some(p) = earliest_in(&text, bounds, month_first) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// The earliest plausible date shown in `text`.
+fn earliest_in(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    dates_in(text, month_first)
+        .into_iter()
+        .map(|d| d.0)
+        .filter(|&d| bounds.ok(d))
+        .min()
+        .map(from_day)
+}
+
+/// Does a class or id value name a date holder (and not an update)?
+fn is_date_class(v: &str) -> bool {
+    let v = v.to_ascii_lowercase();
+    DATE_CLASS_WORDS.iter().any(|w| v.contains(w))
+        && !v.contains("update")
+        && !v.contains("modif")
+        && !v.contains("comment")
+}
+
+/// Visible dates, in order of where they are: `<time datetime>` and date
+/// elements (by class) before the main text or inside it, the text right
+/// after the headline, the main text, then the first date anywhere.
+fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    let n = dom.nodes.len();
+    // Elements to skip: invisible ones and comment sections.
+    let mut skip = vec![false; n];
+    let mut first_h1 = NONE;
+    let mut by_class: Option<Published> = None;
+    let mut by_time: Option<Published> = None;
+    let main_end = if main == NONE {
+        n
+    } else {
+        last_descendant(dom, main) as usize
+    };
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        let p = node.parent as usize;
+        skip[i] = skip[p];
+        let Kind::Element { tag, .. } = node.kind else {
+            continue;
+        };
+        if skip[i] {
+            continue;
+        }
+        let id = i as NodeId;
+        let class = dom.attr_raw(id, "class").unwrap_or("");
+        let ident = dom.attr_raw(id, "id").unwrap_or("");
+        if is_invisible_tag(tag) || {
+            let c = class.to_ascii_lowercase();
+            let d = ident.to_ascii_lowercase();
+            c.contains("comment") || d.contains("comment") || c.contains("related")
+        } {
+            skip[i] = true;
+            continue;
+        }
+        if tag == Tag::H1 && first_h1 == NONE {
+            first_h1 = id;
+        }
+        // Dates after the main text (comments, teasers, footers) are not
+        // the story's.
+        if i > main_end {
+            continue;
+        }
+        if by_time.is_none() && tag == Tag::Time {
+            by_time = dom
+                .attr(id, "datetime")
+                .and_then(|v| bounds.check(parse_stated(&v, month_first)))
+                .or_else(|| earliest_in(&inline_text(dom, id), bounds, month_first));
+        }
+        // Small elements only: a date line, not a wrapper named `meta-box`.
+        if by_class.is_none()
+            && (last_descendant(dom, id) as usize) < i + 40
+            && (is_date_class(class) || is_date_class(ident))
+        {
+            let text = inline_text(dom, id);
+            if text.len() <= 300 {
+                by_class = earliest_in(&text, bounds, month_first).or_else(|| {
+                    ["datetime", "content", "title", "data-date"]
+                        .iter()
+                        .find_map(|k| {
+                            dom.attr(id, k)
+                                .and_then(|v| bounds.check(parse_stated(&v, month_first)))
+                        })
+                });
+            }
+        }
+    }
+    if let Some(p) = by_time.or(by_class) {
+        return Some(p);
+    }
+    // The lines under the headline: bylines without a class.
+    if first_h1 != NONE {
+        let mut text = String::new();
+        let start = first_h1 as usize;
+        for (i, node) in dom.nodes.iter().enumerate().skip(start) {
+            if skip[i] {
+                continue;
+            }
+            if let Kind::Text { .. } = node.kind {
+                crate::text::push_text(dom, i as NodeId, &mut text);
+                text.push(' ');
+                if text.len() > 600 {
+                    break;
+                }
+            }
+        }
+        if let Some(p) = dates_in(&text, month_first)
+            .into_iter()
+            .map(|d| d.0)
+            .find(|&d| bounds.ok(d))
+            .map(from_day)
+        {
+            return Some(p);
+        }
+    }
+    // The first date in the main text, then anywhere visible.
+    let mut text = String::new();
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if skip[i] || !matches!(node.kind, Kind::Text { .. }) {
+            continue;
+        }
+        if main != NONE && !dom.contains(main, i as NodeId) {
+            continue;
+        }
+        crate::text::push_text(dom, i as NodeId, &mut text);
+        text.push(' ');
+        if text.len() > 20_000 {
+            break;
+        }
+    }
+    dates_in(&text, month_first)
+        .into_iter()
+        .map(|d| d.0)
+        .find(|&d| bounds.ok(d))
+        .map(from_day)
+}
+
+/// The last node inside `id`'s subtree (arena order).
+fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {
+    loop {
+        let last = dom.node(id).last_child;
+        if last == NONE {
+            return id;
+        }
+        id = last;
+    }
+}
+
+fn linked_data_dates(dom: &Dom) -> LdDates {
+    let mut out = LdDates::default();
+    for (id, tag) in dom.elements() {
+        if tag != Tag::Script
+            || !dom
+                .attr_raw(id, "type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        {
+            continue;
+        }
+        let raw = dom.raw_text(id).trim();
+        let raw = raw
+            .trim_start_matches("<!--")
+            .trim_start_matches("//<![CDATA[")
+            .trim_end_matches("-->")
+            .trim_end_matches("//]]>");
+        match serde_json::from_str::<Value>(raw) {
+            Ok(v) => visit(&v, &mut out, 0),
+            // Broken JSON (raw newlines in strings, trailing commas) still
+            // states its dates.
+            Err(_) => {
+                out.other_published
+                    .extend(raw_field(raw, "\"datePublished\""));
+                out.modified.extend(raw_field(raw, "\"dateModified\""));
+            }
+        }
+    }
+    out
+}
+
+/// The string values of `"key": "value"` in text that is not valid JSON.
+fn raw_field(raw: &str, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find(key) {
+        rest = &rest[i + key.len()..];
+        let after = rest.trim_start().strip_prefix(':').map(str::trim_start);
+        if let Some(v) = after.and_then(|a| a.strip_prefix('"')) {
+            if let Some(end) = v.find('"') {
+                out.push(v[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+fn is_article_type(v: &Value) -> bool {
+    let is = |s: &str| {
+        s.ends_with("Article")
+            || matches!(
+                s,
+                "BlogPosting" | "Report" | "LiveBlogPosting" | "SocialMediaPosting" | "Blog"
+            )
+    };
+    match v.get("@type") {
+        Some(Value::String(s)) => is(s),
+        Some(Value::Array(a)) => a.iter().any(|t| t.as_str().is_some_and(is)),
+        _ => false,
+    }
+}
+
+fn visit(v: &Value, out: &mut LdDates, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| visit(i, out, depth + 1)),
+        Value::Object(map) => {
+            let published = map
+                .get("datePublished")
+                .or_else(|| map.get("dateCreated"))
+                .and_then(Value::as_str);
+            if let Some(p) = published {
+                if is_article_type(v) {
+                    out.article_published.push(p.to_string());
+                } else {
+                    out.other_published.push(p.to_string());
+                }
+            }
+            if let Some(m) = map.get("dateModified").and_then(Value::as_str) {
+                out.modified.push(m.to_string());
+            }
+            // Nested shapes: `@graph`, `mainEntity`, `itemListElement`,
+            // an article inside a WebPage.
+            for (k, child) in map {
+                if matches!(child, Value::Object(_) | Value::Array(_))
+                    && !matches!(k.as_str(), "author" | "publisher" | "image" | "comment")
+                {
+                    visit(child, out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A full date in the URL's path: `/2019/03/12/`, `/2019-03-12`,
+/// `_20190312`, `/2019/03/12.html`.
+pub fn url_date(url: &str) -> Option<NaiveDate> {
+    let path = url.split("://").nth(1).unwrap_or(url);
+    let path = &path[path.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let b = path.as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let num = |s: &[u8]| -> u32 { s.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')) };
+    let ok = |y: u32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y as i32, m, d).filter(|&d| d >= earliest())
+    };
+    for i in 0..b.len() {
+        if !matches!(b[i], b'/' | b'-' | b'_' | b'.') {
+            continue;
+        }
+        let rest = &b[i + 1..];
+        // YYYY/MM/DD, YYYY-MM-DD, YYYY/M/D.
+        if rest.len() >= 8 && digits(&rest[0..4]) && matches!(rest[4], b'/' | b'-' | b'_') {
+            let sep = rest[4];
+            let m_len = rest[5..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if (1..=2).contains(&m_len) && rest.get(5 + m_len) == Some(&sep) {
+                let d_at = 6 + m_len;
+                let d_len = rest[d_at..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if (1..=2).contains(&d_len) {
+                    if let Some(d) = ok(
+                        num(&rest[0..4]),
+                        num(&rest[5..5 + m_len]),
+                        num(&rest[d_at..d_at + d_len]),
+                    ) {
+                        return Some(d);
+                    }
+                }
+            }
+        }
+        // YYYYMMDD between separators.
+        if rest.len() >= 8
+            && digits(&rest[0..8])
+            && rest
+                .get(8)
+                .is_none_or(|c| matches!(c, b'/' | b'-' | b'_' | b'.'))
+        {
+            if let Some(d) = ok(num(&rest[0..4]), num(&rest[4..6]), num(&rest[6..8])) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+/// A year and month in the URL's path (`/2019/03/`): the first of the month.
+pub fn url_month(url: &str) -> Option<NaiveDate> {
+    let path = url.split("://").nth(1).unwrap_or(url);
+    let path = &path[path.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let parts: Vec<&str> = path.split(['/', '-', '_']).collect();
+    parts.windows(2).find_map(|w| {
+        let (y, m) = (w[0], w[1]);
+        if y.len() == 4 && m.len() == 2 && (y.bytes().chain(m.bytes())).all(|c| c.is_ascii_digit())
+        {
+            let d = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+            (d >= earliest()).then_some(d)
+        } else {
+            None
+        }
+    })
+}
+
+/// The latest year of a copyright line (`© 2005–2019 Example`): 1 January.
+fn copyright_year(dom: &Dom) -> Option<NaiveDate> {
+    let mut best: Option<i32> = None;
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let Kind::Text { range, raw: false } = &node.kind else {
+            continue;
+        };
+        let p = node.parent;
+        if dom.tag(p).is_some_and(is_invisible_tag) {
+            continue;
+        }
+        let _ = i;
+        let s = dom.slice(range);
+        let lower = s.to_ascii_lowercase();
+        for mark in ["©", "&copy;", "&#169;", "copyright", "(c)"] {
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(mark) {
+                let start = from + at + mark.len();
+                from = start;
+                let tail: String = lower[start..].chars().take(24).collect();
+                for word in tail.split(|c: char| !c.is_ascii_digit()) {
+                    if word.len() == 4 {
+                        if let Ok(y) = word.parse::<i32>() {
+                            if (1995..=2100).contains(&y) {
+                                best = Some(best.map_or(y, |b| b.max(y)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    best.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_urls() {
+        let d = |u: &str| url_date(u).map(|d| d.to_string());
+        assert_eq!(
+            d("https://a.com/2019/11/19/story").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(
+            d("https://a.com/story/2019-11-19/x").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(
+            d("https://a.com/news/20191119/x.html").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(d("https://a.com/2019/3/9/x").as_deref(), Some("2019-03-09"));
+        assert_eq!(d("https://a.com/news/12345678901/x"), None);
+        assert_eq!(d("https://a.com/2019/13/40/x"), None);
+        assert_eq!(d("https://a.com/2019/03/story"), None);
+        assert_eq!(
+            url_month("https://a.com/2019/03/story").map(|d| d.to_string()),
+            Some("2019-03-01".into())
+        );
+    }
+
+    #[test]
+    fn stated_day_keeps_the_page_time_zone() {
+        let p = parse_stated("2019-03-12T23:30:00-05:00", false).unwrap();
+        assert_eq!(p.day.to_string(), "2019-03-12");
+        assert_eq!(p.instant.to_rfc3339(), "2019-03-13T04:30:00+00:00");
+        let p = parse_stated("12. März 2019", false).unwrap();
+        assert_eq!(p.day.to_string(), "2019-03-12");
+    }
+
+    #[test]
+    fn broken_json_still_gives_its_dates() {
+        let raw = "{\"@type\": \"NewsArticle\", \"headline\": \"a\nb\", \"datePublished\" : \"2020-01-02\",}";
+        assert_eq!(raw_field(raw, "\"datePublished\""), vec!["2020-01-02"]);
+    }
+}

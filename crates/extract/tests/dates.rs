@@ -1,0 +1,204 @@
+//! Publication dates on small hand-written pages, one per rule of
+//! `dates.rs`: which source wins, the original over the update, dates shown
+//! in several languages, and the fetch time as the upper bound.
+
+use chrono::{DateTime, TimeZone, Utc};
+use newsdesk_extract::{extract_page, PageInfo};
+
+const BODY: &str = "<p>The council approved the new budget on Monday evening, after a debate that lasted more than four hours.</p>\
+<p>Spending on roads rises by a tenth, while the library keeps its Sunday opening for another year.</p>";
+
+fn page(head: &str, body: &str) -> String {
+    format!("<!doctype html><html><head>{head}</head><body>{body}</body></html>")
+}
+
+fn fetched() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2021, 6, 1, 12, 0, 0).unwrap()
+}
+
+/// The publication day and instant (RFC 3339) of a page.
+fn dated(html: &str, url: Option<&str>) -> (Option<String>, Option<String>) {
+    let info = PageInfo {
+        url,
+        charset: None,
+        fetched: Some(fetched()),
+    };
+    let e = extract_page(html.as_bytes(), &info).unwrap();
+    (
+        e.published_day.map(|d| d.to_string()),
+        e.published
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+    )
+}
+
+fn day(html: &str, url: Option<&str>) -> Option<String> {
+    dated(html, url).0
+}
+
+#[test]
+fn a_full_date_in_the_url_wins_and_takes_a_same_day_time() {
+    let meta = r#"<meta property="article:published_time" content="2020-05-01T10:00:00Z">"#;
+    let url = Some("https://news.example/2020/05/01/budget");
+    assert_eq!(
+        dated(&page(meta, BODY), url),
+        (
+            Some("2020-05-01".into()),
+            Some("2020-05-01T10:00:00Z".into())
+        )
+    );
+    // A different day in the page (a later re-publication) loses to the URL.
+    let later = r#"<meta property="article:published_time" content="2020-05-04T10:00:00Z">"#;
+    assert_eq!(
+        dated(&page(later, BODY), url),
+        (
+            Some("2020-05-01".into()),
+            Some("2020-05-01T00:00:00Z".into())
+        )
+    );
+    assert_eq!(
+        day(
+            &page("", BODY),
+            Some("https://news.example/a/20200501_budget.html")
+        )
+        .as_deref(),
+        Some("2020-05-01")
+    );
+}
+
+#[test]
+fn the_day_is_the_one_the_page_states() {
+    let meta = r#"<meta property="article:published_time" content="2020-05-01T23:30:00-05:00">"#;
+    assert_eq!(
+        dated(&page(meta, BODY), None),
+        (
+            Some("2020-05-01".into()),
+            Some("2020-05-02T04:30:00Z".into())
+        )
+    );
+}
+
+#[test]
+fn json_ld_in_graphs_nested_objects_and_broken_json() {
+    let graph = r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+        {"@type":"WebSite","datePublished":"2010-01-01"},
+        {"@type":"WebPage","mainEntity":{"@type":"BlogPosting","datePublished":"2020-03-12T08:00:00+01:00","dateModified":"2020-04-01"}}]}</script>"#;
+    assert_eq!(day(&page(graph, BODY), None).as_deref(), Some("2020-03-12"));
+    let list = r#"<script type="application/ld+json">[{"@type":"Organization","name":"x"},{"@type":["NewsArticle"],"datePublished":"2020-03-13"}]</script>"#;
+    assert_eq!(day(&page(list, BODY), None).as_deref(), Some("2020-03-13"));
+    // A raw line break inside a string makes the JSON invalid.
+    let broken = "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"a\nb\",\"datePublished\":\"2020-03-14\"}</script>";
+    assert_eq!(
+        day(&page(broken, BODY), None).as_deref(),
+        Some("2020-03-14")
+    );
+}
+
+#[test]
+fn meta_conventions() {
+    for (key, attr) in [
+        ("citation_publication_date", "name"),
+        ("sailthru.date", "name"),
+        ("parsely-pub-date", "name"),
+        ("dc.date.issued", "name"),
+        ("datePublished", "itemprop"),
+    ] {
+        let head = format!(r#"<meta {attr}="{key}" content="2019/03/12">"#);
+        assert_eq!(
+            day(&page(&head, BODY), None).as_deref(),
+            Some("2019-03-12"),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn markup_itemprop_and_time_pubdate() {
+    let span = format!(
+        r#"<article><span itemprop="datePublished" content="2019-03-12">12 Mar</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &span), None).as_deref(), Some("2019-03-12"));
+    let time =
+        format!(r#"<article><time pubdate datetime="2019-03-13">13 Mar</time>{BODY}</article>"#);
+    assert_eq!(day(&page("", &time), None).as_deref(), Some("2019-03-13"));
+}
+
+#[test]
+fn dates_shown_in_bylines_in_several_languages() {
+    let cases = [
+        (
+            r#"<div class="post-meta">Veröffentlicht am 12. März 2019 von Anna</div>"#,
+            "2019-03-12",
+        ),
+        (
+            r#"<p class="byline">Publicado el 12 de marzo de 2019</p>"#,
+            "2019-03-12",
+        ),
+        (
+            r#"<span class="entry-date">Posted on March 12th, 2019</span>"#,
+            "2019-03-12",
+        ),
+        (r#"<div class="date">2019年3月12日</div>"#, "2019-03-12"),
+        (
+            r#"<div class="info">12.03.2019 | 10:15</div>"#,
+            "2019-03-12",
+        ),
+    ];
+    for (byline, want) in cases {
+        let body = format!("<article><h1>Budget</h1>{byline}{BODY}</article>");
+        assert_eq!(
+            day(&page("", &body), None).as_deref(),
+            Some(want),
+            "{byline}"
+        );
+    }
+    // No class at all: the line under the headline.
+    let body = format!("<article><h1>Budget</h1><p>Le 12 mars 2019, par Anne</p>{BODY}</article>");
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+}
+
+#[test]
+fn the_original_date_over_the_update() {
+    let body = format!(
+        r#"<article><h1>Budget</h1><div class="dateline">Updated March 14, 2019 · Published March 12, 2019</div>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+    let head = r#"<meta property="article:modified_time" content="2019-03-14"><meta property="article:published_time" content="2019-03-12">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2019-03-12"));
+    // The update only when nothing tells the first publication.
+    let head = r#"<meta property="article:modified_time" content="2019-03-14">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2019-03-14"));
+}
+
+#[test]
+fn never_after_the_fetch_time() {
+    let head = r#"<meta property="article:published_time" content="2030-01-01">"#;
+    let body =
+        format!(r#"<article><h1>Budget</h1><div class="date">12 May 2021</div>{BODY}</article>"#);
+    assert_eq!(day(&page(head, &body), None).as_deref(), Some("2021-05-12"));
+    assert_eq!(
+        day(&page("", BODY), Some("https://news.example/2031/01/01/x")),
+        None
+    );
+}
+
+#[test]
+fn comment_dates_are_not_the_story_date() {
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><div id="comments"><p>Ann, 3 June 2020: I disagree.</p></div>"#
+    );
+    assert_eq!(day(&page("", &body), None), None);
+}
+
+#[test]
+fn last_resorts_month_in_the_url_then_copyright() {
+    let body = format!("<article>{BODY}</article><footer>© 2008–2019 Town Times</footer>");
+    assert_eq!(
+        day(
+            &page("", &body),
+            Some("https://news.example/2019/03/budget")
+        )
+        .as_deref(),
+        Some("2019-03-01")
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-01-01"));
+}
