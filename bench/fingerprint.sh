@@ -24,6 +24,10 @@
 #   reuters      21577 17a312686ce32bbf
 #   generated    1766 5bf52a69a45ac9f1
 #   total        f7a9724ace6c8d3a
+# main at bc69453 (new stories and dates):
+#   seeds 10 bbcc5bf78ec1869b, everyday-ai 198 a6c5a39daea407ad,
+#   reuters 21577 80a2ecde0607e673, generated 1766 bf4fef4f26111b88,
+#   total c3259a9442f83622
 # (A change that means to alter decisions, stories or scores changes them:
 # record the new values with the commit that does.)
 set -euo pipefail
