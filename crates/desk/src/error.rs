@@ -19,6 +19,9 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// A stored value the desk wrote cannot be read back.
+    #[error("{0}")]
+    Damaged(String),
     /// No such article or rule.
     #[error("{0}")]
     NotFound(String),

@@ -1,6 +1,11 @@
 //! The desk as a library: what happens to stored articles after ingest,
 //! independent of the command line.
 //!
+//! - [`analysis`]: duplicates, stories and similar coverage over stored
+//!   articles (`newsdesk_analyze`'s engine), its memory rebuilt from the
+//!   store's analysis records.
+//! - [`pipeline`]: a stored batch analysed then decided; the desk caught up
+//!   on whatever is pending when it opens.
 //! - [`editorial`]: each analysed article's topics, quality, matching rules
 //!   and heat, weighed by the publish policy (`newsdesk_score::decide`) and
 //!   written back to the store.
@@ -10,8 +15,10 @@
 //! Errors are typed ([`DeskError`]); no process-wide state; time is passed in.
 
 pub mod actions;
+pub mod analysis;
 pub mod editorial;
 mod error;
+pub mod pipeline;
 
 pub use editorial::{Decided, Detail, Editorial, TopicWhy, DESK_FILE, EDITORIAL_VERSION};
 pub use error::DeskError;

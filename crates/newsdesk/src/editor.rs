@@ -11,8 +11,8 @@ use newsdesk_store::{DeskStore, EditorAction, Rule, RuleAction, StoredArticle};
 use newsdesk_topics::Query;
 use serde_json::json;
 
-use crate::analysis::Analysis;
 use crate::ingest::open_store;
+use newsdesk_desk::analysis::Analysis;
 use newsdesk_desk::{actions, Decided, Detail, Editorial};
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for

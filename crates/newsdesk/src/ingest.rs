@@ -9,14 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_ingest::{IngestError, Parsed};
 use newsdesk_model::Article;
-use newsdesk_store::{Batch, BatchReport, DeskStore, Outcome, SourceInfo};
+use newsdesk_store::{Batch, DeskStore, Outcome, SourceInfo};
 
-use crate::analysis::{Analysis, Done};
 use crate::search_sync::Syncer;
+use newsdesk_desk::analysis::{Analysis, Done};
+use newsdesk_desk::pipeline::{add_decided, Desk};
 use newsdesk_desk::{Decided, Editorial};
 
 /// Opens (creating) the store in `data_dir`.
@@ -51,84 +52,6 @@ struct Summary {
     copies: usize,
     replaced: usize,
     decided: Decided,
-}
-
-pub fn add_decided(sum: &mut Decided, d: &Decided) {
-    sum.decided += d.decided;
-    sum.published += d.published;
-    sum.changed += d.changed;
-    sum.stories += d.stories;
-}
-
-/// The desk's analysis and editorial step, loaded and caught up. `ingest`
-/// and `run` hand it each stored batch.
-pub struct Desk {
-    analysis: Analysis,
-    editorial: Editorial,
-}
-
-/// What analysing and deciding one batch did. `error` names the step that
-/// failed (its articles stay pending and the next run does them).
-#[derive(Default)]
-pub struct Digest {
-    pub done: Done,
-    pub decided: Decided,
-    pub error: Option<String>,
-}
-
-impl Desk {
-    /// Rebuilds the analysis from the store and loads the editorial
-    /// configuration, then analyses and decides whatever is pending.
-    pub fn open(
-        store: &mut dyn DeskStore,
-        data_dir: &Path,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<(Desk, Done, Decided)> {
-        let (mut analysis, done) = Analysis::open(store, now)?;
-        analysis.take_changed();
-        let editorial = Editorial::load(data_dir, store)?;
-        let decided = editorial.decide_pending(store, now)?;
-        Ok((
-            Desk {
-                analysis,
-                editorial,
-            },
-            done,
-            decided,
-        ))
-    }
-
-    /// Analyses the articles a batch stored or changed (related stubs
-    /// included), then decides them and the earlier articles whose placement
-    /// the analysis changed.
-    pub fn digest(
-        &mut self,
-        store: &mut dyn DeskStore,
-        report: &BatchReport,
-        now: DateTime<Utc>,
-    ) -> Digest {
-        let mut ids: Vec<_> = report
-            .outcomes
-            .iter()
-            .filter(|(_, o)| *o != Outcome::Unchanged)
-            .map(|(id, _)| *id)
-            .chain(report.related_touched.iter().copied())
-            .collect();
-        let mut digest = Digest::default();
-        match self.analysis.run_ids(store, &mut ids, now) {
-            Ok(d) => digest.done = d,
-            Err(e) => {
-                digest.error = Some(format!("analysis: {e:#}"));
-                return digest;
-            }
-        }
-        ids.extend(self.analysis.take_changed());
-        match self.editorial.decide_ids(store, &ids, now) {
-            Ok(d) => digest.decided = d,
-            Err(e) => digest.error = Some(format!("editorial: {e:#}")),
-        }
-        digest
-    }
 }
 
 /// The batch of one input's articles, or `None` when none can be stored. An

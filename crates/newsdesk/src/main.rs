@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod analysis;
 mod apikeys;
 mod desk_api;
 mod docs;

@@ -37,9 +37,10 @@ use newsdesk_normalize as norm;
 use newsdesk_store::{Batch, DeskStore, Outcome, SourceInfo};
 use tokio::task::JoinSet;
 
-use crate::analysis::Done;
-use crate::ingest::{add_decided, batch_of, open_store, Desk};
+use crate::ingest::{batch_of, open_store};
 use crate::sources::{health_of, poll_record};
+use newsdesk_desk::analysis::Done;
+use newsdesk_desk::pipeline::{add_decided, Desk};
 use newsdesk_desk::Decided;
 
 /// How `newsdesk run` behaves.

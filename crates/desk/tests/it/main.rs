@@ -1,3 +1,4 @@
 //! The desk library's tests, in-process: one integration-test binary.
 
 mod editorial;
+mod pipeline;

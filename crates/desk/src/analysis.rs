@@ -7,13 +7,14 @@
 //! crash between storing and analysing, or after an upgrade). During ingest
 //! the articles a batch stored or changed are analysed right after it.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use newsdesk_analyze::desk::{
     signature_bytes, signature_from_bytes, terms_bytes, terms_from_bytes, Cause, Config, Desk,
     Input, Placement as Why, Snapshot,
 };
 use newsdesk_store::{AnalysisRecord, ArticleId, Placement, Store, StoredArticle};
+
+use crate::error::{store as store_err, DeskError};
 
 /// Bump when analysis changes so much that stored decisions must be redone.
 pub const ANALYSIS_VERSION: i64 = 2;
@@ -39,25 +40,28 @@ pub struct Analysis {
 impl Analysis {
     /// Rebuilds the desk from the store's analysis records, then analyses
     /// whatever is pending.
-    pub fn open(store: &mut dyn Store, now: DateTime<Utc>) -> anyhow::Result<(Analysis, Done)> {
+    pub fn open(store: &mut dyn Store, now: DateTime<Utc>) -> Result<(Analysis, Done), DeskError> {
         let mut desk = Desk::new(Config::default());
         let mut after = 0;
         loop {
             let page = store
                 .analyses_after(ANALYSIS_VERSION, after, PAGE)
-                .context("reading the stored analysis")?;
+                .map_err(store_err("reading the stored analysis"))?;
             let Some(last) = page.last() else { break };
             after = last.id;
             for r in &page {
-                let terms = terms_from_bytes(&r.terms).with_context(|| {
-                    format!("the stored analysis of article {} is damaged (terms)", r.id)
+                let terms = terms_from_bytes(&r.terms).ok_or_else(|| {
+                    DeskError::Damaged(format!(
+                        "the stored analysis of article {} is damaged (terms)",
+                        r.id
+                    ))
                 })?;
                 let signature = match &r.signature {
-                    Some(b) => Some(signature_from_bytes(b).with_context(|| {
-                        format!(
+                    Some(b) => Some(signature_from_bytes(b).ok_or_else(|| {
+                        DeskError::Damaged(format!(
                             "the stored analysis of article {} is damaged (signature)",
                             r.id
-                        )
+                        ))
                     })?),
                     None => None,
                 };
@@ -84,7 +88,7 @@ impl Analysis {
         loop {
             let page = store
                 .unanalysed(ANALYSIS_VERSION, after, PAGE)
-                .context("listing articles to analyse")?;
+                .map_err(store_err("listing articles to analyse"))?;
             let Some(last) = page.last() else { break };
             after = last.id;
             me.analyse(store, &page, now, &mut done)?;
@@ -103,7 +107,7 @@ impl Analysis {
         store: &mut dyn Store,
         ids: &mut Vec<ArticleId>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Done> {
+    ) -> Result<Done, DeskError> {
         ids.sort_unstable();
         ids.dedup();
         let mut done = Done::default();
@@ -112,7 +116,7 @@ impl Analysis {
             for id in chunk {
                 if let Some(a) = store
                     .article(*id)
-                    .context("reading an article to analyse")?
+                    .map_err(store_err("reading an article to analyse"))?
                 {
                     page.push(a);
                 }
@@ -128,7 +132,7 @@ impl Analysis {
         page: &[StoredArticle],
         now: DateTime<Utc>,
         done: &mut Done,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), DeskError> {
         let mut records = Vec::with_capacity(page.len());
         for s in page {
             let a = &s.article;
@@ -200,7 +204,7 @@ impl Analysis {
         self.changed.extend(changes.iter().map(|c| c.id));
         store
             .apply_analysis(&records, &changes, now)
-            .context("storing the analysis")?;
+            .map_err(store_err("storing the analysis"))?;
         Ok(())
     }
 }
