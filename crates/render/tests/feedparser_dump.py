@@ -1,6 +1,6 @@
 """What Python's feedparser (a real feed client) reads from feed files.
 
-Used by crates/render/tests/feeds.rs. Usage:
+Used by crates/render/tests/it/feeds.rs. Usage:
 
     python3 feedparser_dump.py FILE...
 

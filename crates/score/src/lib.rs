@@ -104,7 +104,7 @@
 //!
 //! # Calibration
 //!
-//! `tests/calibration.rs` scores the everyday-ai corpus records (the seed
+//! `tests/it/calibration.rs` scores the everyday-ai corpus records (the seed
 //! site's own records) and checks the rank agreement with the site's quality
 //! and that every market-research press release falls below the default bar.
 

@@ -1,8 +1,7 @@
 //! Secured full text, API keys, roles, rate limits, CORS and editor actions,
 //! through the real router over a store whose bodies are sealed.
 
-mod common;
-
+use crate::common;
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;

@@ -7,8 +7,7 @@
 //! Skips with a message when `../shared` is missing (fails instead under
 //! `NEWSDESK_REQUIRE_SHARED=1`).
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

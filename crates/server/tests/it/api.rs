@@ -2,8 +2,7 @@
 //! what a client sees for good requests, bad ones, and a few thousand
 //! hostile ones.
 
-mod common;
-
+use crate::common;
 use std::sync::Arc;
 
 use axum::body::Body;

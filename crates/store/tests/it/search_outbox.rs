@@ -190,11 +190,11 @@ fn articles_stored_before_migration_6_are_queued_by_it() {
     {
         let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
         for sql in [
-            include_str!("../migrations/sqlite/0001_init.sql"),
-            include_str!("../migrations/sqlite/0002_analysis.sql"),
-            include_str!("../migrations/sqlite/0003_editorial.sql"),
-            include_str!("../migrations/sqlite/0004_sources.sql"),
-            include_str!("../migrations/sqlite/0005_topic_pages.sql"),
+            include_str!("../../migrations/sqlite/0001_init.sql"),
+            include_str!("../../migrations/sqlite/0002_analysis.sql"),
+            include_str!("../../migrations/sqlite/0003_editorial.sql"),
+            include_str!("../../migrations/sqlite/0004_sources.sql"),
+            include_str!("../../migrations/sqlite/0005_topic_pages.sql"),
         ] {
             conn.execute_batch(sql).unwrap();
         }

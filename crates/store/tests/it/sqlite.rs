@@ -142,9 +142,9 @@ fn a_version_2_store_is_upgraded_and_keeps_what_its_records_gave() {
     let dir = tempfile::tempdir().unwrap();
     {
         let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
-        conn.execute_batch(include_str!("../migrations/sqlite/0001_init.sql"))
+        conn.execute_batch(include_str!("../../migrations/sqlite/0001_init.sql"))
             .unwrap();
-        conn.execute_batch(include_str!("../migrations/sqlite/0002_analysis.sql"))
+        conn.execute_batch(include_str!("../../migrations/sqlite/0002_analysis.sql"))
             .unwrap();
         conn.execute_batch(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
@@ -186,9 +186,9 @@ fn a_version_3_store_is_upgraded_and_its_sources_are_not_followed_until_asked() 
     {
         let conn = rusqlite::Connection::open(dir.path().join("newsdesk.sqlite3")).unwrap();
         for sql in [
-            include_str!("../migrations/sqlite/0001_init.sql"),
-            include_str!("../migrations/sqlite/0002_analysis.sql"),
-            include_str!("../migrations/sqlite/0003_editorial.sql"),
+            include_str!("../../migrations/sqlite/0001_init.sql"),
+            include_str!("../../migrations/sqlite/0002_analysis.sql"),
+            include_str!("../../migrations/sqlite/0003_editorial.sql"),
         ] {
             conn.execute_batch(sql).unwrap();
         }

@@ -1,0 +1,7 @@
+//! The integration tests of this crate, one binary (each module was a
+//! test binary of its own; one link instead of many).
+
+mod corpus_agreement;
+mod properties;
+mod query;
+mod topics_file;
