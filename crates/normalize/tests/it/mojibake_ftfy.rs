@@ -3,8 +3,6 @@
 //! records. Runs when `python3 -c "import ftfy"` works; otherwise prints a skip,
 //! or fails when `NEWSDESK_REQUIRE_PEERS=1` (CI installs ftfy).
 
-mod common;
-
 use newsdesk_normalize::fix_mojibake;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -71,7 +69,7 @@ fn shared_text_lines() -> Vec<String> {
         let Some(dir) = newsdesk_testkit::shared(rel) else {
             continue;
         };
-        for file in common::record_files(&dir) {
+        for file in crate::common::record_files(&dir) {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             for line in text.lines() {
                 let t = line.trim_start().trim_start_matches("- ");
@@ -79,7 +77,7 @@ fn shared_text_lines() -> Vec<String> {
                     .strip_prefix("title:")
                     .or_else(|| t.strip_prefix("excerpt:"))
                 {
-                    let v = common::scalar(v);
+                    let v = crate::common::scalar(v);
                     if !v.is_empty() {
                         out.push(v);
                     }
@@ -99,7 +97,7 @@ fn agrees_with_ftfy() {
         eprintln!("skipped: python3 cannot import ftfy (pip install ftfy to run this comparison)");
         return;
     }
-    let mut inputs: Vec<String> = common::MOJIBAKE_CASES
+    let mut inputs: Vec<String> = crate::common::MOJIBAKE_CASES
         .iter()
         .map(|(i, _)| i.to_string())
         .collect();

@@ -1,7 +1,5 @@
 //! Registrable domains and providers, checked against the shared records.
 
-mod common;
-
 use newsdesk_normalize::{provider_for, registrable_domain};
 
 #[test]
@@ -143,7 +141,7 @@ fn shared_records_agree() {
     let mut agree = 0;
     let mut unexpected = Vec::new();
     for rel in ["seeds", "corpus/everyday-ai"] {
-        let Some(entries) = common::shared_entries(rel) else {
+        let Some(entries) = crate::common::shared_entries(rel) else {
             return;
         };
         for e in entries {

@@ -1,7 +1,5 @@
 //! AMP cache URLs: the published rules, the seed values, and the corpus.
 
-mod common;
-
 use newsdesk_normalize::{amp_cache_label, cdn_amp_url, NormalizeError};
 
 #[test]
@@ -121,7 +119,7 @@ fn shared_records_agree() {
     let mut checked = 0;
     let mut mismatches = Vec::new();
     for rel in ["seeds", "corpus/everyday-ai"] {
-        let Some(entries) = common::shared_entries(rel) else {
+        let Some(entries) = crate::common::shared_entries(rel) else {
             return;
         };
         for e in entries {

@@ -1,15 +1,13 @@
 //! Mojibake repair: a table of broken and correct strings, and the seeds.
 
-mod common;
-
 use newsdesk_normalize::fix_mojibake;
 use std::borrow::Cow;
 
 #[test]
 fn table() {
-    assert!(common::MOJIBAKE_CASES.len() >= 40);
+    assert!(crate::common::MOJIBAKE_CASES.len() >= 40);
     let mut failures = Vec::new();
-    for (input, expected) in common::MOJIBAKE_CASES {
+    for (input, expected) in crate::common::MOJIBAKE_CASES {
         let got = fix_mojibake(input);
         if got != *expected {
             failures.push(format!("{input:?}: got {got:?}, expected {expected:?}"));
@@ -27,7 +25,7 @@ fn correct_text_is_borrowed_untouched() {
 
 #[test]
 fn repair_is_idempotent() {
-    for (input, _) in common::MOJIBAKE_CASES {
+    for (input, _) in crate::common::MOJIBAKE_CASES {
         let once = fix_mojibake(input).into_owned();
         assert_eq!(fix_mojibake(&once), once, "{input:?}");
     }
@@ -35,7 +33,7 @@ fn repair_is_idempotent() {
 
 #[test]
 fn seed_excerpts_are_repaired() {
-    let Some(seeds) = common::shared_entries("seeds") else {
+    let Some(seeds) = crate::common::shared_entries("seeds") else {
         return;
     };
     let excerpts: Vec<String> = seeds.iter().filter_map(|e| e.excerpt.clone()).collect();
