@@ -538,6 +538,54 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
     }
 }
 
+/// Boilerplate does not hold the article: an element whose class or id
+/// says boilerplate (`sidebar_content`, `above-footer`) but that wraps an
+/// element named the article body, or the page's headline, is a layout
+/// wrapper. Boilerplate tags (`<nav>`, `<header>`...) keep their role.
+fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mut [i8]) {
+    let n = dom.nodes.len();
+    let mut holds = vec![false; n];
+    let headline = (1..n).find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1));
+    if let Some(h) = headline {
+        holds[h] = true;
+    }
+    for (i, &s) in signal.iter().enumerate() {
+        if s > 0 && !hidden[i] {
+            holds[i] = true;
+        }
+    }
+    for i in (1..n).rev() {
+        if holds[i] {
+            let p = dom.nodes[i].parent as usize;
+            holds[p] = true;
+        }
+    }
+    for i in 1..n {
+        if signal[i] >= 0 || dom.tag(i as NodeId).is_some_and(is_boilerplate_tag) {
+            continue;
+        }
+        if holds[i] {
+            signal[i] = 0;
+            continue;
+        }
+        // Inside the named article body, a box holding half its prose or
+        // more (`elementor-widget-container`) is a layout wrapper.
+        let mut a = dom.nodes[i].parent;
+        for _ in 0..6 {
+            if a == NONE || a == 0 {
+                break;
+            }
+            if signal[a as usize] > 0 {
+                if prose[i] > 0.0 && prose[i] * 2.0 >= prose[a as usize] {
+                    signal[i] = 0;
+                }
+                break;
+            }
+            a = dom.nodes[a as usize].parent;
+        }
+    }
+}
+
 pub fn main_content(dom: &Dom) -> MainContent {
     let n = dom.nodes.len();
     let mut block_of: Vec<NodeId> = vec![0; n];
@@ -628,6 +676,7 @@ pub fn main_content(dom: &Dom) -> MainContent {
         &mut signal,
     );
     spare_embedded_posts(dom, &hidden, &mut signal);
+    spare_article_wrappers(dom, &hidden, &prose, &mut signal);
 
     // Boilerplate regions: negative signal, unless they hold much of the prose.
     let mut junk = vec![false; n];
@@ -714,10 +763,7 @@ fn with_siblings(
     bad: &[f64],
 ) -> Vec<NodeId> {
     let parent = dom.nodes[best].parent;
-    if best == 0
-        || parent == NONE
-        || !SIBLINGS
-        || matches!(dom.tag(best as NodeId), Some(Tag::Body | Tag::Html))
+    if best == 0 || parent == NONE || matches!(dom.tag(best as NodeId), Some(Tag::Body | Tag::Html))
     {
         return vec![best as NodeId];
     }
@@ -749,8 +795,6 @@ fn with_siblings(
     }
     out
 }
-
-const SIBLINGS: bool = false;
 
 /// The last node of `id`'s subtree (arena order).
 fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {

@@ -202,3 +202,19 @@ fn last_resorts_month_in_the_url_then_copyright() {
     );
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-01-01"));
 }
+
+#[test]
+fn dates_in_page_scripts_outside_json_ld() {
+    let head = r#"<script>window.dataLayer = [{'pageType': 'article', 'publishdate': '2019-10-19', 'author': 'x'}];</script>"#;
+    let body =
+        format!("<article><h1>Budget</h1>{BODY}</article><footer>© 2021 Town Times</footer>");
+    assert_eq!(day(&page(head, &body), None).as_deref(), Some("2019-10-19"));
+}
+
+#[test]
+fn dates_after_the_main_text_when_none_come_before() {
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><div class="article-footer"><span class="date">Published 12.03.2019</span></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+}
