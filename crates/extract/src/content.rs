@@ -100,7 +100,6 @@ const NEGATIVE: &[&str] = &[
     "pager",
     "rating",
     "print",
-    "hidden",
     "disclaimer",
     "copyright",
     "video",
@@ -325,7 +324,13 @@ fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     let ad_like = |b: &[u8]| {
         memchr::memmem::find(b, b"ad").is_some() || memchr::memmem::find(b, b"dfp").is_some()
     };
-    if negative || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word)) {
+    // `hidden` as a word of its own hides; inside a word it often does not
+    // (`field--label-hidden` hides a field's label, not its text).
+    let hides = |w: &str| matches!(w, "hidden" | "is-hidden" | "hide" | "d-none");
+    if negative
+        || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word))
+        || (buf.contains("hid") && buf.split_ascii_whitespace().any(hides))
+    {
         return -1;
     }
     0
@@ -908,6 +913,9 @@ fn finish(raw: String) -> String {
         if p.is_empty() {
             continue;
         }
+        if out.len() >= END_AFTER && is_end_marker(p) {
+            break;
+        }
         if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
             continue;
         }
@@ -917,6 +925,71 @@ fn finish(raw: String) -> String {
         out.push_str(p);
     }
     out
+}
+
+/// Text written before an end marker that makes it the end of the story.
+const END_AFTER: usize = 400;
+
+/// Headings that open what follows a story (more stories, the author's
+/// box, comments), in the languages of the pages we read: after the story
+/// has begun, the text ends there.
+const END_MARKERS: &[&str] = &[
+    "auch interessant",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "das könnte sie interessieren",
+    "mehr zum thema",
+    "weitere artikel",
+    "weitere beiträge",
+    "verwandte artikel",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "passend zum thema",
+    "lesen sie auch",
+    "über den autor",
+    "über die autorin",
+    "schreibe einen kommentar",
+    "kommentare",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related content",
+    "more stories",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "about the author",
+    "leave a reply",
+    "leave a comment",
+    "comments",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "noticias relacionadas",
+    "te puede interesar",
+    "artículos relacionados",
+    "leggi anche",
+    "articoli correlati",
+    "potrebbe interessarti",
+    "leia também",
+    "artigos relacionados",
+];
+
+/// A short paragraph that is one of [`END_MARKERS`] (trailing `:` or a
+/// count such as "Kommentare (3)" allowed).
+fn is_end_marker(p: &str) -> bool {
+    if p.len() > 60 {
+        return false;
+    }
+    let lower = p.to_lowercase();
+    let bare = lower
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, ':' | '(' | ')' | ' ' | '.' | '…')
+        })
+        .trim();
+    END_MARKERS.contains(&bare)
 }
 
 /// A stock phrase, a copyright line or a reading-time note.

@@ -70,3 +70,32 @@ fn body_content_before_body_ends_the_head() {
         "{t}"
     );
 }
+
+#[test]
+fn a_field_whose_label_is_hidden_still_shows_its_text() {
+    // Drupal: `field--label-hidden` hides the field's label, not the field.
+    let html = format!(
+        r#"<html><body><article><h1>Budget</h1><div class="field field--name-body field--label-hidden field__item">{P1}{P2}{P3}</div></article>
+        <div class="hidden"><p>A text that is never shown to readers, though it is long enough to be prose.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("never shown"), "{t}");
+}
+
+#[test]
+fn the_story_ends_at_a_more_stories_heading() {
+    let html = format!(
+        r#"<html><body><article>{P1}{P2}{P3}{P1}<h3>Auch interessant:</h3>
+        <p>Deine Jobbörse in der Digital-Welt: wir tun jeden Tag, was wir lieben, und suchen dich dafür.</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("mayor said"), "{t}");
+    assert!(
+        !t.contains("Jobbörse") && !t.contains("Auch interessant"),
+        "{t}"
+    );
+}
