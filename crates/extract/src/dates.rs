@@ -200,7 +200,7 @@ pub fn publication_date(
                 .chain(&ld.other_published)
                 .find_map(stated)
         })
-        .or_else(|| markup_date(dom, &bounds, month_first));
+        .or_else(|| markup_date(dom, main, &bounds, month_first));
     // A full date in the URL is the publisher's own filing; a structured
     // date of the same day adds the time of day.
     if let Some(day) = in_url {
@@ -214,6 +214,24 @@ pub fn publication_date(
     }
     if let Some(p) = script_date(dom, &bounds, month_first) {
         return Some(p);
+    }
+    // Site-specific meta keys that still say what they hold
+    // (`five_hundred_pixels:uploaded`, `article.created_at`).
+    let other_meta = metas.iter().find_map(|(k, v)| {
+        let dated = ["publish", "creat", "upload", "date", "posted", "issued"]
+            .iter()
+            .any(|w| k.contains(w));
+        let update = ["modif", "updat", "expir", "revis", "lastmod"]
+            .iter()
+            .any(|w| k.contains(w));
+        if dated && !update {
+            bounds.check(parse_stated(v, month_first))
+        } else {
+            None
+        }
+    });
+    if other_meta.is_some() {
+        return other_meta;
     }
     if let Some(p) = shown_date(dom, main, &bounds, month_first) {
         return Some(p);
@@ -232,8 +250,17 @@ pub fn publication_date(
 
 /// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
 /// `published` class with a machine-readable date.
-fn markup_date(dom: &Dom, bounds: &Bounds, month_first: bool) -> Option<Published> {
+fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    // Marks after the main text date comments and teasers.
+    let end = if main == NONE {
+        NONE
+    } else {
+        last_descendant(dom, main)
+    };
     for (id, tag) in dom.elements() {
+        if end != NONE && id > end {
+            break;
+        }
         let itemprop_pub = dom
             .attr_raw(id, "itemprop")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("datePublished"));
@@ -296,6 +323,8 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
     let mut by_class: Option<Published> = None;
     let mut by_time: Option<Published> = None;
     let mut late_class: Option<Published> = None;
+    let mut early_class: Option<Published> = None;
+    let mut early_time: Option<Published> = None;
     let mut late_time: Option<Published> = None;
     let main_end = if main == NONE {
         n
@@ -328,9 +357,14 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         }
         // Dates after the main text (teasers, footers) are less likely the
         // story's: kept apart, for when nothing comes before.
+        // Dates before the headline (teaser lists, tickers) come after
+        // those between the headline and the end of the main text.
         let late = i > main_end;
+        let early = first_h1 == NONE || i < first_h1 as usize;
         let (time_slot, class_slot) = if late {
             (&mut late_time, &mut late_class)
+        } else if early {
+            (&mut early_time, &mut early_class)
         } else {
             (&mut by_time, &mut by_class)
         };
@@ -358,7 +392,7 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             }
         }
     }
-    if let Some(p) = by_time.or(by_class) {
+    if let Some(p) = by_time.or(by_class).or(early_time).or(early_class) {
         return Some(p);
     }
     // The lines under the headline: bylines without a class.
