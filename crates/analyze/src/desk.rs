@@ -66,6 +66,9 @@ const RECENT_MEMBERS: usize = 8;
 const SCORED_CANDIDATES: usize = 10;
 /// Candidate stories whose members are checked for short-text copies.
 const COPY_STORIES: usize = 3;
+/// Seconds behind an article within which a short text's copy is looked
+/// for beyond the story window (a re-post days later is still a copy).
+const COPY_LOOKBACK: i64 = 14 * 86_400;
 /// Members of each (the latest) checked for short-text copies.
 const COPY_MEMBERS: usize = 32;
 /// Lead word 3-grams kept per short text (the smallest hashes: a bottom-k
@@ -342,6 +345,8 @@ pub struct Desk {
     /// and the scored candidates (best first).
     probe: Vec<(u64, f32)>,
     found: Vec<u32>,
+    /// Stories older than the window met by a short text's copy probe.
+    older: Vec<(u32, f32)>,
     scored: Vec<(u32, f32)>,
     /// The article being placed, for its cosines with stories and members.
     lookup: TermLookup,
@@ -421,10 +426,28 @@ impl Short {
         if shared >= MIN_LEAD_GRAMS && contained >= LEAD_CONTAINED {
             return Some(contained);
         }
+        (self.title_like(other) && shared >= 3).then_some(contained)
+    }
+
+    /// Whether `self` re-posts `other` (days after it, beyond the story
+    /// window): the same headline, nearly, and a shared passage. Two
+    /// outlets quoting one press release under their own headlines days
+    /// apart are two reports; a re-post keeps its headline.
+    fn reposts(&self, other: &Short) -> Option<f64> {
+        if !self.title_like(other) {
+            return None;
+        }
+        let shared = shared_sorted(&self.lead, &other.lead);
+        let contained = shared as f64 / self.lead.len().min(other.lead.len()).max(1) as f64;
+        (shared >= 3).then_some(contained)
+    }
+
+    /// Title words' Jaccard similarity at least [`TITLE_ALIKE`], four words
+    /// or more shared.
+    fn title_like(&self, other: &Short) -> bool {
         let titles = shared_sorted(&self.title, &other.title);
         let union = self.title.len() + other.title.len() - titles;
-        let title_like = titles >= 4 && titles as f64 >= TITLE_ALIKE * union as f64;
-        (title_like && shared >= 3).then_some(contained)
+        titles >= 4 && titles as f64 >= TITLE_ALIKE * union as f64
     }
 }
 
@@ -486,6 +509,7 @@ impl Desk {
             round: 0,
             probe: Vec::new(),
             found: Vec::new(),
+            older: Vec::new(),
             scored: Vec::new(),
             lookup: TermLookup::default(),
             sum: Vec::new(),
@@ -949,6 +973,9 @@ impl Desk {
         if let Some(found) = self.lead_copy() {
             return found;
         }
+        if let Some(found) = self.older_lead_copy(time) {
+            return found;
+        }
         let scored = std::mem::take(&mut self.scored);
         let placed = self.choose(&scored, terms, time);
         self.scored = scored;
@@ -977,6 +1004,62 @@ impl Desk {
             }
         }
         None
+    }
+
+    /// A short text's copy in a story older than the window (a re-post days
+    /// later): the same probe of the postings as [`Desk::candidates`], over
+    /// entries between the window and [`COPY_LOOKBACK`] behind the article,
+    /// the [`COPY_STORIES`] sharing the most probe weight checked like
+    /// [`Desk::lead_copy`]. Bounded like the probe: at most
+    /// `PROBE_TERMS * PROBE_DEPTH` entries read.
+    fn older_lead_copy(&mut self, time: i64) -> Option<Placed> {
+        let current = self.current.as_ref()?;
+        let window = self.config.window;
+        if COPY_LOOKBACK <= window {
+            return None;
+        }
+        let mut older = std::mem::take(&mut self.older);
+        older.clear();
+        for (term, weight) in self.probe.iter().take(PROBE_TERMS) {
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
+            for &(ix, minute) in list[list.len().saturating_sub(PROBE_DEPTH)..].iter().rev() {
+                let at = minute as i64 * 60;
+                if at + window >= time || at + COPY_LOOKBACK < time {
+                    continue;
+                }
+                older.push((self.live(ix), *weight));
+            }
+        }
+        older.sort_unstable_by_key(|e| e.0);
+        let mut w = 0;
+        for r in 0..older.len() {
+            if w > 0 && older[w - 1].0 == older[r].0 {
+                older[w - 1].1 += older[r].1;
+            } else {
+                older[w] = older[r];
+                w += 1;
+            }
+        }
+        older.truncate(w);
+        older.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let found = older.iter().take(COPY_STORIES).find_map(|&(ix, _)| {
+            let st = &self.stories[ix as usize];
+            st.members.iter().rev().take(COPY_MEMBERS).find_map(|m| {
+                let shared = self.short.get(m).and_then(|o| current.reposts(o))?;
+                let root = self.docs[m].root;
+                let story = self.live(self.docs[&root].story);
+                Some((
+                    story,
+                    Placement::LeadCopy { of: root, shared },
+                    Vec::new(),
+                    Vec::new(),
+                ))
+            })
+        });
+        self.older = older;
+        found
     }
 
     /// Places a non-copy among its scored candidate stories (best first).
