@@ -50,9 +50,25 @@ pub const DUPLICATE_SIMILARITY: f64 = 0.6;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to look up candidate stories.
-const PROBE_TERMS: usize = 8;
-/// Posting entries read per probe term (newest first).
+const PROBE_TERMS: usize = 12;
+/// Posting entries read per probe term (newest first)...
 const PROBE_DEPTH: usize = 64;
+/// ...for the [`FULL_PROBE_TERMS`] heaviest; the rest of the probe terms
+/// (lighter, so with longer lists) read only the newest
+/// [`LIGHT_PROBE_DEPTH`]: a report that names its event's actors in its
+/// excerpt but puts its own rare words first still finds the story, at a
+/// fraction of the cost of probing them all in full.
+const FULL_PROBE_TERMS: usize = 8;
+const LIGHT_PROBE_DEPTH: usize = 16;
+
+/// Posting entries read for the probe term of rank `rank` (0: heaviest).
+fn probe_depth(rank: usize) -> usize {
+    if rank < FULL_PROBE_TERMS {
+        PROBE_DEPTH
+    } else {
+        LIGHT_PROBE_DEPTH
+    }
+}
 /// Centroid terms put in the postings (the heaviest).
 const INDEXED_TERMS: usize = 16;
 /// Seconds of postings kept behind the latest article (at least): enough
@@ -1011,7 +1027,7 @@ impl Desk {
     /// entries between the window and [`COPY_LOOKBACK`] behind the article,
     /// the [`COPY_STORIES`] sharing the most probe weight checked like
     /// [`Desk::lead_copy`]. Bounded like the probe: at most
-    /// `PROBE_TERMS * PROBE_DEPTH` entries read.
+    /// `PROBE_TERMS * PROBE_DEPTH` entries read (fewer: see [`probe_depth`]).
     fn older_lead_copy(&mut self, time: i64) -> Option<Placed> {
         let current = self.current.as_ref()?;
         let window = self.config.window;
@@ -1020,11 +1036,12 @@ impl Desk {
         }
         let mut older = std::mem::take(&mut self.older);
         older.clear();
-        for (term, weight) in self.probe.iter().take(PROBE_TERMS) {
+        for (rank, (term, weight)) in self.probe.iter().take(PROBE_TERMS).enumerate() {
             let Some(list) = self.postings.get(term) else {
                 continue;
             };
-            for &(ix, minute) in list[list.len().saturating_sub(PROBE_DEPTH)..].iter().rev() {
+            let depth = probe_depth(rank);
+            for &(ix, minute) in list[list.len().saturating_sub(depth)..].iter().rev() {
                 let at = minute as i64 * 60;
                 if at + window >= time || at + COPY_LOOKBACK < time {
                     continue;
@@ -1192,9 +1209,9 @@ impl Desk {
         // memory before any is read.
         let mut lists: [&[(u32, u32)]; PROBE_TERMS] = [&[]; PROBE_TERMS];
         let mut touch = 0u32;
-        for (list, (term, _)) in lists.iter_mut().zip(probe.iter()) {
+        for (rank, (list, (term, _))) in lists.iter_mut().zip(probe.iter()).enumerate() {
             if let Some(l) = self.postings.get(term) {
-                *list = &l[l.len().saturating_sub(PROBE_DEPTH)..];
+                *list = &l[l.len().saturating_sub(probe_depth(rank))..];
                 touch ^= list.last().map_or(0, |e| e.1);
             }
         }
