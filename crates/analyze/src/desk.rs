@@ -122,6 +122,10 @@ pub struct Config {
     pub member: f32,
     /// ...and a headline-only one.
     pub member_short: f32,
+    /// Cosine with one of a story's recent members at or above which an
+    /// excerpt joins the story with a centroid score under `join_excerpt`
+    /// (down to `similar`).
+    pub member_strong: f32,
     /// Cosine at or above which a second story is merged into the first...
     pub merge: f32,
     /// ...when the two stories' centroids are at least this similar.
@@ -151,6 +155,7 @@ impl Default for Config {
             join_short: 0.16,
             member: 0.30,
             member_short: 0.10,
+            member_strong: 0.35,
             merge: 0.55,
             merge_stories: 0.25,
             converge: 0.5,
@@ -1103,10 +1108,25 @@ impl Desk {
             Length::Excerpt => (self.config.join_excerpt, self.config.member),
             Length::Body => (self.config.join, self.config.member),
         };
+        // An excerpt that closely resembles one of a story's recent members
+        // joins it with a weaker centroid score (down to `similar`): as a
+        // story of excerpts grows, its centroid spreads over more terms and
+        // a new report's cosine with it falls, while its resemblance to the
+        // report it follows up does not. Not for bodies (their members
+        // share a topic's wording at that level) nor headlines (a handful
+        // of terms).
+        let strong = match self.length {
+            Length::Excerpt => self.config.member_strong,
+            Length::Headline | Length::Body => f32::INFINITY,
+        };
+        let floor = self.config.similar.min(join);
         let chosen = scored
             .iter()
-            .take_while(|(_, s)| *s >= join)
-            .find(|(ix, _)| self.closest_member(*ix, terms) >= member)
+            .take_while(|(_, s)| *s >= floor)
+            .find(|(ix, s)| {
+                let m = self.closest_member(*ix, terms);
+                (*s >= join && m >= member) || m >= strong
+            })
             .copied();
         match chosen {
             Some((ix, score)) => {
