@@ -991,11 +991,17 @@ impl Desk {
             return (s, Placement::Empty, Vec::new(), Vec::new());
         }
         self.candidates(terms, time);
-        if let Some(found) = self.lead_copy() {
-            return found;
+        // A copy that keeps its original's headline is taken at once; one
+        // that only shares a passage yields to an older re-posted original.
+        let found = self.lead_copy();
+        if let Some((true, placed)) = found {
+            return self.bridge(placed, terms);
         }
-        if let Some(found) = self.older_lead_copy(time) {
-            return found;
+        if let Some(placed) = self.older_lead_copy(time) {
+            return self.bridge(placed, terms);
+        }
+        if let Some((_, placed)) = found {
+            return self.bridge(placed, terms);
         }
         let scored = std::mem::take(&mut self.scored);
         let placed = self.choose(&scored, terms, time);
@@ -1006,25 +1012,45 @@ impl Desk {
     /// A short text's copy among the latest members of its best candidate
     /// stories (a copy shares enough terms with its original's story to
     /// put it among them): the copy's story and placement.
-    fn lead_copy(&self) -> Option<Placed> {
+    fn lead_copy(&self) -> Option<(bool, Placed)> {
         let current = self.current.as_ref()?;
+        // Of several texts it copies, the one whose headline it keeps too
+        // (a re-post), then the latest: two reports quoting one sentence
+        // of a press release share a passage under their own headlines.
+        let mut best: Option<(bool, ArticleId, f64)> = None;
         for &(ix, _) in self.scored.iter().take(COPY_STORIES) {
             let st = &self.stories[ix as usize];
             for m in st.members.iter().rev().take(COPY_MEMBERS) {
-                let Some(shared) = self.short.get(m).and_then(|o| current.copies(o)) else {
+                let Some(other) = self.short.get(m) else {
                     continue;
                 };
-                let root = self.docs[m].root;
-                let story = self.live(self.docs[&root].story);
-                return Some((
-                    story,
-                    Placement::LeadCopy { of: root, shared },
-                    Vec::new(),
-                    Vec::new(),
-                ));
+                let Some(shared) = current.copies(other) else {
+                    continue;
+                };
+                let titled = current.title_like(other);
+                if best.is_none_or(|(t, _, _)| titled && !t) {
+                    best = Some((titled, *m, shared));
+                }
+                if titled {
+                    break;
+                }
+            }
+            if best.is_some_and(|(t, _, _)| t) {
+                break;
             }
         }
-        None
+        let (titled, m, shared) = best?;
+        let root = self.docs[&m].root;
+        let story = self.live(self.docs[&root].story);
+        Some((
+            titled,
+            (
+                story,
+                Placement::LeadCopy { of: root, shared },
+                Vec::new(),
+                Vec::new(),
+            ),
+        ))
     }
 
     /// A short text's copy in a story older than the window (a re-post days
@@ -1082,6 +1108,42 @@ impl Desk {
         });
         self.older = older;
         found
+    }
+
+    /// A short-text copy joins its original's story without scoring; when
+    /// its own words would also have joined it to another candidate story
+    /// (its excerpt cut elsewhere in the shared text), it bridges the two:
+    /// they are merged (within a story's span).
+    fn bridge(&mut self, mut placed: Placed, terms: &TermVector) -> Placed {
+        let (join, member) = match self.length {
+            Length::Headline => (self.config.join_short, self.config.member_short),
+            Length::Excerpt => (self.config.join_excerpt, self.config.member),
+            Length::Body => (self.config.join, self.config.member),
+        };
+        let strong = match self.length {
+            Length::Excerpt => self.config.member_strong,
+            Length::Headline | Length::Body => f32::INFINITY,
+        };
+        let floor = self.config.similar.min(join);
+        let scored = std::mem::take(&mut self.scored);
+        for &(ix, s) in &scored {
+            if s < floor {
+                break;
+            }
+            if self.live(ix) == self.live(placed.0) {
+                continue;
+            }
+            let m = self.closest_member(ix, terms);
+            if (s >= join && m >= member) || m >= strong {
+                if let Some(id) = self.merge(placed.0, ix) {
+                    placed.2.push(id);
+                }
+                break;
+            }
+        }
+        self.scored = scored;
+        placed.0 = self.live(placed.0);
+        placed
     }
 
     /// Places a non-copy among its scored candidate stories (best first).
