@@ -2,7 +2,7 @@
 //! Aggregator development half, the everyday-ai records with this crate's
 //! development labels), in memory, scored: one JSON line per set.
 //!
-//! `cargo run --release -p newsdesk-analyze --example stories_real -- [--shared DIR] [--join X] [--join-excerpt X] [--join-short X] [--member X] [--member-short X] [--merge X] [--merge-stories X] [--converge X] [--window SECONDS] [--decay SECONDS] [--similar X] [--pairs]`
+//! `cargo run --release -p newsdesk-analyze --example stories_real -- [--shared DIR] [--join X] [--join-excerpt X] [--join-short X] [--member X] [--member-short X] [--member-strong X] [--merge X] [--merge-stories X] [--converge X] [--window SECONDS] [--decay SECONDS] [--similar X] [--pairs]`
 //!
 //! `--shared` defaults to `../shared` beside the workspace. The options
 //! override the default configuration (for exploring; the figures in
@@ -46,6 +46,9 @@ fn main() -> ExitCode {
     }
     if let Some(v) = arg(&args, "--member-short") {
         config.member_short = v;
+    }
+    if let Some(v) = arg(&args, "--member-strong") {
+        config.member_strong = v;
     }
     if let Some(v) = arg(&args, "--merge") {
         config.merge = v;

@@ -50,9 +50,25 @@ pub const DUPLICATE_SIMILARITY: f64 = 0.6;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to look up candidate stories.
-const PROBE_TERMS: usize = 8;
-/// Posting entries read per probe term (newest first).
+const PROBE_TERMS: usize = 12;
+/// Posting entries read per probe term (newest first)...
 const PROBE_DEPTH: usize = 64;
+/// ...for the [`FULL_PROBE_TERMS`] heaviest; the rest of the probe terms
+/// (lighter, so with longer lists) read only the newest
+/// [`LIGHT_PROBE_DEPTH`]: a report that names its event's actors in its
+/// excerpt but puts its own rare words first still finds the story, at a
+/// fraction of the cost of probing them all in full.
+const FULL_PROBE_TERMS: usize = 8;
+const LIGHT_PROBE_DEPTH: usize = 16;
+
+/// Posting entries read for the probe term of rank `rank` (0: heaviest).
+fn probe_depth(rank: usize) -> usize {
+    if rank < FULL_PROBE_TERMS {
+        PROBE_DEPTH
+    } else {
+        LIGHT_PROBE_DEPTH
+    }
+}
 /// Centroid terms put in the postings (the heaviest).
 const INDEXED_TERMS: usize = 16;
 /// Seconds of postings kept behind the latest article (at least): enough
@@ -66,6 +82,9 @@ const RECENT_MEMBERS: usize = 8;
 const SCORED_CANDIDATES: usize = 10;
 /// Candidate stories whose members are checked for short-text copies.
 const COPY_STORIES: usize = 3;
+/// Seconds behind an article within which a short text's copy is looked
+/// for beyond the story window (a re-post days later is still a copy).
+const COPY_LOOKBACK: i64 = 14 * 86_400;
 /// Members of each (the latest) checked for short-text copies.
 const COPY_MEMBERS: usize = 32;
 /// Lead word 3-grams kept per short text (the smallest hashes: a bottom-k
@@ -103,6 +122,10 @@ pub struct Config {
     pub member: f32,
     /// ...and a headline-only one.
     pub member_short: f32,
+    /// Cosine with one of a story's recent members at or above which an
+    /// excerpt joins the story with a centroid score under `join_excerpt`
+    /// (down to `similar`).
+    pub member_strong: f32,
     /// Cosine at or above which a second story is merged into the first...
     pub merge: f32,
     /// ...when the two stories' centroids are at least this similar.
@@ -132,6 +155,7 @@ impl Default for Config {
             join_short: 0.16,
             member: 0.30,
             member_short: 0.10,
+            member_strong: 0.35,
             merge: 0.55,
             merge_stories: 0.25,
             converge: 0.5,
@@ -342,6 +366,8 @@ pub struct Desk {
     /// and the scored candidates (best first).
     probe: Vec<(u64, f32)>,
     found: Vec<u32>,
+    /// Stories older than the window met by a short text's copy probe.
+    older: Vec<(u32, f32)>,
     scored: Vec<(u32, f32)>,
     /// The article being placed, for its cosines with stories and members.
     lookup: TermLookup,
@@ -421,10 +447,28 @@ impl Short {
         if shared >= MIN_LEAD_GRAMS && contained >= LEAD_CONTAINED {
             return Some(contained);
         }
+        (self.title_like(other) && shared >= 3).then_some(contained)
+    }
+
+    /// Whether `self` re-posts `other` (days after it, beyond the story
+    /// window): the same headline, nearly, and a shared passage. Two
+    /// outlets quoting one press release under their own headlines days
+    /// apart are two reports; a re-post keeps its headline.
+    fn reposts(&self, other: &Short) -> Option<f64> {
+        if !self.title_like(other) {
+            return None;
+        }
+        let shared = shared_sorted(&self.lead, &other.lead);
+        let contained = shared as f64 / self.lead.len().min(other.lead.len()).max(1) as f64;
+        (shared >= 3).then_some(contained)
+    }
+
+    /// Title words' Jaccard similarity at least [`TITLE_ALIKE`], four words
+    /// or more shared.
+    fn title_like(&self, other: &Short) -> bool {
         let titles = shared_sorted(&self.title, &other.title);
         let union = self.title.len() + other.title.len() - titles;
-        let title_like = titles >= 4 && titles as f64 >= TITLE_ALIKE * union as f64;
-        (title_like && shared >= 3).then_some(contained)
+        titles >= 4 && titles as f64 >= TITLE_ALIKE * union as f64
     }
 }
 
@@ -486,6 +530,7 @@ impl Desk {
             round: 0,
             probe: Vec::new(),
             found: Vec::new(),
+            older: Vec::new(),
             scored: Vec::new(),
             lookup: TermLookup::default(),
             sum: Vec::new(),
@@ -946,8 +991,17 @@ impl Desk {
             return (s, Placement::Empty, Vec::new(), Vec::new());
         }
         self.candidates(terms, time);
-        if let Some(found) = self.lead_copy() {
-            return found;
+        // A copy that keeps its original's headline is taken at once; one
+        // that only shares a passage yields to an older re-posted original.
+        let found = self.lead_copy();
+        if let Some((true, placed)) = found {
+            return self.bridge(placed, terms);
+        }
+        if let Some(placed) = self.older_lead_copy(time) {
+            return self.bridge(placed, terms);
+        }
+        if let Some((_, placed)) = found {
+            return self.bridge(placed, terms);
         }
         let scored = std::mem::take(&mut self.scored);
         let placed = self.choose(&scored, terms, time);
@@ -958,25 +1012,138 @@ impl Desk {
     /// A short text's copy among the latest members of its best candidate
     /// stories (a copy shares enough terms with its original's story to
     /// put it among them): the copy's story and placement.
-    fn lead_copy(&self) -> Option<Placed> {
+    fn lead_copy(&self) -> Option<(bool, Placed)> {
         let current = self.current.as_ref()?;
+        // Of several texts it copies, the one whose headline it keeps too
+        // (a re-post), then the latest: two reports quoting one sentence
+        // of a press release share a passage under their own headlines.
+        let mut best: Option<(bool, ArticleId, f64)> = None;
         for &(ix, _) in self.scored.iter().take(COPY_STORIES) {
             let st = &self.stories[ix as usize];
             for m in st.members.iter().rev().take(COPY_MEMBERS) {
-                let Some(shared) = self.short.get(m).and_then(|o| current.copies(o)) else {
+                let Some(other) = self.short.get(m) else {
                     continue;
                 };
+                let Some(shared) = current.copies(other) else {
+                    continue;
+                };
+                let titled = current.title_like(other);
+                if best.is_none_or(|(t, _, _)| titled && !t) {
+                    best = Some((titled, *m, shared));
+                }
+                if titled {
+                    break;
+                }
+            }
+            if best.is_some_and(|(t, _, _)| t) {
+                break;
+            }
+        }
+        let (titled, m, shared) = best?;
+        let root = self.docs[&m].root;
+        let story = self.live(self.docs[&root].story);
+        Some((
+            titled,
+            (
+                story,
+                Placement::LeadCopy { of: root, shared },
+                Vec::new(),
+                Vec::new(),
+            ),
+        ))
+    }
+
+    /// A short text's copy in a story older than the window (a re-post days
+    /// later): the same probe of the postings as [`Desk::candidates`], over
+    /// entries between the window and [`COPY_LOOKBACK`] behind the article,
+    /// the [`COPY_STORIES`] sharing the most probe weight checked like
+    /// [`Desk::lead_copy`]. Bounded like the probe: at most
+    /// `PROBE_TERMS * PROBE_DEPTH` entries read (fewer: see [`probe_depth`]).
+    fn older_lead_copy(&mut self, time: i64) -> Option<Placed> {
+        let current = self.current.as_ref()?;
+        let window = self.config.window;
+        if COPY_LOOKBACK <= window {
+            return None;
+        }
+        let mut older = std::mem::take(&mut self.older);
+        older.clear();
+        for (rank, (term, weight)) in self.probe.iter().take(PROBE_TERMS).enumerate() {
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
+            let depth = probe_depth(rank);
+            for &(ix, minute) in list[list.len().saturating_sub(depth)..].iter().rev() {
+                let at = minute as i64 * 60;
+                if at + window >= time || at + COPY_LOOKBACK < time {
+                    continue;
+                }
+                older.push((self.live(ix), *weight));
+            }
+        }
+        older.sort_unstable_by_key(|e| e.0);
+        let mut w = 0;
+        for r in 0..older.len() {
+            if w > 0 && older[w - 1].0 == older[r].0 {
+                older[w - 1].1 += older[r].1;
+            } else {
+                older[w] = older[r];
+                w += 1;
+            }
+        }
+        older.truncate(w);
+        older.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let found = older.iter().take(COPY_STORIES).find_map(|&(ix, _)| {
+            let st = &self.stories[ix as usize];
+            st.members.iter().rev().take(COPY_MEMBERS).find_map(|m| {
+                let shared = self.short.get(m).and_then(|o| current.reposts(o))?;
                 let root = self.docs[m].root;
                 let story = self.live(self.docs[&root].story);
-                return Some((
+                Some((
                     story,
                     Placement::LeadCopy { of: root, shared },
                     Vec::new(),
                     Vec::new(),
-                ));
+                ))
+            })
+        });
+        self.older = older;
+        found
+    }
+
+    /// A short-text copy joins its original's story without scoring; when
+    /// its own words would also have joined it to another candidate story
+    /// (its excerpt cut elsewhere in the shared text), it bridges the two:
+    /// they are merged (within a story's span).
+    fn bridge(&mut self, mut placed: Placed, terms: &TermVector) -> Placed {
+        let (join, member) = match self.length {
+            Length::Headline => (self.config.join_short, self.config.member_short),
+            Length::Excerpt => (self.config.join_excerpt, self.config.member),
+            Length::Body => (self.config.join, self.config.member),
+        };
+        let strong = match self.length {
+            Length::Excerpt => self.config.member_strong,
+            Length::Headline | Length::Body => f32::INFINITY,
+        };
+        let floor = self.config.similar.min(join);
+        let scored = std::mem::take(&mut self.scored);
+        for &(ix, s) in &scored {
+            if s < floor {
+                break;
+            }
+            if self.live(ix) == self.live(placed.0) {
+                continue;
+            }
+            let m = self.closest_member(ix, terms);
+            if (s >= join && m >= member) || m >= strong {
+                if let Some(id) = self.merge(placed.0, ix) {
+                    placed.2.push(id);
+                }
+                break;
             }
         }
-        None
+        self.scored = scored;
+        placed.0 = self.live(placed.0);
+        placed
     }
 
     /// Places a non-copy among its scored candidate stories (best first).
@@ -1003,10 +1170,25 @@ impl Desk {
             Length::Excerpt => (self.config.join_excerpt, self.config.member),
             Length::Body => (self.config.join, self.config.member),
         };
+        // An excerpt that closely resembles one of a story's recent members
+        // joins it with a weaker centroid score (down to `similar`): as a
+        // story of excerpts grows, its centroid spreads over more terms and
+        // a new report's cosine with it falls, while its resemblance to the
+        // report it follows up does not. Not for bodies (their members
+        // share a topic's wording at that level) nor headlines (a handful
+        // of terms).
+        let strong = match self.length {
+            Length::Excerpt => self.config.member_strong,
+            Length::Headline | Length::Body => f32::INFINITY,
+        };
+        let floor = self.config.similar.min(join);
         let chosen = scored
             .iter()
-            .take_while(|(_, s)| *s >= join)
-            .find(|(ix, _)| self.closest_member(*ix, terms) >= member)
+            .take_while(|(_, s)| *s >= floor)
+            .find(|(ix, s)| {
+                let m = self.closest_member(*ix, terms);
+                (*s >= join && m >= member) || m >= strong
+            })
             .copied();
         match chosen {
             Some((ix, score)) => {
@@ -1109,9 +1291,9 @@ impl Desk {
         // memory before any is read.
         let mut lists: [&[(u32, u32)]; PROBE_TERMS] = [&[]; PROBE_TERMS];
         let mut touch = 0u32;
-        for (list, (term, _)) in lists.iter_mut().zip(probe.iter()) {
+        for (rank, (list, (term, _))) in lists.iter_mut().zip(probe.iter()).enumerate() {
             if let Some(l) = self.postings.get(term) {
-                *list = &l[l.len().saturating_sub(PROBE_DEPTH)..];
+                *list = &l[l.len().saturating_sub(probe_depth(rank))..];
                 touch ^= list.last().map_or(0, |e| e.1);
             }
         }

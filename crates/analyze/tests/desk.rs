@@ -463,3 +463,51 @@ fn a_wire_copy_under_a_rewritten_headline_is_found_from_its_excerpt() {
     let b = desk.add(&record(5, "Live updates", "Follow along.", "b.example", T0));
     assert_eq!((a.duplicate_of, b.duplicate_of), (None, None));
 }
+
+#[test]
+fn a_repost_days_after_the_story_window_is_a_copy_and_a_quote_is_not() {
+    let mut desk = Desk::new(Config::default());
+    let first = desk.add(&record(
+        1,
+        "Artificial intelligence tracks down leukemia",
+        "Used in practice, this approach could support conventional diagnostics and possibly \
+         accelerate the beginning of therapy. The research results have been published in the \
+         journal iScience. Artificial intelligence is a much-discussed topic in medicine ...",
+        "xpress.example",
+        T0,
+    ));
+    // Unrelated news in between keeps the desk's clock moving.
+    desk.add(&record(
+        2,
+        "Stena Line tests an autonomous ship",
+        "The ferry operator says artificial intelligence will help its captains plan routes and \
+         save fuel on the North Sea crossings from next spring onwards.",
+        "ships.example",
+        T0 + 2 * DAY,
+    ));
+    // Four days later, past the three-day story window: the same headline
+    // and text under a new URL.
+    let repost = desk.add(&record(
+        3,
+        "Artificial intelligence tracks down leukemia",
+        "this approach could support conventional diagnostics and possibly accelerate the \
+         beginning of therapy. The research results have been published in the journal \
+         'iScience'. Artificial intelligence ...",
+        "daily.example",
+        T0 + 4 * DAY,
+    ));
+    assert_eq!(repost.duplicate_of, Some(1), "{:?}", repost.placement);
+    assert_eq!(repost.story, first.story);
+    // Past the window, a passage quoted under another headline is not
+    // enough: a re-post keeps its headline.
+    let quote = desk.add(&record(
+        4,
+        "Blood cancer found earlier by trained algorithms, Bonn team says",
+        "Used in practice, this approach could support conventional diagnostics and possibly \
+         accelerate the beginning of therapy, the researchers say; a hospital in Munich will \
+         try it on its patients next year.",
+        "health.example",
+        T0 + 5 * DAY,
+    ));
+    assert_eq!(quote.duplicate_of, None, "{:?}", quote.placement);
+}

@@ -100,7 +100,6 @@ const NEGATIVE: &[&str] = &[
     "pager",
     "rating",
     "print",
-    "hidden",
     "disclaimer",
     "copyright",
     "video",
@@ -325,7 +324,13 @@ fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     let ad_like = |b: &[u8]| {
         memchr::memmem::find(b, b"ad").is_some() || memchr::memmem::find(b, b"dfp").is_some()
     };
-    if negative || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word)) {
+    // `hidden` as a word of its own hides; inside a word it often does not
+    // (`field--label-hidden` hides a field's label, not its text).
+    let hides = |w: &str| matches!(w, "hidden" | "is-hidden" | "hide" | "d-none");
+    if negative
+        || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word))
+        || (buf.contains("hid") && buf.split_ascii_whitespace().any(hides))
+    {
         return -1;
     }
     0
@@ -538,6 +543,54 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
     }
 }
 
+/// Boilerplate does not hold the article: an element whose class or id
+/// says boilerplate (`sidebar_content`, `above-footer`) but that wraps an
+/// element named the article body, or the page's headline, is a layout
+/// wrapper. Boilerplate tags (`<nav>`, `<header>`...) keep their role.
+fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mut [i8]) {
+    let n = dom.nodes.len();
+    let mut holds = vec![false; n];
+    let headline = (1..n).find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1));
+    if let Some(h) = headline {
+        holds[h] = true;
+    }
+    for (i, &s) in signal.iter().enumerate() {
+        if s > 0 && !hidden[i] {
+            holds[i] = true;
+        }
+    }
+    for i in (1..n).rev() {
+        if holds[i] {
+            let p = dom.nodes[i].parent as usize;
+            holds[p] = true;
+        }
+    }
+    for i in 1..n {
+        if signal[i] >= 0 || dom.tag(i as NodeId).is_some_and(is_boilerplate_tag) {
+            continue;
+        }
+        if holds[i] {
+            signal[i] = 0;
+            continue;
+        }
+        // Inside the named article body, a box holding half its prose or
+        // more (`elementor-widget-container`) is a layout wrapper.
+        let mut a = dom.nodes[i].parent;
+        for _ in 0..6 {
+            if a == NONE || a == 0 {
+                break;
+            }
+            if signal[a as usize] > 0 {
+                if prose[i] > 0.0 && prose[i] * 2.0 >= prose[a as usize] {
+                    signal[i] = 0;
+                }
+                break;
+            }
+            a = dom.nodes[a as usize].parent;
+        }
+    }
+}
+
 pub fn main_content(dom: &Dom) -> MainContent {
     let n = dom.nodes.len();
     let mut block_of: Vec<NodeId> = vec![0; n];
@@ -628,6 +681,7 @@ pub fn main_content(dom: &Dom) -> MainContent {
         &mut signal,
     );
     spare_embedded_posts(dom, &hidden, &mut signal);
+    spare_article_wrappers(dom, &hidden, &prose, &mut signal);
 
     // Boilerplate regions: negative signal, unless they hold much of the prose.
     let mut junk = vec![false; n];
@@ -714,10 +768,7 @@ fn with_siblings(
     bad: &[f64],
 ) -> Vec<NodeId> {
     let parent = dom.nodes[best].parent;
-    if best == 0
-        || parent == NONE
-        || !SIBLINGS
-        || matches!(dom.tag(best as NodeId), Some(Tag::Body | Tag::Html))
+    if best == 0 || parent == NONE || matches!(dom.tag(best as NodeId), Some(Tag::Body | Tag::Html))
     {
         return vec![best as NodeId];
     }
@@ -749,8 +800,6 @@ fn with_siblings(
     }
     out
 }
-
-const SIBLINGS: bool = false;
 
 /// The last node of `id`'s subtree (arena order).
 fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {
@@ -864,6 +913,9 @@ fn finish(raw: String) -> String {
         if p.is_empty() {
             continue;
         }
+        if out.len() >= END_AFTER && is_end_marker(p) {
+            break;
+        }
         if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
             continue;
         }
@@ -873,6 +925,71 @@ fn finish(raw: String) -> String {
         out.push_str(p);
     }
     out
+}
+
+/// Text written before an end marker that makes it the end of the story.
+const END_AFTER: usize = 400;
+
+/// Headings that open what follows a story (more stories, the author's
+/// box, comments), in the languages of the pages we read: after the story
+/// has begun, the text ends there.
+const END_MARKERS: &[&str] = &[
+    "auch interessant",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "das könnte sie interessieren",
+    "mehr zum thema",
+    "weitere artikel",
+    "weitere beiträge",
+    "verwandte artikel",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "passend zum thema",
+    "lesen sie auch",
+    "über den autor",
+    "über die autorin",
+    "schreibe einen kommentar",
+    "kommentare",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related content",
+    "more stories",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "about the author",
+    "leave a reply",
+    "leave a comment",
+    "comments",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "noticias relacionadas",
+    "te puede interesar",
+    "artículos relacionados",
+    "leggi anche",
+    "articoli correlati",
+    "potrebbe interessarti",
+    "leia também",
+    "artigos relacionados",
+];
+
+/// A short paragraph that is one of [`END_MARKERS`] (trailing `:` or a
+/// count such as "Kommentare (3)" allowed).
+fn is_end_marker(p: &str) -> bool {
+    if p.len() > 60 {
+        return false;
+    }
+    let lower = p.to_lowercase();
+    let bare = lower
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, ':' | '(' | ')' | ' ' | '.' | '…')
+        })
+        .trim();
+    END_MARKERS.contains(&bare)
 }
 
 /// A stock phrase, a copyright line or a reading-time note.

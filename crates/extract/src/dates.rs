@@ -193,13 +193,14 @@ pub fn publication_date(
                 .find_map(|(_, v)| bounds.check(parse_stated(v, month_first)))
         })
     };
-    let structured = ld
-        .article_published
-        .iter()
-        .chain(&ld.other_published)
-        .find_map(stated)
-        .or_else(|| meta_of(PUBLISHED_KEYS))
-        .or_else(|| markup_date(dom, &bounds, month_first));
+    let structured = meta_of(PUBLISHED_KEYS)
+        .or_else(|| {
+            ld.article_published
+                .iter()
+                .chain(&ld.other_published)
+                .find_map(stated)
+        })
+        .or_else(|| markup_date(dom, main, &bounds, month_first));
     // A full date in the URL is the publisher's own filing; a structured
     // date of the same day adds the time of day.
     if let Some(day) = in_url {
@@ -210,6 +211,27 @@ pub fn publication_date(
     }
     if structured.is_some() {
         return structured;
+    }
+    if let Some(p) = script_date(dom, &bounds, month_first) {
+        return Some(p);
+    }
+    // Site-specific meta keys that still say what they hold
+    // (`five_hundred_pixels:uploaded`, `article.created_at`).
+    let other_meta = metas.iter().find_map(|(k, v)| {
+        let dated = ["publish", "creat", "upload", "date", "posted", "issued"]
+            .iter()
+            .any(|w| k.contains(w));
+        let update = ["modif", "updat", "expir", "revis", "lastmod"]
+            .iter()
+            .any(|w| k.contains(w));
+        if dated && !update {
+            bounds.check(parse_stated(v, month_first))
+        } else {
+            None
+        }
+    });
+    if other_meta.is_some() {
+        return other_meta;
     }
     if let Some(p) = shown_date(dom, main, &bounds, month_first) {
         return Some(p);
@@ -228,8 +250,17 @@ pub fn publication_date(
 
 /// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
 /// `published` class with a machine-readable date.
-fn markup_date(dom: &Dom, bounds: &Bounds, month_first: bool) -> Option<Published> {
+fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    // Marks after the main text date comments and teasers.
+    let end = if main == NONE {
+        NONE
+    } else {
+        last_descendant(dom, main)
+    };
     for (id, tag) in dom.elements() {
+        if end != NONE && id > end {
+            break;
+        }
         let itemprop_pub = dom
             .attr_raw(id, "itemprop")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("datePublished"));
@@ -291,6 +322,10 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
     let mut first_h1 = NONE;
     let mut by_class: Option<Published> = None;
     let mut by_time: Option<Published> = None;
+    let mut late_class: Option<Published> = None;
+    let mut early_class: Option<Published> = None;
+    let mut early_time: Option<Published> = None;
+    let mut late_time: Option<Published> = None;
     let main_end = if main == NONE {
         n
     } else {
@@ -320,25 +355,33 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         if tag == Tag::H1 && first_h1 == NONE {
             first_h1 = id;
         }
-        // Dates after the main text (comments, teasers, footers) are not
-        // the story's.
-        if i > main_end {
-            continue;
-        }
-        if by_time.is_none() && tag == Tag::Time {
-            by_time = dom
+        // Dates after the main text (teasers, footers) are less likely the
+        // story's: kept apart, for when nothing comes before.
+        // Dates before the headline (teaser lists, tickers) come after
+        // those between the headline and the end of the main text.
+        let late = i > main_end;
+        let early = first_h1 == NONE || i < first_h1 as usize;
+        let (time_slot, class_slot) = if late {
+            (&mut late_time, &mut late_class)
+        } else if early {
+            (&mut early_time, &mut early_class)
+        } else {
+            (&mut by_time, &mut by_class)
+        };
+        if time_slot.is_none() && tag == Tag::Time {
+            *time_slot = dom
                 .attr(id, "datetime")
                 .and_then(|v| bounds.check(parse_stated(&v, month_first)))
                 .or_else(|| earliest_in(&inline_text(dom, id), bounds, month_first));
         }
         // Small elements only: a date line, not a wrapper named `meta-box`.
-        if by_class.is_none()
+        if class_slot.is_none()
             && (last_descendant(dom, id) as usize) < i + 40
             && (is_date_class(class) || is_date_class(ident))
         {
             let text = inline_text(dom, id);
             if text.len() <= 300 {
-                by_class = earliest_in(&text, bounds, month_first).or_else(|| {
+                *class_slot = earliest_in(&text, bounds, month_first).or_else(|| {
                     ["datetime", "content", "title", "data-date"]
                         .iter()
                         .find_map(|k| {
@@ -349,7 +392,7 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             }
         }
     }
-    if let Some(p) = by_time.or(by_class) {
+    if let Some(p) = by_time.or(by_class).or(early_time).or(early_class) {
         return Some(p);
     }
     // The lines under the headline: bylines without a class.
@@ -377,26 +420,35 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             return Some(p);
         }
     }
-    // The first date in the main text, then anywhere visible.
-    let mut text = String::new();
-    for (i, node) in dom.nodes.iter().enumerate() {
-        if skip[i] || !matches!(node.kind, Kind::Text { .. }) {
-            continue;
+    // The first date in the main text, then in dated elements after it,
+    // then anywhere visible.
+    let first_in = |inside: NodeId| {
+        let mut text = String::new();
+        for (i, node) in dom.nodes.iter().enumerate() {
+            if skip[i] || !matches!(node.kind, Kind::Text { .. }) {
+                continue;
+            }
+            if inside != NONE && !dom.contains(inside, i as NodeId) {
+                continue;
+            }
+            crate::text::push_text(dom, i as NodeId, &mut text);
+            text.push(' ');
+            if text.len() > 100_000 {
+                break;
+            }
         }
-        if main != NONE && !dom.contains(main, i as NodeId) {
-            continue;
-        }
-        crate::text::push_text(dom, i as NodeId, &mut text);
-        text.push(' ');
-        if text.len() > 20_000 {
-            break;
+        dates_in(&text, month_first)
+            .into_iter()
+            .map(|d| d.0)
+            .find(|&d| bounds.ok(d))
+            .map(from_day)
+    };
+    if main != NONE {
+        if let Some(p) = first_in(main).or(late_time).or(late_class) {
+            return Some(p);
         }
     }
-    dates_in(&text, month_first)
-        .into_iter()
-        .map(|d| d.0)
-        .find(|&d| bounds.ok(d))
-        .map(from_day)
+    first_in(NONE)
 }
 
 /// The last node inside `id`'s subtree (arena order).
@@ -440,20 +492,65 @@ fn linked_data_dates(dom: &Dom) -> LdDates {
     out
 }
 
-/// The string values of `"key": "value"` in text that is not valid JSON.
+/// The string values of `"key": "value"` (or single quotes) in text that
+/// is not valid JSON.
 fn raw_field(raw: &str, key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = raw;
     while let Some(i) = rest.find(key) {
         rest = &rest[i + key.len()..];
         let after = rest.trim_start().strip_prefix(':').map(str::trim_start);
-        if let Some(v) = after.and_then(|a| a.strip_prefix('"')) {
-            if let Some(end) = v.find('"') {
-                out.push(v[..end].to_string());
-            }
+        let Some(after) = after else { continue };
+        let Some(q) = after.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let v = &after[1..];
+        if let Some(end) = v.find(q) {
+            out.push(v[..end].to_string());
         }
     }
     out
+}
+
+/// Publication keys that page scripts (analytics data layers, app state)
+/// carry outside JSON-LD.
+const SCRIPT_KEYS: &[&str] = &[
+    "datePublished",
+    "publishDate",
+    "publishdate",
+    "published_at",
+    "publicationDate",
+    "date_published",
+    "pubDate",
+    "publish_date",
+];
+
+/// A publication date in the page's other scripts.
+fn script_date(dom: &Dom, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    for (id, tag) in dom.elements() {
+        if tag != Tag::Script {
+            continue;
+        }
+        let raw = dom.raw_text(id);
+        if raw.len() > 2_000_000 {
+            continue;
+        }
+        for key in SCRIPT_KEYS {
+            for quote in ['"', '\''] {
+                let quoted = format!("{quote}{key}{quote}");
+                if !raw.contains(&quoted) {
+                    continue;
+                }
+                if let Some(p) = raw_field(raw, &quoted)
+                    .iter()
+                    .find_map(|v| bounds.check(parse_stated(v, month_first)))
+                {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn is_article_type(v: &Value) -> bool {

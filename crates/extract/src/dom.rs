@@ -663,6 +663,31 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
+        // Body content in the head (a stray `<div>` before `<body>`) ends
+        // the head, as in HTML's "in head" mode; otherwise the whole page
+        // would sit in an invisible element.
+        if !matches!(
+            tag,
+            Tag::Meta
+                | Tag::Link
+                | Tag::Title
+                | Tag::Script
+                | Tag::Style
+                | Tag::Base
+                | Tag::Noscript
+                | Tag::Template
+                | Tag::Head
+                | Tag::Other
+        ) && self.overflow == 0
+        {
+            if let Some(at) = self
+                .stack
+                .iter()
+                .rposition(|&id| self.tag_of(id) == Tag::Head)
+            {
+                self.stack.truncate(at);
+            }
+        }
         if tag.closes_p() {
             self.close_if_open(
                 Tag::P,

@@ -202,3 +202,36 @@ fn last_resorts_month_in_the_url_then_copyright() {
     );
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-01-01"));
 }
+
+#[test]
+fn dates_in_page_scripts_outside_json_ld() {
+    let head = r#"<script>window.dataLayer = [{'pageType': 'article', 'publishdate': '2019-10-19', 'author': 'x'}];</script>"#;
+    let body =
+        format!("<article><h1>Budget</h1>{BODY}</article><footer>© 2021 Town Times</footer>");
+    assert_eq!(day(&page(head, &body), None).as_deref(), Some("2019-10-19"));
+}
+
+#[test]
+fn dates_after_the_main_text_when_none_come_before() {
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><div class="article-footer"><span class="date">Published 12.03.2019</span></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+}
+
+#[test]
+fn dates_between_the_headline_and_the_end_of_the_story_come_first() {
+    // A teaser list above the headline dates other stories.
+    let body = format!(
+        r#"<ul class="latest"><li><a href="/a">Other story</a> <time datetime="2019-08-05">5 Aug</time></li></ul>
+        <article><h1>Budget</h1><p class="publication">Le <time datetime="2019-06-28T13:49:45Z">28 juin 2019</time></p>{BODY}</article>
+        <div class="more"><time pubdate datetime="2019-09-22">22 Sep</time></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-06-28"));
+}
+
+#[test]
+fn site_specific_meta_keys_that_name_a_date() {
+    let head = r#"<meta property="five_hundred_pixels:uploaded" content="2013-02-16T04:36:36-05:00"><meta name="x:updated" content="2014-01-01">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2013-02-16"));
+}

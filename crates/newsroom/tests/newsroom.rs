@@ -530,3 +530,50 @@ fn jsonl_has_the_benchmark_fields() {
         }
     }
 }
+
+#[test]
+fn the_harder_newsroom_has_headline_only_items_short_titles_and_developments() {
+    let config = Config {
+        events: 300,
+        ..Config::harder()
+    };
+    let items = all(&config);
+    let own: Vec<&Generated> = items
+        .iter()
+        .filter(|g| g.truth.kind == Kind::Original)
+        .collect();
+    let bare = own.iter().filter(|g| g.article.body.is_none()).count();
+    let share = bare as f64 / own.len() as f64;
+    assert!((0.15..0.35).contains(&share), "headline-only share {share}");
+    for g in &items {
+        if g.article.body.is_none() {
+            assert!(g.article.excerpt.is_none() && !g.article.title.is_empty());
+        }
+    }
+    // Copies keep their text (a copy of a headline alone could not be told).
+    assert!(items
+        .iter()
+        .filter(|g| g.truth.duplicate_of.is_some())
+        .all(|g| g.article.body.is_some()));
+    // Developments: stories whose own reports span more than 12 hours.
+    let mut spans: std::collections::HashMap<u64, (i64, i64)> = std::collections::HashMap::new();
+    for g in &own {
+        let t = g.article.published_at.unwrap().timestamp();
+        let e = spans.entry(g.truth.story).or_insert((t, t));
+        e.0 = e.0.min(t);
+        e.1 = e.1.max(t);
+    }
+    let long = spans.values().filter(|(a, b)| b - a > 12 * 3600).count();
+    assert!(
+        long * 5 > spans.len(),
+        "{long} of {} stories run past 12 hours",
+        spans.len()
+    );
+    // The default stream is unchanged by the new shares: every article has a body.
+    assert!(all(&Config {
+        events: 50,
+        ..Config::default()
+    })
+    .iter()
+    .all(|g| g.article.body.is_some()));
+}

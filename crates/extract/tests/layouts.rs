@@ -1,0 +1,101 @@
+//! Main text on small hand-written pages, one per layout rule that pages of
+//! any site needed (`content.rs`, `dom.rs`).
+
+use newsdesk_extract::extract;
+
+const P1: &str = "<p>The council approved the new budget on Monday evening, after a debate that lasted more than four hours.</p>";
+const P2: &str = "<p>Spending on roads rises by a tenth, while the library keeps its Sunday opening for another year.</p>";
+const P3: &str = "<p>The mayor said the vote showed that the town could still agree on the things that matter most to it.</p>";
+
+fn text(html: &str) -> String {
+    extract(html.as_bytes(), None).unwrap().text
+}
+
+#[test]
+fn a_wrapper_with_a_boilerplate_word_that_holds_the_headline_is_not_boilerplate() {
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/a">A</a></nav>
+        <div class="sidebar_content"><div class="post"><h1>Budget passes</h1>{P1}{P2}</div></div>
+        <div class="widget"><p>Other long text about the weather that does not belong to the story, with words.</p>
+        <p>More text of the widget, which is about something else entirely, and says so twice.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending on roads"),
+        "{t}"
+    );
+    assert!(!t.contains("weather"), "{t}");
+}
+
+#[test]
+fn a_layout_box_with_a_boilerplate_word_inside_the_article_body() {
+    let html = format!(
+        r#"<html><body><div class="post-content"><div class="elementor-widget-container">{P1}{P2}{P3}</div></div>
+        <div class="related"><p>A related story, long enough to count as a paragraph of prose, about parking.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("parking"), "{t}");
+}
+
+#[test]
+fn sibling_boxes_of_the_article_are_joined() {
+    // The lead in one box, the body in the next: both are the story; the
+    // link list beside them is not.
+    let html = format!(
+        r#"<html><body><div class="wrap"><div class="lead">{P1}</div><div class="text">{P2}{P3}</div>
+        <div class="more"><a href="/1">First other story title here</a> <a href="/2">Second other story title here</a> <a href="/3">Third one</a></div></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("The council approved") && t.contains("Spending") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("other story"), "{t}");
+}
+
+#[test]
+fn body_content_before_body_ends_the_head() {
+    // A stray `<div>` in the head: everything after it is the body.
+    let html = format!(
+        r#"<html><head><title>x</title><meta charset="utf-8"><div class="top"></div>
+        <div id="article"><h1>Budget passes</h1>{P1}{P2}</div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_field_whose_label_is_hidden_still_shows_its_text() {
+    // Drupal: `field--label-hidden` hides the field's label, not the field.
+    let html = format!(
+        r#"<html><body><article><h1>Budget</h1><div class="field field--name-body field--label-hidden field__item">{P1}{P2}{P3}</div></article>
+        <div class="hidden"><p>A text that is never shown to readers, though it is long enough to be prose.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("never shown"), "{t}");
+}
+
+#[test]
+fn the_story_ends_at_a_more_stories_heading() {
+    let html = format!(
+        r#"<html><body><article>{P1}{P2}{P3}{P1}<h3>Auch interessant:</h3>
+        <p>Deine Jobbörse in der Digital-Welt: wir tun jeden Tag, was wir lieben, und suchen dich dafür.</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("mayor said"), "{t}");
+    assert!(
+        !t.contains("Jobbörse") && !t.contains("Auch interessant"),
+        "{t}"
+    );
+}
