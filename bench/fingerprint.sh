@@ -28,6 +28,9 @@
 #   seeds 10 bbcc5bf78ec1869b, everyday-ai 198 a6c5a39daea407ad,
 #   reuters 21577 80a2ecde0607e673, generated 1766 bf4fef4f26111b88,
 #   total c3259a9442f83622
+# main at 5d2e3bf (stories): seeds bbcc5bf78ec1869b, everyday-ai
+#   4b9e0dd04d3d1001, reuters 71474e219cfea633, generated 27752add8edd3fb4,
+#   total 5bc9219e0273a76e
 # (A change that means to alter decisions, stories or scores changes them:
 # record the new values with the commit that does.)
 set -euo pipefail
