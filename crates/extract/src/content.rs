@@ -975,6 +975,22 @@ const END_MARKERS: &[&str] = &[
     "potrebbe interessarti",
     "leia também",
     "artigos relacionados",
+    "weitere themen",
+    "weitere informationen",
+    "weiterführende informationen",
+    "weiterführende links",
+    "empfehlungen aus dem",
+    "möchten sie den artikel teilen",
+    "artikel teilen",
+    "beitrag teilen",
+    "en savoir plus",
+    "aller plus loin",
+    "pour lire la suite",
+    "while you are here",
+    "if you enjoyed",
+    "inne artykuły",
+    "czytaj także",
+    "czytaj też",
 ];
 
 /// A short paragraph that is one of [`END_MARKERS`] (trailing `:` or a
@@ -989,7 +1005,10 @@ fn is_end_marker(p: &str) -> bool {
             c.is_ascii_digit() || matches!(c, ':' | '(' | ')' | ' ' | '.' | '…')
         })
         .trim();
-    END_MARKERS.contains(&bare)
+    // "Mehr zum Thema auf example.de", "Weitere Informationen zum X:".
+    END_MARKERS.iter().any(|m| {
+        bare == *m || (bare.starts_with(m) && bare[m.len()..].starts_with([' ', '!', '?', '…']))
+    })
 }
 
 /// A stock phrase, a copyright line or a reading-time note.

@@ -282,7 +282,7 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
                 .attr(id, key)
                 .and_then(|v| bounds.check(parse_stated(&v, month_first)))
             {
-                return Some(p);
+                return Some(shown_day(dom, id, p, month_first));
             }
         }
         let text = inline_text(dom, id);
@@ -291,6 +291,21 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
         }
     }
     None
+}
+
+/// A machine-readable date in UTC (`<time datetime="2019-06-28T01:00Z">`)
+/// may fall on another day than the one the element shows its readers
+/// ("27 juin 2019"): the shown day, when it is a day next to it, is the
+/// page's.
+fn shown_day(dom: &Dom, id: NodeId, p: Published, month_first: bool) -> Published {
+    let text = inline_text(dom, id);
+    match dates_in(&text, month_first).first() {
+        Some(&(d, _)) if d != p.day && (d - p.day).num_days().abs() == 1 => Published {
+            instant: p.instant,
+            day: d,
+        },
+        _ => p,
+    }
 }
 
 /// The earliest plausible date shown in `text`.
@@ -372,6 +387,7 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             *time_slot = dom
                 .attr(id, "datetime")
                 .and_then(|v| bounds.check(parse_stated(&v, month_first)))
+                .map(|p| shown_day(dom, id, p, month_first))
                 .or_else(|| earliest_in(&inline_text(dom, id), bounds, month_first));
         }
         // Small elements only: a date line, not a wrapper named `meta-box`.

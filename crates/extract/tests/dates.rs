@@ -235,3 +235,11 @@ fn site_specific_meta_keys_that_name_a_date() {
     let head = r#"<meta property="five_hundred_pixels:uploaded" content="2013-02-16T04:36:36-05:00"><meta name="x:updated" content="2014-01-01">"#;
     assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2013-02-16"));
 }
+
+#[test]
+fn a_time_element_shows_the_page_day_of_a_utc_timestamp() {
+    let body = format!(
+        r#"<article><h1>Budget</h1><p class="publication"><time datetime="2019-06-28T01:30:00Z">27 juin 2019</time></p>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-06-27"));
+}

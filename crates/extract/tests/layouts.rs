@@ -98,4 +98,11 @@ fn the_story_ends_at_a_more_stories_heading() {
         !t.contains("Jobbörse") && !t.contains("Auch interessant"),
         "{t}"
     );
+    // A marker that goes on ("... auf example.de") still ends the story.
+    let html = html.replace("Auch interessant:", "Mehr zum Thema auf example.de");
+    let t = text(&html);
+    assert!(t.contains("mayor said") && !t.contains("Jobbörse"), "{t}");
+    // Before the story has begun, a marker is only a heading.
+    let html = format!("<html><body><article><h3>Comments</h3>{P1}{P2}</article></body></html>");
+    assert!(text(&html).contains("Spending on roads"));
 }
