@@ -26,7 +26,7 @@
 //! lines, lines that only date the story, bylines and wire credits.
 
 use crate::dom::{Dom, Kind, NodeId, Tag, NONE};
-use crate::text::{is_invisible_tag, push_collapsed, push_text};
+use crate::text::{inline_text, is_invisible_tag, push_collapsed, push_text};
 
 /// The main text and the element it came from.
 pub struct MainContent {
@@ -550,7 +550,26 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
 fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mut [i8]) {
     let n = dom.nodes.len();
     let mut holds = vec![false; n];
-    let headline = (1..n).find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1));
+    // The page's headline: the first `<h1>` with words (not a logo), else
+    // an element that names itself the headline (`h2.entry-title`).
+    let worded = |i: usize| !inline_text(dom, i as NodeId).trim().is_empty();
+    let headline = (1..n)
+        .find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1) && worded(i))
+        .or_else(|| {
+            (1..n).find(|&i| {
+                !hidden[i]
+                    && matches!(dom.nodes[i].kind, Kind::Element { .. })
+                    && (dom
+                        .attr_raw(i as NodeId, "itemprop")
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("headline"))
+                        || dom.attr_raw(i as NodeId, "class").is_some_and(|c| {
+                            c.split_ascii_whitespace().any(|w| {
+                                matches!(w, "entry-title" | "post-title" | "article-title")
+                            })
+                        }))
+                    && worded(i)
+            })
+        });
     if let Some(h) = headline {
         holds[h] = true;
     }

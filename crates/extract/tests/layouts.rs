@@ -106,3 +106,19 @@ fn the_story_ends_at_a_more_stories_heading() {
     let html = format!("<html><body><article><h3>Comments</h3>{P1}{P2}</article></body></html>");
     assert!(text(&html).contains("Spending on roads"));
 }
+
+#[test]
+fn a_titled_h2_is_the_headline_when_the_h1_is_a_logo() {
+    let html = format!(
+        r#"<html><body><header><h1><a href="/"><img src="logo.png" alt="Daily"></a></h1></header>
+        <div class="sidebar_content"><div class="post"><h2 class="entry-title post-title">Budget passes</h2>{P1}{P2}</div></div>
+        <div class="widget"><p>Other long text about the weather that does not belong to the story, with words.</p>
+        <p>More text of the widget, which is about something else entirely, and says so twice.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending on roads"),
+        "{t}"
+    );
+    assert!(!t.contains("weather"), "{t}");
+}
