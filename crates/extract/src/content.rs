@@ -592,14 +592,15 @@ fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mu
             signal[i] = 0;
             continue;
         }
-        // Inside the named article body, a box holding half its prose or
-        // more (`elementor-widget-container`) is a layout wrapper.
+        // Inside the named article body or an `<article>`, a box holding
+        // half its prose or more (`elementor-widget-container`, `div.entry.
+        // share`) is a layout wrapper.
         let mut a = dom.nodes[i].parent;
         for _ in 0..6 {
             if a == NONE || a == 0 {
                 break;
             }
-            if signal[a as usize] > 0 {
+            if signal[a as usize] > 0 || dom.is(a, Tag::Article) {
                 if prose[i] > 0.0 && prose[i] * 2.0 >= prose[a as usize] {
                     signal[i] = 0;
                 }

@@ -122,3 +122,23 @@ fn a_titled_h2_is_the_headline_when_the_h1_is_a_logo() {
     );
     assert!(!t.contains("weather"), "{t}");
 }
+
+#[test]
+fn a_box_with_a_boilerplate_word_that_holds_most_of_an_article_is_its_body() {
+    let html = format!(
+        r#"<html><body><div class="main"><article class="post"><h1>Budget passes</h1>
+        <p class="byline">by A. Writer</p><div class="entry themeform share"><div class="entry-inner">{P1}{P2}{P3}</div></div>
+        <div class="sharing"><a href="/s">Share</a></div></article>
+        <div class="related"><h3>Das könnte Dich auch interessieren</h3><ul><li><a href="/a">A story about the weather in the hills</a></li></ul></div></div>
+        <aside class="sidebar"><p>Other long text about the weather that does not belong to the story, with words.</p>
+        <p>More text of the sidebar, which is about something else entirely, and says so twice and more.</p>
+        <p>Still more text of the sidebar, which is about something else entirely, and keeps on going.</p>
+        <p>And the last paragraph of the sidebar, so that it holds more prose than the story itself does.</p></aside></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("weather"), "{t}");
+}
