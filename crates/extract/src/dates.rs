@@ -236,6 +236,9 @@ pub fn publication_date(
     if let Some(p) = shown_date(dom, main, &bounds, month_first) {
         return Some(p);
     }
+    if let Some(d) = image_date(dom, metas, main, &bounds) {
+        return Some(from_day(d));
+    }
     if let Some(p) = ld.modified.iter().find_map(stated) {
         return Some(p);
     }
@@ -740,6 +743,32 @@ fn visit(v: &Value, out: &mut LdDates, depth: usize) {
         }
         _ => {}
     }
+}
+
+/// A full date in the path of the page's own image (`og:image`, an
+/// `<img>` in the main text): the publisher filed it on the day it
+/// published (`/files/2016/05/04/report.png`).
+fn image_date(
+    dom: &Dom,
+    metas: &[(String, String)],
+    main: NodeId,
+    bounds: &Bounds,
+) -> Option<NaiveDate> {
+    let shared = metas
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "og:image" | "twitter:image" | "og:image:url"))
+        .find_map(|(_, v)| url_date(v.trim()).filter(|&d| bounds.ok(d)));
+    if shared.is_some() || main == NONE {
+        return shared;
+    }
+    let end = last_descendant(dom, main);
+    dom.elements()
+        .filter(|&(id, tag)| tag == Tag::Img && id > main && id <= end)
+        .find_map(|(id, _)| {
+            dom.attr_raw(id, "src")
+                .and_then(|v| url_date(v.trim()))
+                .filter(|&d| bounds.ok(d))
+        })
 }
 
 /// A full date in the URL's path: `/2019/03/12/`, `/2019-03-12`,

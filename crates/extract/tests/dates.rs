@@ -262,3 +262,18 @@ fn a_utc_timestamp_takes_the_local_day_the_page_also_writes() {
     // Nor does a timestamp stated in UTC alone.
     assert_eq!(day(&page(meta, BODY), None).as_deref(), Some("2020-12-05"));
 }
+
+#[test]
+fn a_full_date_in_the_path_of_the_page_image() {
+    let og =
+        r#"<meta property="og:image" content="https://example.org/files/2016/05/04/report.png">"#;
+    assert_eq!(day(&page(og, BODY), None).as_deref(), Some("2016-05-04"));
+    let body = format!(
+        r#"<article><h1>Budget</h1><img src="/media/2019/03/12/council.jpg">{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+    // A year and month alone say nothing.
+    let og =
+        r#"<meta property="og:image" content="https://example.org/uploads/2016/05/report.png">"#;
+    assert_eq!(day(&page(og, BODY), None), None);
+}
