@@ -917,7 +917,13 @@ impl Emitter<'_, '_> {
 /// Paragraphs trimmed, stock phrases and empty lines dropped.
 fn finish(raw: String) -> String {
     let mut out = String::with_capacity(raw.len());
-    for para in raw.split("\n\n") {
+    let paras: Vec<&str> = raw.split("\n\n").collect();
+    // What remains to be written after each paragraph, in bytes.
+    let mut after = vec![0usize; paras.len() + 1];
+    for (i, para) in paras.iter().enumerate().rev() {
+        after[i] = after[i + 1] + para.trim().len();
+    }
+    for (i, para) in paras.iter().enumerate() {
         let mut p = String::new();
         for line in para.split('\n') {
             let line = line.trim();
@@ -934,7 +940,12 @@ fn finish(raw: String) -> String {
             continue;
         }
         if out.len() >= END_AFTER && is_end_marker(p) {
-            break;
+            // A share box between the lead and the body ("Artikel
+            // teilen") is followed by most of the story: it ends nothing.
+            if after[i + 1] <= END_REST * out.len() {
+                break;
+            }
+            continue;
         }
         if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
             continue;
@@ -949,6 +960,9 @@ fn finish(raw: String) -> String {
 
 /// Text written before an end marker that makes it the end of the story.
 const END_AFTER: usize = 400;
+/// An end marker followed by more than this many times the text written
+/// before it is inside the story.
+const END_REST: usize = 3;
 
 /// Headings that open what follows a story (more stories, the author's
 /// box, comments), in the languages of the pages we read: after the story

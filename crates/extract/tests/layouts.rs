@@ -142,3 +142,20 @@ fn a_box_with_a_boilerplate_word_that_holds_most_of_an_article_is_its_body() {
     );
     assert!(!t.contains("weather"), "{t}");
 }
+
+#[test]
+fn a_share_box_between_the_lead_and_the_body_ends_nothing() {
+    let lead = "<p><strong>The council approved the new budget on Monday evening, after a debate that lasted more than four hours and ended late at night, with a narrow majority of the members present in the chamber. The vote was close, and the opposition announced it would take the matter to the regional court before the summer recess begins. Its members had asked for more time to read the papers, which the chair refused. A second reading is planned for the autumn session of the council.</p>";
+    let body = format!("{P1}{P2}{P3}").repeat(8);
+    let html = format!(
+        r#"<html><body><main class="main-content"><article><div class="intro"><h1>Budget passes</h1>{lead}</div>
+        <div class="labeled">Artikel teilen</div><div class="text">{body}</div>
+        <h2>Mehr zum Thema</h2><ul><li><a href="/a">Another story</a></li></ul></article></main></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("opposition") && t.contains("mayor said"), "{t}");
+    assert!(
+        !t.contains("Artikel teilen") && !t.contains("Another story"),
+        "{t}"
+    );
+}
