@@ -941,7 +941,8 @@ fn finish(raw: String) -> String {
         }
         if out.len() >= END_AFTER && is_end_marker(p) {
             // A share box between the lead and the body ("Artikel
-            // teilen") is followed by most of the story: it ends nothing.
+            // teilen") or a box of links halfway through is followed by
+            // more of the story than came before: it ends nothing.
             if after[i + 1] <= END_REST * out.len() {
                 break;
             }
@@ -961,8 +962,9 @@ fn finish(raw: String) -> String {
 /// Text written before an end marker that makes it the end of the story.
 const END_AFTER: usize = 400;
 /// An end marker followed by more than this many times the text written
-/// before it is inside the story.
-const END_REST: usize = 3;
+/// before it is inside the story (a share box after the lead, a "more on
+/// this" box of links halfway through).
+const END_REST: usize = 1;
 
 /// Headings that open what follows a story (more stories, the author's
 /// box, comments), in the languages of the pages we read: after the story
