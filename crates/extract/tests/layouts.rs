@@ -159,3 +159,19 @@ fn a_share_box_between_the_lead_and_the_body_ends_nothing() {
         "{t}"
     );
 }
+
+#[test]
+fn a_template_script_inside_the_article_body_is_its_text() {
+    let html = format!(
+        r#"<html><body><div class="post"><h2 class="title">Budget passes</h2>
+        <div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">{P1}{P2}{P3}</script></div></div></div>
+        <script type="text/template"><p>A widget template that the page renders elsewhere, with words enough to be prose.</p></script>
+        </body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("widget template"), "{t}");
+}
