@@ -689,6 +689,26 @@ pub fn main_content(dom: &Dom) -> MainContent {
         return fallback(dom, &hidden);
     }
 
+    // A `<figure>` around a table is the table's frame, not a picture's.
+    for (id, tag) in dom.elements() {
+        if tag != Tag::Table || hidden[id as usize] {
+            continue;
+        }
+        let mut a = dom.nodes[id as usize].parent;
+        for _ in 0..3 {
+            if a == NONE || a == 0 {
+                break;
+            }
+            if dom.is(a, Tag::Figure) {
+                if signal[a as usize] < 0 {
+                    signal[a as usize] = 0;
+                }
+                break;
+            }
+            a = dom.nodes[a as usize].parent;
+        }
+    }
+
     mark_teasers(
         dom,
         &Marks {

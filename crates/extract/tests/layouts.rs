@@ -175,3 +175,18 @@ fn a_template_script_inside_the_article_body_is_its_text() {
     );
     assert!(!t.contains("widget template"), "{t}");
 }
+
+#[test]
+fn a_figure_around_a_table_is_content() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}
+        <figure class="table-wrapper"><table><tr><th>Item</th><th>Cost</th></tr><tr><td>Road repairs</td><td>Free deposit, 1 GBP withdrawal</td></tr></table></figure>
+        {P2}<figure><img src="a.jpg"><figcaption>The mayor at the vote, photographed by a reader.</figcaption></figure>{P3}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("1 GBP withdrawal") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("photographed"), "{t}");
+}
