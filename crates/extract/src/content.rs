@@ -631,7 +631,9 @@ pub fn main_content(dom: &Dom) -> MainContent {
                 let tag = *tag;
                 let attrs = role_attrs(dom, i as NodeId);
                 hidden[i] = hidden[p] || is_invisible_tag(tag) || is_hidden(&attrs);
-                in_link[i] = in_link[p] || tag == Tag::A;
+                // An anchor without `href` (`<a name="toc-2">`) links nowhere.
+                in_link[i] =
+                    in_link[p] || (tag == Tag::A && dom.attr_raw(i as NodeId, "href").is_some());
                 in_heading[i] = in_heading[p] || tag.is_heading();
                 block_of[i] = if tag.is_block() || i == 0 {
                     i as NodeId

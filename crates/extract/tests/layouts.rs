@@ -190,3 +190,22 @@ fn a_figure_around_a_table_is_content() {
     );
     assert!(!t.contains("photographed"), "{t}");
 }
+
+#[test]
+fn sections_whose_headings_hold_a_bare_anchor_are_not_teasers() {
+    let section = |n: u32| {
+        format!(
+            r#"<div class="css-0"><h2><div><a name="toc-{n}"><a class="x" name=""></a>{n}. Skinfold calipers</a></div></h2><div class="content_body">{P1}{P2}</div></div>"#
+        )
+    };
+    let html = format!(
+        r#"<html><body><div class="main"><h1>Ten ways</h1><div class="css-0">{P3}</div>{}{}{}{}{}</div></body></html>"#,
+        section(1),
+        section(2),
+        section(3),
+        section(4),
+        section(5)
+    );
+    let t = text(&html);
+    assert!(t.matches("council approved").count() >= 5, "{t}");
+}
