@@ -26,7 +26,7 @@
 //! lines, lines that only date the story, bylines and wire credits.
 
 use crate::dom::{Dom, Kind, NodeId, Tag, NONE};
-use crate::text::{is_invisible_tag, push_collapsed, push_text};
+use crate::text::{inline_text, is_invisible_tag, push_collapsed, push_text};
 
 /// The main text and the element it came from.
 pub struct MainContent {
@@ -550,7 +550,26 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
 fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mut [i8]) {
     let n = dom.nodes.len();
     let mut holds = vec![false; n];
-    let headline = (1..n).find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1));
+    // The page's headline: the first `<h1>` with words (not a logo), else
+    // an element that names itself the headline (`h2.entry-title`).
+    let worded = |i: usize| !inline_text(dom, i as NodeId).trim().is_empty();
+    let headline = (1..n)
+        .find(|&i| !hidden[i] && dom.is(i as NodeId, Tag::H1) && worded(i))
+        .or_else(|| {
+            (1..n).find(|&i| {
+                !hidden[i]
+                    && matches!(dom.nodes[i].kind, Kind::Element { .. })
+                    && (dom
+                        .attr_raw(i as NodeId, "itemprop")
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("headline"))
+                        || dom.attr_raw(i as NodeId, "class").is_some_and(|c| {
+                            c.split_ascii_whitespace().any(|w| {
+                                matches!(w, "entry-title" | "post-title" | "article-title")
+                            })
+                        }))
+                    && worded(i)
+            })
+        });
     if let Some(h) = headline {
         holds[h] = true;
     }
@@ -573,14 +592,15 @@ fn spare_article_wrappers(dom: &Dom, hidden: &[bool], prose: &[f64], signal: &mu
             signal[i] = 0;
             continue;
         }
-        // Inside the named article body, a box holding half its prose or
-        // more (`elementor-widget-container`) is a layout wrapper.
+        // Inside the named article body or an `<article>`, a box holding
+        // half its prose or more (`elementor-widget-container`, `div.entry.
+        // share`) is a layout wrapper.
         let mut a = dom.nodes[i].parent;
         for _ in 0..6 {
             if a == NONE || a == 0 {
                 break;
             }
-            if signal[a as usize] > 0 {
+            if signal[a as usize] > 0 || dom.is(a, Tag::Article) {
                 if prose[i] > 0.0 && prose[i] * 2.0 >= prose[a as usize] {
                     signal[i] = 0;
                 }
@@ -611,7 +631,9 @@ pub fn main_content(dom: &Dom) -> MainContent {
                 let tag = *tag;
                 let attrs = role_attrs(dom, i as NodeId);
                 hidden[i] = hidden[p] || is_invisible_tag(tag) || is_hidden(&attrs);
-                in_link[i] = in_link[p] || tag == Tag::A;
+                // An anchor without `href` (`<a name="toc-2">`) links nowhere.
+                in_link[i] =
+                    in_link[p] || (tag == Tag::A && dom.attr_raw(i as NodeId, "href").is_some());
                 in_heading[i] = in_heading[p] || tag.is_heading();
                 block_of[i] = if tag.is_block() || i == 0 {
                     i as NodeId
@@ -667,6 +689,26 @@ pub fn main_content(dom: &Dom) -> MainContent {
     let total = prose[0];
     if total <= 0.0 {
         return fallback(dom, &hidden);
+    }
+
+    // A `<figure>` around a table is the table's frame, not a picture's.
+    for (id, tag) in dom.elements() {
+        if tag != Tag::Table || hidden[id as usize] {
+            continue;
+        }
+        let mut a = dom.nodes[id as usize].parent;
+        for _ in 0..3 {
+            if a == NONE || a == 0 {
+                break;
+            }
+            if dom.is(a, Tag::Figure) {
+                if signal[a as usize] < 0 {
+                    signal[a as usize] = 0;
+                }
+                break;
+            }
+            a = dom.nodes[a as usize].parent;
+        }
     }
 
     mark_teasers(
@@ -897,7 +939,13 @@ impl Emitter<'_, '_> {
 /// Paragraphs trimmed, stock phrases and empty lines dropped.
 fn finish(raw: String) -> String {
     let mut out = String::with_capacity(raw.len());
-    for para in raw.split("\n\n") {
+    let paras: Vec<&str> = raw.split("\n\n").collect();
+    // What remains to be written after each paragraph, in bytes.
+    let mut after = vec![0usize; paras.len() + 1];
+    for (i, para) in paras.iter().enumerate().rev() {
+        after[i] = after[i + 1] + para.trim().len();
+    }
+    for (i, para) in paras.iter().enumerate() {
         let mut p = String::new();
         for line in para.split('\n') {
             let line = line.trim();
@@ -914,7 +962,13 @@ fn finish(raw: String) -> String {
             continue;
         }
         if out.len() >= END_AFTER && is_end_marker(p) {
-            break;
+            // A share box between the lead and the body ("Artikel
+            // teilen") or a box of links halfway through is followed by
+            // more of the story than came before: it ends nothing.
+            if after[i + 1] <= END_REST * out.len() {
+                break;
+            }
+            continue;
         }
         if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
             continue;
@@ -929,6 +983,10 @@ fn finish(raw: String) -> String {
 
 /// Text written before an end marker that makes it the end of the story.
 const END_AFTER: usize = 400;
+/// An end marker followed by more than this many times the text written
+/// before it is inside the story (a share box after the lead, a "more on
+/// this" box of links halfway through).
+const END_REST: usize = 1;
 
 /// Headings that open what follows a story (more stories, the author's
 /// box, comments), in the languages of the pages we read: after the story

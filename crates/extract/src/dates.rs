@@ -16,7 +16,7 @@
 //! May"), and no date after the page's fetch time (when known) or before
 //! 1995 is taken.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use newsdesk_normalize::parse_date;
 use serde_json::Value;
 
@@ -209,8 +209,8 @@ pub fn publication_date(
             _ => from_day(day),
         });
     }
-    if structured.is_some() {
-        return structured;
+    if let Some(p) = structured {
+        return Some(local_day(dom, metas, p));
     }
     if let Some(p) = script_date(dom, &bounds, month_first) {
         return Some(p);
@@ -236,6 +236,9 @@ pub fn publication_date(
     if let Some(p) = shown_date(dom, main, &bounds, month_first) {
         return Some(p);
     }
+    if let Some(d) = image_date(dom, metas, main, &bounds) {
+        return Some(from_day(d));
+    }
     if let Some(p) = ld.modified.iter().find_map(stated) {
         return Some(p);
     }
@@ -246,6 +249,129 @@ pub fn publication_date(
         return Some(p);
     }
     bounds.check(copyright_year(dom).map(from_day))
+}
+
+/// A timestamp written out: its wall-clock time and its UTC offset in
+/// seconds (`None` when the string states none).
+fn written_timestamp(s: &str) -> Option<(NaiveDateTime, Option<i64>)> {
+    let b = s.as_bytes();
+    if b.len() < 16 || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?;
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let h = digits(11..13)?;
+    if b[13] != b':' {
+        return None;
+    }
+    let m = digits(14..16)?;
+    let mut i = 16;
+    let mut sec = 0;
+    if b.get(i) == Some(&b':') {
+        let end = (i + 1..b.len().min(i + 3))
+            .take_while(|&j| b[j].is_ascii_digit())
+            .last()?;
+        sec = s[i + 1..=end].parse().ok()?;
+        i = end + 1;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+    }
+    let time = NaiveTime::from_hms_opt(h, m, sec)?;
+    let offset = match b.get(i) {
+        Some(b'Z') => Some(0),
+        Some(&c @ (b'+' | b'-')) => {
+            let oh = digits(i + 1..i + 3)? as i64;
+            let j = if b.get(i + 3) == Some(&b':') {
+                i + 4
+            } else {
+                i + 3
+            };
+            let om = digits(j..j + 2).unwrap_or(0) as i64;
+            let sign = if c == b'-' { -1 } else { 1 };
+            Some(sign * (oh * 3600 + om * 60))
+        }
+        _ => None,
+    };
+    Some((day.and_time(time), offset))
+}
+
+/// A structured date in UTC (`2020-12-05T23:15:00Z`) may fall on another
+/// day than the one the page states where it was published: when the page
+/// also writes the same instant in local time (`2020-12-06 00:15`,
+/// `2020-12-05T18:15:00-05:00`), that local day is the page's.
+fn local_day(dom: &Dom, metas: &[(String, String)], p: Published) -> Published {
+    let utc = p.instant.naive_utc();
+    if p.day != utc.date() || utc.time() == NaiveTime::MIN {
+        return p;
+    }
+    let local_of = |s: &str| -> Option<NaiveDate> {
+        let (wall, offset) = written_timestamp(s)?;
+        if wall.date() == p.day || (wall.date() - p.day).num_days().abs() != 1 {
+            return None;
+        }
+        let shift = (wall - utc).num_seconds();
+        match offset {
+            Some(o) if o != 0 && (shift - o).abs() <= 60 => Some(wall.date()),
+            // A wall-clock time a whole number of quarter hours from the
+            // instant, within a day's time zones.
+            None if shift.abs() <= 14 * 3600 && shift % 900 == 0 => Some(wall.date()),
+            _ => None,
+        }
+    };
+    let scan = |text: &str| -> Option<NaiveDate> {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i + 16 <= b.len() {
+            if b[i].is_ascii_digit()
+                && b[i + 4] == b'-'
+                && b[i + 7] == b'-'
+                && (i == 0 || !b[i - 1].is_ascii_digit())
+            {
+                let mut end = (i + 40).min(b.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                if let Some(d) = text.get(i..end).and_then(local_of) {
+                    return Some(d);
+                }
+                i += 10;
+            } else {
+                i += 1;
+            }
+        }
+        None
+    };
+    let found = metas
+        .iter()
+        .find_map(|(_, v)| local_of(v.trim()))
+        .or_else(|| {
+            dom.elements().find_map(|(id, tag)| match tag {
+                Tag::Script => {
+                    let raw = dom.raw_text(id);
+                    (raw.len() < 2_000_000).then(|| scan(raw)).flatten()
+                }
+                Tag::Time => dom
+                    .attr_raw(id, "datetime")
+                    .and_then(|v| local_of(v.trim())),
+                _ => None,
+            })
+        });
+    match found {
+        Some(day) => Published {
+            instant: p.instant,
+            day,
+        },
+        None => p,
+    }
 }
 
 /// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
@@ -617,6 +743,32 @@ fn visit(v: &Value, out: &mut LdDates, depth: usize) {
         }
         _ => {}
     }
+}
+
+/// A full date in the path of the page's own image (`og:image`, an
+/// `<img>` in the main text): the publisher filed it on the day it
+/// published (`/files/2016/05/04/report.png`).
+fn image_date(
+    dom: &Dom,
+    metas: &[(String, String)],
+    main: NodeId,
+    bounds: &Bounds,
+) -> Option<NaiveDate> {
+    let shared = metas
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "og:image" | "twitter:image" | "og:image:url"))
+        .find_map(|(_, v)| url_date(v.trim()).filter(|&d| bounds.ok(d)));
+    if shared.is_some() || main == NONE {
+        return shared;
+    }
+    let end = last_descendant(dom, main);
+    dom.elements()
+        .filter(|&(id, tag)| tag == Tag::Img && id > main && id <= end)
+        .find_map(|(id, _)| {
+            dom.attr_raw(id, "src")
+                .and_then(|v| url_date(v.trim()))
+                .filter(|&d| bounds.ok(d))
+        })
 }
 
 /// A full date in the URL's path: `/2019/03/12/`, `/2019-03-12`,

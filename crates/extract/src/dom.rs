@@ -429,6 +429,28 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Is an open element named the article body (`itemprop=articleBody`,
+    /// `post-body`, `entry-content`...)?
+    fn in_article_body(&self) -> bool {
+        self.stack.iter().rev().take(8).any(|&id| {
+            let Kind::Element { attrs, .. } = &self.nodes[id as usize].kind else {
+                return false;
+            };
+            self.attrs[attrs.start as usize..attrs.end as usize]
+                .iter()
+                .any(|a| {
+                    let name = &self.src[a.name.start as usize..a.name.end as usize];
+                    let value =
+                        self.src[a.value.start as usize..a.value.end as usize].to_ascii_lowercase();
+                    (name.eq_ignore_ascii_case("itemprop") && value.trim() == "articlebody")
+                        || (name.eq_ignore_ascii_case("class")
+                            && ["post-body", "post-content", "entry-content", "article-body"]
+                                .iter()
+                                .any(|w| value.contains(w)))
+                })
+        })
+    }
+
     fn tag_of(&self, id: NodeId) -> Tag {
         match self.nodes[id as usize].kind {
             Kind::Element { tag, .. } => tag,
@@ -600,6 +622,21 @@ impl<'a> Builder<'a> {
             }
         }
         let attrs = attr_start..self.attrs.len() as u32;
+        // A `<script type="text/template">` inside the article body holds
+        // the markup the page renders as it loads (Blogger's post bodies):
+        // its content is parsed as the page's own, the tag itself dropped.
+        if tag == Tag::Script
+            && self.attrs[attr_start as usize..].iter().any(|a| {
+                self.src[a.name.start as usize..a.name.end as usize].eq_ignore_ascii_case("type")
+                    && self.src[a.value.start as usize..a.value.end as usize]
+                        .trim()
+                        .eq_ignore_ascii_case("text/template")
+            })
+            && self.in_article_body()
+        {
+            self.attrs.truncate(attr_start as usize);
+            return i;
+        }
         self.open(tag, name, attrs, self_closing);
 
         if tag.is_raw_text() {

@@ -243,3 +243,37 @@ fn a_time_element_shows_the_page_day_of_a_utc_timestamp() {
     );
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-06-27"));
 }
+
+#[test]
+fn a_utc_timestamp_takes_the_local_day_the_page_also_writes() {
+    // The same instant in local time, with its offset or as a wall clock.
+    let meta = r#"<meta property="article:published_time" content="2020-12-05T23:15:00Z">"#;
+    let with_offset =
+        r#"<script>var page = {"publicationDate":"2020-12-06T00:15:00+01:00"};</script>"#;
+    let wall_clock = r#"<script>var pub = '2020-12-06 00:15';</script>"#;
+    for script in [with_offset, wall_clock] {
+        let html = page(&format!("{meta}{script}"), BODY);
+        assert_eq!(day(&html, None).as_deref(), Some("2020-12-06"), "{script}");
+    }
+    // Another instant (an update an hour and a minute later) says nothing.
+    let later = r#"<script>var mod = '2020-12-06 00:16';</script>"#;
+    let html = page(&format!("{meta}{later}"), BODY);
+    assert_eq!(day(&html, None).as_deref(), Some("2020-12-05"));
+    // Nor does a timestamp stated in UTC alone.
+    assert_eq!(day(&page(meta, BODY), None).as_deref(), Some("2020-12-05"));
+}
+
+#[test]
+fn a_full_date_in_the_path_of_the_page_image() {
+    let og =
+        r#"<meta property="og:image" content="https://example.org/files/2016/05/04/report.png">"#;
+    assert_eq!(day(&page(og, BODY), None).as_deref(), Some("2016-05-04"));
+    let body = format!(
+        r#"<article><h1>Budget</h1><img src="/media/2019/03/12/council.jpg">{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-03-12"));
+    // A year and month alone say nothing.
+    let og =
+        r#"<meta property="og:image" content="https://example.org/uploads/2016/05/report.png">"#;
+    assert_eq!(day(&page(og, BODY), None), None);
+}

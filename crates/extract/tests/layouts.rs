@@ -106,3 +106,106 @@ fn the_story_ends_at_a_more_stories_heading() {
     let html = format!("<html><body><article><h3>Comments</h3>{P1}{P2}</article></body></html>");
     assert!(text(&html).contains("Spending on roads"));
 }
+
+#[test]
+fn a_titled_h2_is_the_headline_when_the_h1_is_a_logo() {
+    let html = format!(
+        r#"<html><body><header><h1><a href="/"><img src="logo.png" alt="Daily"></a></h1></header>
+        <div class="sidebar_content"><div class="post"><h2 class="entry-title post-title">Budget passes</h2>{P1}{P2}</div></div>
+        <div class="widget"><p>Other long text about the weather that does not belong to the story, with words.</p>
+        <p>More text of the widget, which is about something else entirely, and says so twice.</p></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending on roads"),
+        "{t}"
+    );
+    assert!(!t.contains("weather"), "{t}");
+}
+
+#[test]
+fn a_box_with_a_boilerplate_word_that_holds_most_of_an_article_is_its_body() {
+    let html = format!(
+        r#"<html><body><div class="main"><article class="post"><h1>Budget passes</h1>
+        <p class="byline">by A. Writer</p><div class="entry themeform share"><div class="entry-inner">{P1}{P2}{P3}</div></div>
+        <div class="sharing"><a href="/s">Share</a></div></article>
+        <div class="related"><h3>Das könnte Dich auch interessieren</h3><ul><li><a href="/a">A story about the weather in the hills</a></li></ul></div></div>
+        <aside class="sidebar"><p>Other long text about the weather that does not belong to the story, with words.</p>
+        <p>More text of the sidebar, which is about something else entirely, and says so twice and more.</p>
+        <p>Still more text of the sidebar, which is about something else entirely, and keeps on going.</p>
+        <p>And the last paragraph of the sidebar, so that it holds more prose than the story itself does.</p></aside></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("weather"), "{t}");
+}
+
+#[test]
+fn a_share_box_between_the_lead_and_the_body_ends_nothing() {
+    let lead = "<p><strong>The council approved the new budget on Monday evening, after a debate that lasted more than four hours and ended late at night, with a narrow majority of the members present in the chamber. The vote was close, and the opposition announced it would take the matter to the regional court before the summer recess begins. Its members had asked for more time to read the papers, which the chair refused. A second reading is planned for the autumn session of the council.</p>";
+    let body = format!("{P1}{P2}{P3}").repeat(8);
+    let html = format!(
+        r#"<html><body><main class="main-content"><article><div class="intro"><h1>Budget passes</h1>{lead}</div>
+        <div class="labeled">Artikel teilen</div><div class="text">{body}</div>
+        <h2>Mehr zum Thema</h2><ul><li><a href="/a">Another story</a></li></ul></article></main></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("opposition") && t.contains("mayor said"), "{t}");
+    assert!(
+        !t.contains("Artikel teilen") && !t.contains("Another story"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_template_script_inside_the_article_body_is_its_text() {
+    let html = format!(
+        r#"<html><body><div class="post"><h2 class="title">Budget passes</h2>
+        <div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">{P1}{P2}{P3}</script></div></div></div>
+        <script type="text/template"><p>A widget template that the page renders elsewhere, with words enough to be prose.</p></script>
+        </body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("widget template"), "{t}");
+}
+
+#[test]
+fn a_figure_around_a_table_is_content() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}
+        <figure class="table-wrapper"><table><tr><th>Item</th><th>Cost</th></tr><tr><td>Road repairs</td><td>Free deposit, 1 GBP withdrawal</td></tr></table></figure>
+        {P2}<figure><img src="a.jpg"><figcaption>The mayor at the vote, photographed by a reader.</figcaption></figure>{P3}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("1 GBP withdrawal") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("photographed"), "{t}");
+}
+
+#[test]
+fn sections_whose_headings_hold_a_bare_anchor_are_not_teasers() {
+    let section = |n: u32| {
+        format!(
+            r#"<div class="css-0"><h2><div><a name="toc-{n}"><a class="x" name=""></a>{n}. Skinfold calipers</a></div></h2><div class="content_body">{P1}{P2}</div></div>"#
+        )
+    };
+    let html = format!(
+        r#"<html><body><div class="main"><h1>Ten ways</h1><div class="css-0">{P3}</div>{}{}{}{}{}</div></body></html>"#,
+        section(1),
+        section(2),
+        section(3),
+        section(4),
+        section(5)
+    );
+    let t = text(&html);
+    assert!(t.matches("council approved").count() >= 5, "{t}");
+}
