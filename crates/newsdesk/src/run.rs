@@ -773,7 +773,14 @@ async fn fetch_page(fetcher: &Fetcher, url: &str) -> Result<Found, String> {
         ));
     }
     let text = page.text().text.into_owned();
-    let extracted = newsdesk_extract::extract_str(&text, Some(&page.final_url))
+    // The text is decoded already (header, then the page's own declaration);
+    // the fetch time bounds the publication date: none after it is taken.
+    let info = newsdesk_extract::PageInfo {
+        url: Some(&page.final_url),
+        charset: Some("utf-8"),
+        fetched: Some(Utc::now()),
+    };
+    let extracted = newsdesk_extract::extract_page(text.as_bytes(), &info)
         .map_err(|e| format!("{}: {e}", page.final_url))?;
     Ok(Found::from_page(extracted, &page.final_url))
 }
