@@ -182,12 +182,7 @@ impl Editorial {
         };
         let topics = match &topics_path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|source| DeskError::Read {
-                    what: format!("the topics file {}", p.display()),
-                    source,
-                })?;
-                fp.update(text.as_bytes());
-                sources.push(format!("topics: {}", p.display()));
+                let text = read_part(p, "the topics file", "topics", &mut fp, &mut sources)?;
                 TopicSet::from_toml_str(&text, &p.display().to_string())?
             }
             None => {
@@ -224,12 +219,7 @@ impl Editorial {
         let config = match &desk.scoring {
             Some(p) => {
                 let p = in_data(p);
-                let text = std::fs::read_to_string(&p).map_err(|source| DeskError::Read {
-                    what: format!("the scoring file {}", p.display()),
-                    source,
-                })?;
-                fp.update(text.as_bytes());
-                sources.push(format!("scoring: {}", p.display()));
+                let text = read_part(&p, "the scoring file", "scoring", &mut fp, &mut sources)?;
                 ScoreConfig::from_toml_str(&text, &p.display().to_string())?
             }
             None => {
@@ -241,12 +231,7 @@ impl Editorial {
         let providers = match &desk.providers {
             Some(p) => {
                 let p = in_data(p);
-                let text = std::fs::read_to_string(&p).map_err(|source| DeskError::Read {
-                    what: format!("the provider table {}", p.display()),
-                    source,
-                })?;
-                fp.update(text.as_bytes());
-                sources.push(format!("providers: {}", p.display()));
+                let text = read_part(&p, "the provider table", "providers", &mut fp, &mut sources)?;
                 ProviderTable::from_toml_str(&text, &p.display().to_string())?
             }
             None => {
@@ -642,4 +627,22 @@ impl Editorial {
         };
         (decision, detail)
     }
+}
+
+/// Reads one of the desk's configuration files (topics, scoring, providers):
+/// its text goes into the fingerprint and its path into the list of sources.
+fn read_part(
+    p: &Path,
+    what: &str,
+    label: &str,
+    fp: &mut xxhash_rust::xxh3::Xxh3,
+    sources: &mut Vec<String>,
+) -> Result<String, DeskError> {
+    let text = std::fs::read_to_string(p).map_err(|source| DeskError::Read {
+        what: format!("{what} {}", p.display()),
+        source,
+    })?;
+    fp.update(text.as_bytes());
+    sources.push(format!("{label}: {}", p.display()));
+    Ok(text)
 }
