@@ -7,7 +7,7 @@
 //! language. Pure: no I/O, no clock.
 //!
 //! How: a forgiving one-pass HTML parser into a flat arena (`dom`), charset
-//! decoding (`decode`), block weighting and container choice (`content`),
+//! decoding (`newsdesk_normalize::charset::decode_html`), block weighting and container choice (`content`),
 //! metadata from JSON-LD, meta tags, markup and the URL (`meta`).
 //! [`metric`] is the article-extraction-benchmark's scorer, used by the
 //! benchmark test and the `extract_pages` example.
@@ -29,7 +29,6 @@
 mod content;
 mod dates;
 mod datetext;
-mod decode;
 mod dom;
 mod entities;
 mod meta;
@@ -38,8 +37,6 @@ mod text;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-
-pub use decode::decode as decode_html;
 
 /// Pages larger than this are refused (real articles are well under 5 MB).
 pub const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -143,7 +140,7 @@ pub fn extract_page(html: &[u8], info: &PageInfo) -> Result<Extracted, ExtractEr
             return Err(ExtractError::InvalidUrl { url: u.to_string() });
         }
     }
-    let (text, _) = decode::decode(html, charset);
+    let text = newsdesk_normalize::charset::decode_html(html, charset).text;
     Ok(extract_text(&text, url, info.fetched))
 }
 

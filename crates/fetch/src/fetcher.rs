@@ -11,11 +11,11 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::body::{BodyLimits, BodyReader, ACCEPT_ENCODING};
-use crate::charset::{decode_body, Decoded};
 use crate::error::{FetchError, TimeoutPhase};
 use crate::headers::{backoff_delay, parse_max_age, parse_retry_after};
 use crate::robots::{Robots, MAX_ROBOTS_BYTES};
 use crate::safety::{AddressPolicy, CheckedResolver, RefusedByResolver};
+use crate::{decode_body, Decoded};
 
 /// How the fetcher behaves. `Default` is the production setting.
 #[derive(Debug, Clone)]

@@ -20,8 +20,8 @@
 //!   the connection goes to a checked address, so DNS rebinding cannot
 //!   switch it; address literals are checked before each hop.
 //! - [`Page::text`] / [`decode_body`]: charset from BOM, header (a UTF-8
-//!   claim over bytes that are not UTF-8 is ignored), `<meta>` (through
-//!   `newsdesk_extract::decode_html`), XML declaration, then chardetng.
+//!   claim over bytes that are not UTF-8 is ignored), `<meta>`, XML
+//!   declaration, then chardetng (`newsdesk_normalize::charset::decode_http`).
 //! - [`schedule`]: per-source health and the polling schedule as plain data
 //!   and pure functions (adaptive intervals, RSS `ttl`/`skipHours`/
 //!   `skipDays`, `Retry-After`, `Cache-Control: max-age`, error backoff, 410
@@ -79,7 +79,6 @@
 //! [`Fetcher::image_size`] or [`Fetcher::cache_image`].
 
 mod body;
-mod charset;
 mod error;
 mod fetcher;
 mod headers;
@@ -88,10 +87,12 @@ mod robots;
 mod safety;
 pub mod schedule;
 
-pub use charset::{charset_param, decode_body, xml_declaration, CharsetSource, Decoded};
 pub use error::{ErrorKind, FetchError, Refusal, TimeoutPhase};
 pub use fetcher::{FetchConfig, FetchOutcome, Fetcher, Page, Redirect, Request, Unchanged};
 pub use headers::{backoff_delay, parse_max_age, parse_retry_after};
 pub use image::{CachedImage, ImageCache, ImageInfo};
+pub use newsdesk_normalize::charset::{
+    charset_param, decode_http as decode_body, Decoded, Source as CharsetSource,
+};
 pub use robots::Robots;
 pub use safety::AddressPolicy;

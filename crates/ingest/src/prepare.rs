@@ -72,11 +72,7 @@ fn repair_text(a: &mut Article) {
 /// A raw article text: an optional first line `date YYYY-MM-DD`, then the text
 /// (seed 002's form). The text may start on the date line itself.
 pub fn from_text(bytes: &[u8], locator: &str) -> Result<Parsed, IngestError> {
-    let decoded = match std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)) {
-        Ok(s) => s.to_string(),
-        // Not UTF-8: the usual culprit is Windows-1252 from an old editor.
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    };
+    let decoded = norm::charset::decode_plain_text(bytes);
     let err = |message: String| IngestError::Text {
         input: locator.to_string(),
         message,

@@ -6,7 +6,10 @@
 //! - dates: [`parse_date`], [`format_date`]
 //! - text: [`html_to_text`], [`clean_whitespace`], [`excerpt`],
 //!   [`title_from_text`], [`fix_mojibake`], [`normalize_text_field`]
+//! - bytes to text: [`charset`] (the one place an encoding is decided, for
+//!   pages, response bodies, feeds and plain text)
 
+pub mod charset;
 pub mod sanitize;
 
 mod amp;

@@ -790,22 +790,17 @@ impl<'a> Builder<'a> {
                 num.parse::<u32>().ok()
             };
             // `&#146;` means windows-1252's right quote, not a C1 control.
-            let cp = cp.map(|c| match c {
-                0x80..=0x9f => {
-                    let byte = [c as u8];
-                    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
-                    s.chars().next().map_or(c, u32::from)
-                }
-                c => c,
-            });
-            return Ok(match cp.and_then(char::from_u32) {
-                Some(c) => c.to_string(),
-                None => {
-                    self.problems
-                        .push(format!("invalid character reference &{name};"));
-                    String::new()
-                }
-            });
+            let cp = cp.and_then(char::from_u32);
+            return Ok(
+                match cp.map(newsdesk_normalize::charset::c1_as_windows_1252) {
+                    Some(c) => c.to_string(),
+                    None => {
+                        self.problems
+                            .push(format!("invalid character reference &{name};"));
+                        String::new()
+                    }
+                },
+            );
         }
         match name {
             "amp" => return Ok("&".into()),

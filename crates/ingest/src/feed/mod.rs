@@ -14,7 +14,6 @@
 //! a budget, external entities are never fetched, and nothing here panics on
 //! input.
 
-mod decode;
 mod dom;
 mod entities;
 mod json;
@@ -275,7 +274,7 @@ pub enum FeedError {
 /// Parses a feed from its raw bytes. `source` names the input in errors; when
 /// it is an `http(s)` URL it is also the base for relative links.
 pub fn parse_feed(bytes: &[u8], source: &str) -> Result<Feed, FeedError> {
-    let decoded = decode::decode(bytes);
+    let decoded = newsdesk_normalize::charset::decode_feed(bytes);
     let text = decoded
         .text
         .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);

@@ -1,16 +1,27 @@
-//! Turning a feed's raw bytes into text: byte-order mark first, then the XML
-//! declaration, then statistical detection for feeds that lie or say nothing.
+//! A feed document's bytes as text, the way a feed reader must: the
+//! byte-order mark wins, then the XML declaration (checked against the
+//! bytes), then UTF-8 if the bytes are valid UTF-8, then a guess; with the
+//! problems met on the way.
 
 use std::borrow::Cow;
 
-use encoding_rs::Encoding;
+use encoding_rs::{Encoding, GBK, KOI8_U, UTF_16BE, UTF_16LE, WINDOWS_1252, WINDOWS_874};
 
-/// Decoded text, the label of the encoding used and what went wrong on the way.
-/// The text borrows the input bytes when they already were the UTF-8 (or
-/// ASCII) it decodes to, as most feeds are.
-pub(crate) struct Decoded<'a> {
+use super::{c1_as_windows_1252, is_utf16, sniff, xml_declaration};
+
+/// A feed's text, the label of the encoding used and what went wrong on the
+/// way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedText<'a> {
+    /// Borrows the input bytes when they already were the UTF-8 (or ASCII)
+    /// it decodes to, as most feeds are.
     pub text: Cow<'a, str>,
+    /// Lower case: `utf-8`, `iso-8859-1` (a declared label as written),
+    /// `utf-32le`, `gb2312` (the narrowest classic encoding that reads the
+    /// bytes as the guess did).
     pub label: String,
+    /// Damage recovered from, in words (a declaration that contradicts the
+    /// bytes, replaced bytes, no declaration on bytes that are not UTF-8).
     pub problems: Vec<String>,
 }
 
@@ -20,16 +31,17 @@ enum Utf32 {
     Be,
 }
 
-/// Decodes `bytes` the way a feed reader must: the BOM wins, then the XML
-/// declaration, then UTF-8 if the bytes are valid UTF-8, then a guess.
-pub(crate) fn decode(bytes: &[u8]) -> Decoded<'_> {
+/// Decodes a feed's `bytes`: UTF-32 (which encoding_rs lacks, but feeds
+/// use) and byte-order marks, UTF-16 without a mark, the XML declaration,
+/// valid UTF-8, a guess. C1 controls in the result are mapped to the
+/// windows-1252 punctuation they stand for ([`c1_as_windows_1252`]).
+pub fn decode_feed(bytes: &[u8]) -> FeedText<'_> {
     let mut d = decode_raw(bytes);
     demoronize(&mut d.text);
     d
 }
 
-/// C1 control characters in a feed are always windows-1252 punctuation
-/// that went through a wrong conversion (`don\u{92}t`); map them back.
+/// Maps C1 controls (`don\u{92}t`) back to windows-1252 punctuation.
 fn demoronize(text: &mut Cow<'_, str>) {
     // U+0080..U+009F encode as C2 80..C2 9F: a byte scan finds them fast.
     let bytes = text.as_bytes();
@@ -40,8 +52,10 @@ fn demoronize(text: &mut Cow<'_, str>) {
     let mut i = 0;
     while i + 1 < bytes.len() {
         // Sixteen bytes at a time while none is C2 (compiles to vector compares).
-        if let Some(chunk) = bytes.get(i..i + 16) {
-            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+        if let Some(chunk) = bytes
+            .get(i..i + 16)
+            .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+        {
             if !chunk.iter().fold(false, |acc, &b| acc | (b == 0xC2)) {
                 i += 16;
                 continue;
@@ -53,104 +67,77 @@ fn demoronize(text: &mut Cow<'_, str>) {
         }
         i += 1;
     }
-    if !found {
-        return;
+    if found {
+        *text = text
+            .chars()
+            .map(c1_as_windows_1252)
+            .collect::<String>()
+            .into();
     }
-    *text = text
-        .chars()
-        .map(|c| {
-            if ('\u{80}'..='\u{9f}').contains(&c) {
-                let byte = [c as u32 as u8];
-                let (s, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
-                s.chars().next().unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .into();
 }
 
-fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
+fn decode_raw(bytes: &[u8]) -> FeedText<'_> {
     let mut problems = Vec::new();
+    let done = |text, label: &str, problems| FeedText {
+        text,
+        label: label.to_string(),
+        problems,
+    };
 
-    // encoding_rs has no UTF-32 (the web never needed it) but feeds do use it.
     if let Some((kind, skip, label)) = sniff_utf32(bytes) {
         let text = decode_utf32(&bytes[skip..], kind, &mut problems);
-        return Decoded {
-            text: Cow::Owned(text),
-            label: label.to_string(),
-            problems,
-        };
+        return done(Cow::Owned(text), label, problems);
     }
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let name = enc.name().to_ascii_lowercase();
+        let (mut text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             problems.push(format!(
-                "bytes invalid in {} (the byte-order mark's encoding) were replaced",
-                enc.name().to_ascii_lowercase()
+                "bytes invalid in {name} (the byte-order mark's encoding) were replaced"
             ));
         }
-        let mut text = text;
         // A declaration that contradicts the BOM is wrong; the BOM is what the
         // producer actually wrote.
-        if let Some(declared) = declared_encoding(text.as_bytes()) {
+        if let Some(declared) = xml_declaration(text.as_bytes()) {
             let declared = declared.to_ascii_lowercase();
             if !declared.starts_with("utf") && !declared.starts_with("ucs") {
                 problems.push(format!(
-                    "declared encoding {declared} contradicts the byte-order mark ({})",
-                    enc.name().to_ascii_lowercase()
+                    "declared encoding {declared} contradicts the byte-order mark ({name})"
                 ));
             }
         }
         strip_leading_bom(&mut text);
-        return Decoded {
-            text,
-            label: enc.name().to_ascii_lowercase(),
-            problems,
-        };
+        return done(text, &name, problems);
     }
     // UTF-16 without a BOM: `<` followed or preceded by a zero byte.
-    if bytes.len() >= 4 {
-        let utf16 = match bytes[..4] {
-            [0, b'<', 0, b'?'] | [0, b'<', 0, _] => Some(encoding_rs::UTF_16BE),
-            [b'<', 0, b'?', 0] | [b'<', 0, _, 0] => Some(encoding_rs::UTF_16LE),
+    if let Some(head) = bytes.get(..4) {
+        let utf16 = match head {
+            [0, b'<', 0, _] => Some(UTF_16BE),
+            [b'<', 0, _, 0] => Some(UTF_16LE),
             _ => None,
         };
         if let Some(enc) = utf16 {
+            let name = enc.name().to_ascii_lowercase();
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
             if had_errors {
-                problems.push(format!(
-                    "bytes invalid in {} were replaced",
-                    enc.name().to_ascii_lowercase()
-                ));
+                problems.push(format!("bytes invalid in {name} were replaced"));
             }
-            return Decoded {
-                text,
-                label: enc.name().to_ascii_lowercase(),
-                problems,
-            };
+            return done(text, &name, problems);
         }
     }
 
-    if let Some(declared) = declared_encoding(bytes) {
+    if let Some(declared) = xml_declaration(bytes) {
         let label = declared.trim().to_ascii_lowercase();
         match Encoding::for_label(label.as_bytes()) {
             // A declaration of UTF-16 on bytes that are plainly 8-bit (we got
             // here without a BOM or zero bytes) cannot be right.
-            Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
-                problems.push(format!(
-                    "declared encoding {label} does not match the 8-bit bytes of the document"
-                ));
-            }
+            Some(enc) if is_utf16(enc) => problems.push(format!(
+                "declared encoding {label} does not match the 8-bit bytes of the document"
+            )),
             Some(enc) => {
                 let (text, had_errors) = enc.decode_without_bom_handling(bytes);
                 if !had_errors {
-                    return Decoded {
-                        text,
-                        label,
-                        problems,
-                    };
+                    return done(text, &label, problems);
                 }
                 problems.push(format!(
                     "the document is not valid {label} as its XML declaration says"
@@ -158,33 +145,19 @@ fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
                 // A wrong declaration is nearly always UTF-8 claimed for
                 // windows-1252 text (or the reverse).
                 if let Ok(text) = std::str::from_utf8(bytes) {
-                    return Decoded {
-                        text: Cow::Borrowed(text),
-                        label: "utf-8".to_string(),
-                        problems,
-                    };
+                    return done(Cow::Borrowed(text), "utf-8", problems);
                 }
-                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                return Decoded {
-                    text,
-                    label: "windows-1252".to_string(),
-                    problems,
-                };
+                let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+                return done(text, "windows-1252", problems);
             }
             None => problems.push(format!("unknown encoding {label} in the XML declaration")),
         }
     }
 
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: Cow::Borrowed(text),
-            label: "utf-8".to_string(),
-            problems,
-        };
+        return done(Cow::Borrowed(text), "utf-8", problems);
     }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let enc = sniff(bytes);
     let (text, _) = enc.decode_without_bom_handling(bytes);
     let label = narrowest_label(enc, bytes);
     if problems.is_empty() {
@@ -192,7 +165,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
             "the document is not valid utf-8 and declares no encoding; decoded as {label}"
         ));
     }
-    Decoded {
+    FeedText {
         text,
         label,
         problems,
@@ -205,7 +178,7 @@ fn decode_raw(bytes: &[u8]) -> Decoded<'_> {
 /// none of the superset's additions is in the older, more widely known
 /// encoding.
 fn narrowest_label(enc: &'static Encoding, bytes: &[u8]) -> String {
-    let narrower = if enc == encoding_rs::GBK {
+    let narrower = if enc == GBK {
         // EUC-CN: every non-ASCII byte is in a pair of A1..=F7, A1..=FE.
         let mut i = 0;
         let mut euc_cn = true;
@@ -223,10 +196,10 @@ fn narrowest_label(enc: &'static Encoding, bytes: &[u8]) -> String {
             }
         }
         euc_cn.then_some("gb2312")
-    } else if enc == encoding_rs::WINDOWS_874 {
+    } else if enc == WINDOWS_874 {
         // windows-874 adds only the 0x80..=0x9F range to TIS-620.
         (!bytes.iter().any(|b| (0x80..=0x9f).contains(b))).then_some("tis-620")
-    } else if enc == encoding_rs::KOI8_U {
+    } else if enc == KOI8_U {
         // KOI8-U differs from KOI8-R in these eight positions only.
         (!bytes
             .iter()
@@ -284,20 +257,4 @@ fn decode_utf32(bytes: &[u8], kind: Utf32, problems: &mut Vec<String>) -> String
         problems.push("bytes invalid in utf-32 were replaced".to_string());
     }
     out
-}
-
-/// The `encoding` pseudo-attribute of an XML declaration at the very start
-/// of an ASCII-compatible document.
-pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<&str> {
-    let head = &bytes[..bytes.len().min(512)];
-    let head = head.strip_prefix(b"<?xml")?;
-    let end = head.windows(2).position(|w| w == b"?>")?;
-    let decl = std::str::from_utf8(&head[..end]).ok()?;
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..].trim_start();
-    let rest = rest.strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    let close = rest.find(quote)?;
-    Some(&rest[..close]).filter(|s| !s.is_empty())
 }
