@@ -22,6 +22,13 @@ pub enum DeskError {
     /// A stored value the desk wrote cannot be read back.
     #[error("{0}")]
     Damaged(String),
+    /// A stored JSON value the desk wrote cannot be read back.
+    #[error("{what}")]
+    DamagedJson {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
     /// No such article or rule.
     #[error("{0}")]
     NotFound(String),
@@ -33,6 +40,71 @@ pub enum DeskError {
     Topics(#[from] newsdesk_topics::TopicsError),
     #[error(transparent)]
     Scoring(#[from] newsdesk_score::ConfigError),
+    /// The store failed; its message says where and what.
+    #[error(transparent)]
+    Backend(#[from] StoreError),
+    /// The keyring or a sealed value.
+    #[error(transparent)]
+    Keys(#[from] newsdesk_secure::SecureError),
+    /// A value could not be sealed or re-sealed for an article.
+    #[error("article {article} ({identity})")]
+    Sealing {
+        article: i64,
+        identity: String,
+        #[source]
+        source: newsdesk_secure::SecureError,
+    },
+    /// The keys come from the environment, which the desk cannot change.
+    #[error(
+        "the keys come from {}, which newsdesk cannot change: \
+         edit the variable, or pass --key-file FILE",
+        newsdesk_secure::KEYS_ENV
+    )]
+    KeysFromEnv,
+    #[error("key {id} is not in {}", file.display())]
+    KeyNotInFile {
+        id: String,
+        file: std::path::PathBuf,
+    },
+    #[error("key {0} is the current key: run `newsdesk keys rotate` first")]
+    KeyIsCurrent(String),
+    #[error(
+        "article {article} is still sealed with key {id} (written meanwhile?): run `newsdesk keys retire {id}` again"
+    )]
+    KeyStillUsed { article: i64, id: String },
+    /// A file could not be written.
+    #[error("writing {what}")]
+    Write {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder or file could not be created.
+    #[error("creating {what}")]
+    Create {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The web fetcher could not be set up.
+    #[error(transparent)]
+    Fetch(#[from] newsdesk_fetch::FetchError),
+    /// The thread reading an ingest's inputs panicked.
+    #[error("the reader thread stopped unexpectedly")]
+    ReaderStopped,
+    /// The search index.
+    #[error(transparent)]
+    Search(#[from] newsdesk_search::SearchError),
+    /// The search index failed while the desk was `doing` something.
+    #[error("{doing}")]
+    Index {
+        doing: String,
+        #[source]
+        source: newsdesk_search::SearchError,
+    },
+    /// Rebuilding the search index failed (the old index stays).
+    #[error("rebuilding the search index")]
+    Rebuild(#[source] Box<DeskError>),
     #[error("loading the topic model in {path}")]
     TopicModel {
         path: String,

@@ -16,9 +16,17 @@
 
 pub mod actions;
 pub mod analysis;
+pub mod api;
+pub mod editor;
 pub mod editorial;
 mod error;
+pub mod ingest;
+pub mod keys;
 pub mod pipeline;
+pub mod run;
+pub mod search_sync;
+pub mod sources;
 
 pub use editorial::{Decided, Detail, Editorial, TopicWhy, DESK_FILE, EDITORIAL_VERSION};
 pub use error::DeskError;
+pub use keys::{DeskPaths, KeySource, KeysVar, Log};

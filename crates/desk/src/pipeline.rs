@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use newsdesk_store::{BatchReport, DeskStore, Outcome};
+use newsdesk_model::Article;
+use newsdesk_store::{Batch, BatchReport, DeskStore, Outcome, SourceInfo};
 
 use crate::analysis::{Analysis, Done};
 use crate::{Decided, DeskError, Editorial};
@@ -21,6 +22,26 @@ pub fn chain(e: &dyn std::error::Error) -> String {
         next = s.source();
     }
     out
+}
+
+/// The batch of one input's articles, or `None` when none can be stored. An
+/// article with neither URL nor id cannot be stored idempotently: each is
+/// reported in `skipped`.
+pub fn batch_of(
+    source: SourceInfo,
+    articles: Vec<Article>,
+    skipped: &mut Vec<String>,
+) -> Option<Batch> {
+    let (articles, nameless): (Vec<_>, Vec<_>) = articles
+        .into_iter()
+        .partition(|a| a.identity_key().is_some());
+    for a in nameless {
+        skipped.push(format!(
+            "{}: entry {:?}: no URL and no id, so it cannot be told apart from a repeat",
+            source.locator, a.title
+        ));
+    }
+    (!articles.is_empty()).then_some(Batch { source, articles })
 }
 
 /// Adds `d` to `sum`.

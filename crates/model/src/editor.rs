@@ -1,10 +1,13 @@
 //! What an editor says about one article: the one action type the CLI, the
-//! HTTP API, the store and the publish policy share.
+//! HTTP API, the store and the publish policy share; and the seam between
+//! the HTTP API and the desk ([`EditorDesk`]), typed.
 
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::desk::{Rule, RuleAction};
 
 /// An editor's decision on one article. Clearing an override is no action:
 /// requests carry `Option<EditorAction>`, `None` meaning "clear" (see
@@ -73,6 +76,77 @@ pub struct EditorOverride {
     pub editor: String,
     pub reason: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+/// A new mute or keep rule, as an editor asks for it (the editor and the
+/// time are the desk's to add).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRule {
+    /// A unique name.
+    pub name: String,
+    /// The query, in the topics query language.
+    pub query: String,
+    pub action: RuleAction,
+    /// Only within this topic.
+    pub topic: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// An article as an editor's action left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionOutcome {
+    pub id: i64,
+    pub published: Option<bool>,
+    pub pinned: bool,
+    pub heat: Option<i64>,
+    /// The override now in effect (`None` after a clear).
+    pub editor_override: Option<EditorOverride>,
+    /// Why the desk decided as it did, the first reason first.
+    pub reasons: Vec<String>,
+}
+
+/// Why the desk refused or failed an editor's request. Each carries the
+/// message for the editor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditorError {
+    /// No such article or rule.
+    #[error("{0}")]
+    NotFound(String),
+    /// A request the desk cannot apply, e.g. a query that does not parse.
+    #[error("{0}")]
+    Invalid(String),
+    /// A rule of that name exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else (the desk's own trouble).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// What an HTTP server (or any other front end) needs from the desk to let
+/// editors act. The desk implements it (`newsdesk_desk::api`); the server
+/// calls it, so neither depends on the other.
+pub trait EditorDesk: Send + Sync {
+    /// Applies an override (`None`: clears it), decides the article again at
+    /// once and audits it; returns the article's new decision.
+    fn act(
+        &self,
+        article: i64,
+        action: Option<EditorAction>,
+        editor: &str,
+        reason: Option<&str>,
+    ) -> Result<ActionOutcome, EditorError>;
+    /// Every rule.
+    fn rules(&self) -> Result<Vec<Rule>, EditorError>;
+    /// Adds a rule and applies it; returns it as stored.
+    fn add_rule(&self, rule: &NewRule, editor: &str) -> Result<Rule, EditorError>;
+    /// Removes a rule and decides again without it.
+    fn remove_rule(
+        &self,
+        name: &str,
+        editor: &str,
+        reason: Option<&str>,
+    ) -> Result<(), EditorError>;
 }
 
 #[cfg(test)]

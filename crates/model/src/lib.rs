@@ -21,5 +21,5 @@ pub mod yaml;
 
 pub use article::{Article, Image, Origin, Provider};
 pub use document::{Document, DocumentError, Layout};
-pub use editor::{EditorAction, EditorOverride};
+pub use editor::{ActionOutcome, EditorAction, EditorDesk, EditorError, EditorOverride, NewRule};
 pub use source::SourceHealth;

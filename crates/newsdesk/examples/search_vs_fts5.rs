@@ -40,9 +40,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use newsdesk_desk::search_sync::index_doc;
 use newsdesk_search::{SearchIndex, SearchQuery};
 use newsdesk_secure::Keyring;
-use newsdesk_server::search::{api_query, index_doc};
+use newsdesk_server::search::api_query;
 use newsdesk_store::prelude::*;
 use newsdesk_store::SqliteStore;
 use newsdesk_testkit::latency::Latencies;

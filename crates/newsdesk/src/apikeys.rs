@@ -1,11 +1,11 @@
 //! `newsdesk apikeys issue|list|revoke`: API keys for the HTTP API. A token
 //! is printed once, at issue; the store keeps only its hash.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
+use newsdesk_desk::DeskPaths;
 use newsdesk_secure::{ApiKeyRecord, Role, Scope};
 use newsdesk_store::ApiKeyStoreRow;
 
@@ -51,10 +51,9 @@ pub fn parse_rate(text: &str) -> anyhow::Result<i64> {
     Ok(per_min)
 }
 
-pub fn run(data_dir: &Path, command: ApiKeysCommand) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCode> {
     // API keys hold no full text: the plain store is enough.
-    let mut store = newsdesk_store::open(data_dir)
-        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let mut store = paths.open_plain_store()?;
     match command {
         ApiKeysCommand::Issue {
             name,

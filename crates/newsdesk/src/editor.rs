@@ -1,19 +1,14 @@
 //! The editor's commands: `explain`, `override`, `rules`, `reanalyze`, `audit`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_score::Breakdown;
-use newsdesk_store::{DeskStore, EditorAction, Rule, RuleAction, StoredArticle};
-use newsdesk_topics::Query;
+use newsdesk_desk::editor::{self as lib, Explanation};
+use newsdesk_desk::{Decided, DeskPaths};
+use newsdesk_store::{EditorAction, Rule, RuleAction};
 use serde_json::json;
-
-use crate::ingest::open_store;
-use newsdesk_desk::analysis::Analysis;
-use newsdesk_desk::{actions, Decided, Detail, Editorial};
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for
 /// `clear` (the desk decides again).
@@ -94,42 +89,16 @@ fn print_decided(what: &str, d: &Decided) {
     );
 }
 
-/// Opens the store, catches up on analysis and decisions, and loads the editorial configuration.
-pub fn open_desk(data_dir: &Path) -> anyhow::Result<(Box<dyn DeskStore>, Editorial)> {
-    let mut store = open_store(data_dir)?;
-    let now = Utc::now();
-    Analysis::open(&mut *store, now)?;
-    let editorial = Editorial::load(data_dir, &*store)?;
-    editorial.decide_pending(&mut *store, now)?;
-    Ok((store, editorial))
-}
-
-pub fn article(store: &dyn DeskStore, id: i64) -> anyhow::Result<StoredArticle> {
-    Ok(actions::article(store, id)?)
-}
-
 /// `newsdesk explain ID`.
-pub fn explain(data_dir: &Path, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
-    let (store, editorial) = open_desk(data_dir)?;
-    let a = article(&*store, id)?;
-    let detail: Option<Detail> = a
-        .editorial
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .with_context(|| format!("the stored decision of article {id} is damaged"))?;
-    let heat = match a.story {
-        Some(s) => store.story_heat(s).context("reading the story's heat")?,
-        None => None,
-    };
-    let heat_breakdown: Option<Breakdown> = heat
-        .as_ref()
-        .map(|h| serde_json::from_str(&h.detail))
-        .transpose()
-        .context("the stored heat breakdown is damaged")?;
-    let audit = store
-        .audit_log(Some(id), 20)
-        .context("reading the audit log")?;
+pub fn explain(paths: &DeskPaths, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
+    let Explanation {
+        article: a,
+        detail,
+        heat,
+        heat_breakdown,
+        audit,
+        configuration,
+    } = lib::explain(paths, id, Utc::now())?;
     if as_json {
         let v = json!({
             "id": a.id,
@@ -147,7 +116,7 @@ pub fn explain(data_dir: &Path, id: i64, as_json: bool) -> anyhow::Result<ExitCo
             "override": a.editor_override,
             "given": a.given,
             "audit": audit,
-            "configuration": editorial.sources(),
+            "configuration": configuration,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -240,30 +209,20 @@ pub fn explain(data_dir: &Path, id: i64, as_json: bool) -> anyhow::Result<ExitCo
             );
         }
     }
-    println!("configuration: {}", editorial.sources().join("; "));
+    println!("configuration: {}", configuration.join("; "));
     Ok(ExitCode::SUCCESS)
 }
 
 /// `newsdesk override ID ACTION`.
 pub fn set_override(
-    data_dir: &Path,
+    paths: &DeskPaths,
     id: i64,
     action: OverrideRequest,
     by: Option<String>,
     reason: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let editor = editor_name(by)?;
-    let (mut store, editorial) = open_desk(data_dir)?;
-    let after = actions::set_override(
-        &mut *store,
-        &editorial,
-        id,
-        action,
-        &editor,
-        reason,
-        Utc::now(),
-    )?;
-    crate::search_sync::sync_now(data_dir, &mut *store);
+    let after = lib::set_override(paths, id, action, &editor, reason, Utc::now())?;
     println!(
         "article {id}: {} ({})",
         if after.article.published == Some(true) {
@@ -275,21 +234,16 @@ pub fn set_override(
         } else {
             "not published"
         },
-        after
-            .editorial
-            .as_deref()
-            .and_then(|d| serde_json::from_str::<Detail>(d).ok())
-            .and_then(|d| d.reasons.first().cloned())
-            .unwrap_or_default()
+        lib::first_reason(&after)
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `newsdesk rules ...`.
-pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode> {
+pub fn rules(paths: &DeskPaths, command: RulesCommand) -> anyhow::Result<ExitCode> {
     match command {
         RulesCommand::List => {
-            let store = open_store(data_dir)?;
+            let store = paths.open_store()?;
             let rules = store.rules().context("reading the rules")?;
             if rules.is_empty() {
                 println!("no rules");
@@ -324,8 +278,6 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
             reason,
         } => {
             let editor = editor_name(by)?;
-            Query::parse(&query).map_err(|e| anyhow::anyhow!("rule {name:?}: {e}"))?;
-            let (mut store, _) = open_desk(data_dir)?;
             let now = Utc::now();
             let rule = Rule {
                 name: name.clone(),
@@ -336,24 +288,19 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
                 },
                 topic,
                 query,
-                editor: editor.clone(),
-                reason: reason.clone(),
+                editor,
+                reason,
                 created_at: now,
             };
-            let d = actions::add_rule(&mut *store, data_dir, &rule, now)?;
-            crate::search_sync::sync_now(data_dir, &mut *store);
+            let d = lib::add_rule(paths, &rule, now)?;
             print_decided(&format!("rule {name} added"), &d);
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Remove { name, by, reason } => {
             let editor = editor_name(by)?;
-            let mut store = open_store(data_dir)?;
-            let now = Utc::now();
-            if actions::remove_rule(&mut *store, data_dir, &name, &editor, reason, now)?.is_none() {
+            if lib::remove_rule(paths, &name, &editor, reason, Utc::now())?.is_none() {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
-            let (mut store, _) = open_desk(data_dir)?;
-            crate::search_sync::sync_now(data_dir, &mut *store);
             println!("rule {name} removed; every article was decided again without it");
             Ok(ExitCode::SUCCESS)
         }
@@ -364,43 +311,23 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
             topic,
             limit,
         } => {
-            Query::parse(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (store, current) = open_desk(data_dir)?;
-            let mut rules = store.rules().context("reading the rules")?;
-            rules.push(Rule {
-                name: "(tested rule)".into(),
-                action: if keep {
-                    RuleAction::Keep
-                } else {
-                    RuleAction::Mute
+            let lib::RuleTest { matched, changed } = lib::test_rule(
+                paths,
+                Rule {
+                    name: lib::TESTED_RULE.into(),
+                    action: if keep {
+                        RuleAction::Keep
+                    } else {
+                        RuleAction::Mute
+                    },
+                    topic,
+                    query,
+                    editor: String::new(),
+                    reason: None,
+                    created_at: Utc::now(),
                 },
-                topic,
-                query,
-                editor: String::new(),
-                reason: None,
-                created_at: Utc::now(),
-            });
-            let tested = Editorial::with_rules(data_dir, rules)?;
-            let mut matched = 0usize;
-            let mut changed = Vec::new();
-            let mut after = 0;
-            loop {
-                let page = store
-                    .articles_after(after, 1_000)
-                    .context("listing articles")?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
-                for a in page.iter().filter(|a| !a.stub && a.story.is_some()) {
-                    let (now_d, _) = current.decide(a);
-                    let (new_d, detail) = tested.decide(a);
-                    if detail.rules.iter().any(|r| r == "(tested rule)") {
-                        matched += 1;
-                    }
-                    if now_d.published != new_d.published {
-                        changed.push((a.id, new_d.published, a.article.title.clone()));
-                    }
-                }
-            }
+                Utc::now(),
+            )?;
             println!(
                 "the rule matches {matched} articles; it would change {} decisions ({} published, {} unpublished)",
                 changed.len(),
@@ -427,24 +354,19 @@ pub fn rules(data_dir: &Path, command: RulesCommand) -> anyhow::Result<ExitCode>
 
 /// `newsdesk reanalyze`: every stored article's decisions made again from
 /// the current configuration, without reading any source.
-pub fn reanalyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(data_dir)?;
-    let now = Utc::now();
-    let (_, done) = Analysis::open(&mut *store, now)?;
-    if done.analysed > 0 {
-        println!("analysis: {} articles analysed", done.analysed);
+pub fn reanalyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
+    let r = lib::reanalyze(paths, Utc::now())?;
+    if r.analysed.analysed > 0 {
+        println!("analysis: {} articles analysed", r.analysed.analysed);
     }
-    let editorial = Editorial::load(data_dir, &*store)?;
-    let d = editorial.decide_all(&mut *store, now)?;
-    crate::search_sync::sync_now(data_dir, &mut *store);
-    print_decided("reanalyze", &d);
-    println!("configuration: {}", editorial.sources().join("; "));
+    print_decided("reanalyze", &r.decided);
+    println!("configuration: {}", r.configuration.join("; "));
     Ok(ExitCode::SUCCESS)
 }
 
 /// `newsdesk audit`.
-pub fn audit(data_dir: &Path, article: Option<i64>, limit: usize) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
+pub fn audit(paths: &DeskPaths, article: Option<i64>, limit: usize) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
     let log = store
         .audit_log(article, limit)
         .context("reading the audit log")?;

@@ -20,10 +20,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use newsdesk_analyze::eval::{parse_truth, score_clusters, score_duplicates, DupItem};
+use newsdesk_desk::DeskPaths;
 use newsdesk_store::ArticleId;
 use serde_json::json;
-
-use crate::ingest::open_store;
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -46,10 +45,10 @@ pub enum EvalCommand {
     },
 }
 
-pub fn run(data_dir: &Path, command: EvalCommand) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &DeskPaths, command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
-        EvalCommand::Stories { truth, json } => stories(data_dir, &truth, json),
-        EvalCommand::Related { json } => related(data_dir, json),
+        EvalCommand::Stories { truth, json } => stories(paths, &truth, json),
+        EvalCommand::Related { json } => related(paths, json),
     }
 }
 
@@ -58,8 +57,8 @@ fn identity(url: &str) -> String {
     format!("url:{canon}")
 }
 
-fn stories(data_dir: &Path, truth_path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
+fn stories(paths: &DeskPaths, truth_path: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
     let text = std::fs::read_to_string(truth_path)
         .with_context(|| format!("cannot read {}", truth_path.display()))?;
     let lines = parse_truth(&text, &truth_path.display().to_string())?;
@@ -209,8 +208,8 @@ fn stories(data_dir: &Path, truth_path: &Path, as_json: bool) -> anyhow::Result<
     })
 }
 
-fn related(data_dir: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
+fn related(paths: &DeskPaths, as_json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
     let (mut records, mut given, mut found, mut same_story, mut with_any) = (0, 0, 0, 0, 0);
     let mut after = 0;
     loop {

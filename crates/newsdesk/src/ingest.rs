@@ -1,34 +1,18 @@
-//! `newsdesk ingest`: read inputs on a worker thread, store each on this one.
-//!
-//! Parsing and normalizing run ahead of storing through a bounded queue, so a
-//! slow disk slows the reader instead of filling memory. Each input is one
-//! transaction: an interrupted run leaves every input stored whole or not at
-//! all.
+//! `newsdesk init`, `newsdesk ingest` and `newsdesk analyze`: the desk
+//! library's ingest (`newsdesk_desk::ingest`) with a progress bar, and the
+//! summaries they print.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsdesk_ingest::{IngestError, Parsed};
-use newsdesk_model::Article;
-use newsdesk_store::{Batch, DeskStore, Outcome, SourceInfo};
+use newsdesk_desk::analysis::Done;
+use newsdesk_desk::ingest::{IngestObserver, IngestOptions};
+use newsdesk_desk::{Decided, DeskPaths};
 
-use crate::search_sync::Syncer;
-use newsdesk_desk::analysis::{Analysis, Done};
-use newsdesk_desk::pipeline::{add_decided, Desk};
-use newsdesk_desk::{Decided, Editorial};
-
-/// Opens (creating) the store in `data_dir`.
-/// With a keyring, the store seals full text on write and opens it on read
-/// (see `keys.rs`).
-pub fn open_store(data_dir: &Path) -> anyhow::Result<Box<dyn DeskStore>> {
-    crate::keys::open_store(data_dir)
-}
-
-pub fn init(data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
+pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
     println!(
         "newsdesk store ready at {} (schema version {})",
         store.location(),
@@ -37,107 +21,27 @@ pub fn init(data_dir: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Default)]
-struct Summary {
-    inputs: usize,
-    stored: usize,
-    updated: usize,
-    unchanged: usize,
-    related: usize,
-    sources: usize,
-    failed: Vec<String>,
-    skipped: Vec<String>,
-    warnings: Vec<String>,
-    analysed: usize,
-    copies: usize,
-    replaced: usize,
-    decided: Decided,
-}
-
-/// The batch of one input's articles, or `None` when none can be stored. An
-/// article with neither URL nor id cannot be stored idempotently: each is
-/// reported in `skipped`.
-pub fn batch_of(
-    source: SourceInfo,
-    articles: Vec<Article>,
-    skipped: &mut Vec<String>,
-) -> Option<Batch> {
-    let (articles, nameless): (Vec<_>, Vec<_>) = articles
-        .into_iter()
-        .partition(|a| a.identity_key().is_some());
-    for a in nameless {
-        skipped.push(format!(
-            "{}: entry {:?}: no URL and no id, so it cannot be told apart from a repeat",
-            source.locator, a.title
-        ));
-    }
-    (!articles.is_empty()).then_some(Batch { source, articles })
-}
-
 pub fn run(
-    data_dir: &Path,
-    paths: &[PathBuf],
+    paths: &DeskPaths,
+    inputs: &[PathBuf],
     max_size: u64,
     quiet: bool,
     analyse: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(data_dir)?;
-    let (mut desk, caught_up, decided) = if analyse {
-        let (desk, done, decided) = Desk::open(&mut *store, data_dir, Utc::now())?;
-        (Some(desk), done, decided)
-    } else {
-        (None, Done::default(), Decided::default())
+    let mut bar = Bar {
+        quiet,
+        bar: ProgressBar::hidden(),
     };
-    // A deferred (bulk) ingest leaves the index to `newsdesk analyze` too:
-    // the outbox keeps every change until then.
-    let mut syncer = analyse.then(|| Syncer::open(data_dir, &mut *store));
-    let files = newsdesk_ingest::expand_paths(paths);
-    let bar = if quiet || files.len() < 2 {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::new(files.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} inputs, {per_sec}, eta {eta} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    };
-    let (tx, rx) = mpsc::sync_channel::<Result<Parsed, IngestError>>(16);
-    let reader = std::thread::spawn(move || {
-        for f in files {
-            let r = newsdesk_ingest::read_path(&f, max_size);
-            if tx.send(r).is_err() {
-                break;
-            }
-        }
-    });
-    let mut sum = Summary {
-        analysed: caught_up.analysed,
-        copies: caught_up.copies,
-        replaced: caught_up.changed,
-        decided,
-        ..Summary::default()
-    };
-    for parsed in rx {
-        sum.inputs += 1;
-        bar.inc(1);
-        match parsed {
-            Err(e) => sum.failed.push(e.to_string()),
-            Ok(p) => {
-                store_one(&mut *store, desk.as_mut(), p, &mut sum);
-                if let Some(s) = syncer.as_mut() {
-                    s.after_batch(&mut *store);
-                }
-            }
-        }
-    }
-    if let Some(mut s) = syncer {
-        s.finish(&mut *store);
-    }
-    reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reader thread stopped unexpectedly"))?;
-    bar.finish_and_clear();
+    let sum = newsdesk_desk::ingest::ingest(
+        paths,
+        inputs,
+        &IngestOptions {
+            max_bytes: max_size,
+            analyse,
+        },
+        &mut bar,
+    )?;
+    bar.bar.finish_and_clear();
 
     println!(
         "{} inputs: {} stored, {} updated, {} unchanged, {} related articles added, {} sources registered, {} failed, {} entries skipped",
@@ -150,15 +54,12 @@ pub fn run(
         sum.failed.len(),
         sum.skipped.len()
     );
-    if desk.is_some() {
-        print_analysis(&Done {
-            analysed: sum.analysed,
-            copies: sum.copies,
-            changed: sum.replaced,
-        });
-        print_decided(&sum.decided);
-    } else {
-        println!("analysis: deferred (run `newsdesk analyze`)");
+    match &sum.analysed {
+        Some(done) => {
+            print_analysis(done);
+            print_decided(&sum.decided);
+        }
+        None => println!("analysis: deferred (run `newsdesk analyze`)"),
     }
     for f in &sum.failed {
         eprintln!("failed: {f}");
@@ -178,57 +79,31 @@ pub fn run(
     })
 }
 
-fn store_one(store: &mut dyn DeskStore, desk: Option<&mut Desk>, mut p: Parsed, sum: &mut Summary) {
-    let now = Utc::now();
-    for s in p.skipped.drain(..) {
-        sum.skipped.push(format!("{}: {s}", p.locator));
-    }
-    for w in p.warnings.drain(..) {
-        sum.warnings.push(format!("{}: {w}", p.locator));
-    }
-    if !p.subscriptions.is_empty() {
-        let subs: Vec<SourceInfo> = p
-            .subscriptions
-            .iter()
-            .map(|s| SourceInfo {
-                locator: s.url.clone(),
-                kind: "subscription".into(),
-                title: s.title.clone(),
-            })
-            .collect();
-        match store.add_sources(&subs, now) {
-            Ok(n) => sum.sources += n,
-            Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
+/// The progress bar (none with `--quiet` or a single input), and the
+/// failpoint after each store commit.
+struct Bar {
+    quiet: bool,
+    bar: ProgressBar,
+}
+
+impl IngestObserver for Bar {
+    fn inputs(&mut self, count: usize) {
+        if self.quiet || count < 2 {
+            return;
         }
+        self.bar = ProgressBar::new(count as u64);
+        self.bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} inputs, {per_sec}, eta {eta} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
     }
-    let source = SourceInfo {
-        locator: p.locator.clone(),
-        kind: p.source_kind,
-        title: p.source_title,
-    };
-    let Some(batch) = batch_of(source, p.articles, &mut sum.skipped) else {
-        return;
-    };
-    match store.ingest(&batch, now) {
-        Ok(r) => {
-            failpoint_after_store_commit();
-            sum.stored += r.count(Outcome::Stored);
-            sum.updated += r.count(Outcome::Updated);
-            sum.unchanged += r.count(Outcome::Unchanged);
-            sum.related += r.related_stored;
-            // The articles are stored; should analysing them fail (or be
-            // deferred), they stay pending and the next run analyses them.
-            let Some(desk) = desk else { return };
-            let d = desk.digest(store, &r, now);
-            sum.analysed += d.done.analysed;
-            sum.copies += d.done.copies;
-            sum.replaced += d.done.changed;
-            add_decided(&mut sum.decided, &d.decided);
-            if let Some(e) = d.error {
-                sum.failed.push(format!("{}: {e}", p.locator));
-            }
-        }
-        Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
+
+    fn input_done(&mut self) {
+        self.bar.inc(1);
+    }
+
+    fn stored(&mut self) {
+        failpoint_after_store_commit();
     }
 }
 
@@ -272,13 +147,9 @@ pub fn print_decided(d: &Decided) {
 
 /// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is
 /// pending.
-pub fn analyze(data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(data_dir)?;
-    let now = Utc::now();
-    let (_, done) = Analysis::open(&mut *store, now)?;
+pub fn analyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
+    let (done, decided) = newsdesk_desk::editor::analyze_pending(paths, Utc::now())?;
     print_analysis(&done);
-    let editorial = Editorial::load(data_dir, &*store)?;
-    print_decided(&editorial.decide_pending(&mut *store, now)?);
-    crate::search_sync::sync_now(data_dir, &mut *store);
+    print_decided(&decided);
     Ok(ExitCode::SUCCESS)
 }

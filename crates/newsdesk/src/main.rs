@@ -2,14 +2,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use newsdesk_desk::{DeskPaths, KeySource, KeysVar};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod apikeys;
-mod desk_api;
 mod docs;
 mod editor;
 mod eval;
@@ -20,7 +21,6 @@ mod ingest;
 mod keys;
 mod run;
 mod search_cmd;
-mod search_sync;
 mod serve_cmd;
 mod sources;
 mod stats;
@@ -318,17 +318,24 @@ enum ExportFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    keys::set_key_file(cli.key_file.clone());
+    let paths = DeskPaths::new(
+        cli.data_dir.clone(),
+        KeySource {
+            file: cli.key_file.clone(),
+            var: KeysVar::from_process(),
+        },
+    )
+    .with_log(Arc::new(|line: &str| eprintln!("{line}")));
     let result = match cli.command {
-        Command::Init => ingest::init(&cli.data_dir),
+        Command::Init => ingest::init(&paths),
         Command::Ingest {
-            paths,
+            paths: inputs,
             max_size,
             quiet,
             defer_analysis,
-        } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
-        Command::Analyze => ingest::analyze(&cli.data_dir),
-        Command::Sources { command } => sources::run(&cli.data_dir, command),
+        } => ingest::run(&paths, &inputs, max_size, quiet, !defer_analysis),
+        Command::Analyze => ingest::analyze(&paths),
+        Command::Sources { command } => sources::run(&paths, command),
         Command::Run {
             once,
             force,
@@ -341,8 +348,8 @@ fn main() -> ExitCode {
             serve,
             base_url,
         } => run::run(
-            &cli.data_dir,
-            &run::RunOptions {
+            &paths,
+            &newsdesk_desk::run::RunOptions {
                 once,
                 force,
                 allow_loopback,
@@ -361,28 +368,28 @@ fn main() -> ExitCode {
                 )
             }),
         ),
-        Command::Reanalyze => editor::reanalyze(&cli.data_dir),
-        Command::Explain { id, json } => editor::explain(&cli.data_dir, id, json),
+        Command::Reanalyze => editor::reanalyze(&paths),
+        Command::Explain { id, json } => editor::explain(&paths, id, json),
         Command::Override {
             id,
             action,
             by,
             reason,
-        } => editor::set_override(&cli.data_dir, id, action, by, reason),
-        Command::Rules { command } => editor::rules(&cli.data_dir, command),
-        Command::Audit { article, limit } => editor::audit(&cli.data_dir, article, limit),
+        } => editor::set_override(&paths, id, action, by, reason),
+        Command::Rules { command } => editor::rules(&paths, command),
+        Command::Audit { article, limit } => editor::audit(&paths, article, limit),
         Command::Export {
             format,
             dir,
             include_stubs,
         } => match format {
             ExportFormat::Docs => match dir {
-                Some(dir) => export::docs(&cli.data_dir, &dir, include_stubs),
+                Some(dir) => export::docs(&paths, &dir, include_stubs),
                 None => Err(anyhow::anyhow!(
                     "export --format docs needs a folder: newsdesk export --format docs DIR"
                 )),
             },
-            ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
+            ExportFormat::Jsonl => export::jsonl(&paths),
         },
         Command::Serve {
             addr,
@@ -393,7 +400,7 @@ fn main() -> ExitCode {
             key_rate,
             trust_forwarded_for,
         } => serve_cmd::run(
-            &cli.data_dir,
+            &paths,
             addr,
             serve_cmd::Options {
                 base_url,
@@ -404,9 +411,9 @@ fn main() -> ExitCode {
                 trust_forwarded_for,
             },
         ),
-        Command::Keys { command } => keys::run(&cli.data_dir, command),
-        Command::Unseal { file } => keys::open_document(&cli.data_dir, &file),
-        Command::Apikeys { command } => apikeys::run(&cli.data_dir, command),
+        Command::Keys { command } => keys::run(&paths, command),
+        Command::Unseal { file } => keys::open_document(&paths, &file),
+        Command::Apikeys { command } => apikeys::run(&paths, command),
         Command::Search {
             query,
             topic,
@@ -419,7 +426,7 @@ fn main() -> ExitCode {
             newest,
             json,
         } => search_cmd::search(
-            &cli.data_dir,
+            &paths,
             search_cmd::SearchArgs {
                 query,
                 topics: topic,
@@ -433,9 +440,9 @@ fn main() -> ExitCode {
                 json,
             },
         ),
-        Command::Index { command } => search_cmd::index(&cli.data_dir, command),
-        Command::Stats { json } => stats::run(&cli.data_dir, json),
-        Command::Eval { command } => eval::run(&cli.data_dir, command),
+        Command::Index { command } => search_cmd::index(&paths, command),
+        Command::Stats { json } => stats::run(&paths, json),
+        Command::Eval { command } => eval::run(&paths, command),
         Command::Generate {
             out,
             events,
@@ -449,8 +456,12 @@ fn main() -> ExitCode {
             fetched,
         } => extract::run(&files, url.as_deref(), fetched.as_deref()),
         Command::Docs {
-            command: DocsCommand::Check { paths, roundtrip },
-        } => docs::check(&paths, roundtrip),
+            command:
+                DocsCommand::Check {
+                    paths: files,
+                    roundtrip,
+                },
+        } => docs::check(&files, roundtrip),
         Command::Topics { command } => topics::run(command),
     };
     match result {

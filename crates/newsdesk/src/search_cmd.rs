@@ -1,6 +1,5 @@
 //! `newsdesk search` and `newsdesk index rebuild|check|sync`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -9,8 +8,8 @@ use clap::Subcommand;
 use newsdesk_search::{SearchError, SearchIndex, SearchQuery, Sort, MAX_LIMIT};
 use serde_json::json;
 
-use crate::ingest::open_store;
-use crate::search_sync::{self, index_dir};
+use newsdesk_desk::search_sync::{self, index_dir};
+use newsdesk_desk::DeskPaths;
 
 #[derive(Subcommand)]
 pub enum IndexCommand {
@@ -65,7 +64,7 @@ fn plain(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn search(paths: &DeskPaths, args: SearchArgs) -> anyhow::Result<ExitCode> {
     if args.limit == 0 || args.limit > MAX_LIMIT {
         anyhow::bail!("--limit: from 1 to {MAX_LIMIT}, found {}", args.limit);
     }
@@ -93,18 +92,20 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     q.highlight.post = "</mark>".into();
     // Catch up first when this process can write the index; else read what
     // the writer (newsdesk serve) has committed.
-    let mut store = open_store(data_dir)?;
-    let index = match search_sync::open_writer(data_dir, &mut *store)? {
+    let mut store = paths.open_store()?;
+    let index = match search_sync::open_writer(paths, &mut *store)? {
         Some(index) => {
             if let Err(e) = search_sync::drain(&mut *store, &index) {
                 let _ = index.rollback();
-                eprintln!("search: syncing the index failed: {e:#}");
+                eprintln!(
+                    "search: syncing the index failed: {}",
+                    newsdesk_desk::pipeline::chain(&e)
+                );
             }
             index
         }
-        None => SearchIndex::open_read_only(&index_dir(data_dir)).with_context(|| {
-            format!("opening the search index {}", index_dir(data_dir).display())
-        })?,
+        None => SearchIndex::open_read_only(&index_dir(paths))
+            .with_context(|| format!("opening the search index {}", index_dir(paths).display()))?,
     };
     let r = match index.search(&q) {
         Ok(r) => r,
@@ -162,9 +163,9 @@ pub fn search(data_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn index(data_dir: &Path, command: IndexCommand) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(data_dir)?;
-    let dir = index_dir(data_dir);
+pub fn index(paths: &DeskPaths, command: IndexCommand) -> anyhow::Result<ExitCode> {
+    let mut store = paths.open_store()?;
+    let dir = index_dir(paths);
     match command {
         IndexCommand::Rebuild => {
             let started = std::time::Instant::now();
@@ -193,7 +194,7 @@ pub fn index(data_dir: &Path, command: IndexCommand) -> anyhow::Result<ExitCode>
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Sync => {
-            let Some(index) = search_sync::open_writer(data_dir, &mut *store)? else {
+            let Some(index) = search_sync::open_writer(paths, &mut *store)? else {
                 eprintln!(
                     "the index in {} is held by another process (newsdesk serve?); it drains the outbox itself",
                     dir.display()

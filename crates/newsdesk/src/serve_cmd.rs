@@ -1,11 +1,11 @@
 //! `newsdesk serve`: the HTTP server over the store in the data folder.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use newsdesk_desk::DeskPaths;
 use newsdesk_server::{
     serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig, ServerError,
 };
@@ -33,16 +33,16 @@ impl Default for Options {
     }
 }
 
-pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &DeskPaths, addr: SocketAddr, options: Options) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     // The server writes the search index when no other process does.
     let keeper: Arc<dyn newsdesk_server::search::SearchKeeper> =
-        Arc::new(crate::search_sync::Keeper::new(data_dir)?);
+        Arc::new(newsdesk_desk::search_sync::Keeper::new(paths)?);
     let server = server(
-        data_dir,
+        paths,
         addr,
         options,
         Arc::new(Metrics::default()),
@@ -53,11 +53,11 @@ pub fn run(data_dir: &Path, addr: SocketAddr, options: Options) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// The server over `data_dir`, to run on a Tokio runtime until `shutdown`
+/// The server over `paths`, to run on a Tokio runtime until `shutdown`
 /// resolves. `keeper`: who writes the search index (none when the caller's
 /// own pipeline does, as in `newsdesk run --serve`).
 pub fn server(
-    data_dir: &Path,
+    paths: &DeskPaths,
     addr: SocketAddr,
     options: Options,
     metrics: Arc<Metrics>,
@@ -67,10 +67,10 @@ pub fn server(
     // Create the store (and its schema) first, so the readers find it; the
     // desk's writing connection takes editor actions. The keyring (if any)
     // opens sealed full text for keys with the `fulltext` scope only.
-    let desk = crate::desk_api::Desk::open(data_dir)?;
-    let keyring = crate::keys::load(data_dir)?.map(|(k, _)| Arc::new(k));
+    let desk = newsdesk_desk::api::EditorService::open(paths)?;
+    let keyring = paths.keyring()?.map(|k| Arc::new(k.keyring));
     let config = ServerConfig {
-        data_dir: data_dir.to_path_buf(),
+        data_dir: paths.data_dir.clone(),
         base_url: options.base_url.unwrap_or_default(),
         readers: options.readers,
     };

@@ -7,10 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_fetch::schedule::SourceHealth;
-use newsdesk_store::{DeskStore, FollowedSource, PollRecord, SourceInfo};
-
-use crate::ingest::open_store;
+use newsdesk_desk::sources::{follow, health_of, Followed};
+use newsdesk_desk::DeskPaths;
+use newsdesk_store::FollowedSource;
 
 /// OPML lists larger than this are refused.
 const MAX_OPML_BYTES: u64 = 16 << 20;
@@ -37,12 +36,12 @@ pub enum SourcesCommand {
     Remove { url: String },
 }
 
-pub fn run(data_dir: &Path, command: SourcesCommand) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &DeskPaths, command: SourcesCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SourcesCommand::Add { url, title } => add(data_dir, &url, title),
-        SourcesCommand::Import { file } => import(data_dir, &file),
-        SourcesCommand::List { json } => list(data_dir, json),
-        SourcesCommand::Remove { url } => remove(data_dir, &url),
+        SourcesCommand::Add { url, title } => add(paths, &url, title),
+        SourcesCommand::Import { file } => import(paths, &file),
+        SourcesCommand::List { json } => list(paths, json),
+        SourcesCommand::Remove { url } => remove(paths, &url),
     }
 }
 
@@ -61,37 +60,13 @@ pub fn feed_url(raw: &str) -> anyhow::Result<String> {
     newsdesk_normalize::canonical_url(raw).map_err(|e| anyhow::anyhow!("{raw:?}: {e}"))
 }
 
-/// The health a source's record holds; a damaged record counts as a new
-/// source (polled now), with a warning.
-pub fn health_of(source: &FollowedSource) -> SourceHealth {
-    newsdesk_server::sources::health(source).unwrap_or_else(|e| {
-        eprintln!(
-            "warning: {}: the stored health record is damaged ({e}); treating it as new",
-            source.locator
-        );
-        SourceHealth::default()
-    })
-}
-
-/// What to store after `health` changed.
-pub fn poll_record(health: &SourceHealth, last_status: Option<u16>) -> PollRecord {
-    PollRecord {
-        health: serde_json::to_string(health).unwrap_or_else(|_| "{}".into()),
-        next_poll: health.next_poll,
-        etag: health.etag.clone(),
-        last_modified: health.last_modified.clone(),
-        last_status,
-        last_error: health.last_error.clone(),
-    }
-}
-
-fn add(data_dir: &Path, raw: &str, title: Option<String>) -> anyhow::Result<ExitCode> {
+fn add(paths: &DeskPaths, raw: &str, title: Option<String>) -> anyhow::Result<ExitCode> {
     let url = feed_url(raw)?;
-    let mut store = open_store(data_dir)?;
+    let mut store = paths.open_store()?;
     let title = title
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let new = follow(&mut *store, &url, title)?;
+    let new = follow(paths, &mut *store, &url, title, Utc::now())?;
     println!(
         "{} {url}",
         match new {
@@ -103,47 +78,7 @@ fn add(data_dir: &Path, raw: &str, title: Option<String>) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-enum Followed {
-    New,
-    Already,
-    Revived,
-}
-
-/// Follows `url`. A source that was dead (410 Gone) is polled again.
-fn follow(store: &mut dyn DeskStore, url: &str, title: Option<String>) -> anyhow::Result<Followed> {
-    let new = store
-        .follow_source(
-            &SourceInfo {
-                locator: url.to_string(),
-                kind: "subscription".into(),
-                title,
-            },
-            Utc::now(),
-        )
-        .with_context(|| format!("following {url}"))?;
-    let Some(source) = store
-        .followed_sources()?
-        .into_iter()
-        .find(|s| s.locator == url)
-    else {
-        return Ok(Followed::New);
-    };
-    let mut health = health_of(&source);
-    if !health.dead {
-        return Ok(if new {
-            Followed::New
-        } else {
-            Followed::Already
-        });
-    }
-    health.dead = false;
-    health.next_poll = None;
-    health.consecutive_errors = 0;
-    store.record_poll(url, &poll_record(&health, None))?;
-    Ok(Followed::Revived)
-}
-
-fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+fn import(paths: &DeskPaths, file: &Path) -> anyhow::Result<ExitCode> {
     let locator = file.display().to_string();
     let meta = std::fs::metadata(file).with_context(|| format!("reading {locator}"))?;
     if meta.len() > MAX_OPML_BYTES {
@@ -154,10 +89,10 @@ fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     }
     let bytes = std::fs::read(file).with_context(|| format!("reading {locator}"))?;
     let parsed = newsdesk_ingest::prepare::from_opml(&bytes, &locator)?;
-    let mut store = open_store(data_dir)?;
+    let mut store = paths.open_store()?;
     let (mut new, mut already) = (0, 0);
     for s in &parsed.subscriptions {
-        match follow(&mut *store, &s.url, s.title.clone())? {
+        match follow(paths, &mut *store, &s.url, s.title.clone(), Utc::now())? {
             Followed::New | Followed::Revived => new += 1,
             Followed::Already => already += 1,
         }
@@ -173,8 +108,8 @@ fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn remove(data_dir: &Path, raw: &str) -> anyhow::Result<ExitCode> {
-    let mut store = open_store(data_dir)?;
+fn remove(paths: &DeskPaths, raw: &str) -> anyhow::Result<ExitCode> {
+    let mut store = paths.open_store()?;
     // As given first (a locator stored before canonical forms), then canonical.
     let mut removed = store.unfollow_source(raw.trim())?;
     if !removed {
@@ -197,14 +132,18 @@ fn remove(data_dir: &Path, raw: &str) -> anyhow::Result<ExitCode> {
 /// One line of `sources list --json` (the API's `/api/v1/sources` shape).
 type Row = newsdesk_server::sources::SourceView;
 
-fn row(s: FollowedSource) -> Row {
-    let h = health_of(&s);
+fn row(paths: &DeskPaths, s: FollowedSource) -> Row {
+    let h = health_of(paths, &s);
     Row::new(s, h)
 }
 
-fn list(data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
-    let rows: Vec<Row> = store.followed_sources()?.into_iter().map(row).collect();
+fn list(paths: &DeskPaths, json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let rows: Vec<Row> = store
+        .followed_sources()?
+        .into_iter()
+        .map(|s| row(paths, s))
+        .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);

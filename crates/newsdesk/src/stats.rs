@@ -1,12 +1,10 @@
 //! `newsdesk stats`: what the store holds, by source, provider and day.
 
-use std::path::Path;
+use newsdesk_desk::DeskPaths;
 use std::process::ExitCode;
 
-use crate::ingest::open_store;
-
-pub fn run(data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data_dir)?;
+pub fn run(paths: &DeskPaths, json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
     let st = store.stats()?;
     if json {
         println!("{}", serde_json::to_string_pretty(&st)?);

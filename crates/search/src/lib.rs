@@ -57,6 +57,7 @@ mod docsets;
 mod error;
 mod highlight;
 mod index;
+mod keeper;
 mod query;
 mod schema;
 mod snippet;
@@ -64,6 +65,7 @@ mod snippet;
 pub use collect::COUNT_CAP;
 pub use error::SearchError;
 pub use index::{Check, Doc, Hit, Opened, Results, SearchIndex};
+pub use keeper::{index_dir, SearchKeeper};
 pub use query::{
     syntax_problem, Highlight, SearchQuery, Sort, MAX_LIMIT, MAX_NESTING, MAX_OFFSET, MAX_QUERY_LEN,
 };

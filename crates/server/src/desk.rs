@@ -1,7 +1,8 @@
 //! Editor actions over the API: overrides and mute/keep rules.
 //!
-//! The decision engine lives in the binary (`crates/newsdesk`); it hands the
-//! server an [`EditorDesk`], which does every write (the server's own pool
+//! The decision engine lives in the desk library (`crates/desk`); the binary
+//! hands the server an [`EditorDesk`] (a typed trait in `newsdesk_model`;
+//! the answers are made JSON here), which does every write (the server's own pool
 //! stays read-only). Calls run on blocking threads. Every handler here needs
 //! the role editor (or admin); the key's name is the editor in the audit log.
 
@@ -20,55 +21,10 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// A new mute or keep rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewRule {
-    pub name: String,
-    pub query: String,
-    /// `mute` or `keep`.
-    pub action: String,
-    pub topic: Option<String>,
-    pub reason: Option<String>,
-}
+use newsdesk_model::desk::{Rule, RuleAction};
+pub use newsdesk_model::{ActionOutcome, EditorDesk, EditorError as DeskError, NewRule};
 
-/// Why the desk refused or failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DeskError {
-    /// No such article or rule (404 `not_found`).
-    #[error("{0}")]
-    NotFound(String),
-    /// A request the desk cannot apply, e.g. a query that does not parse
-    /// (400 `invalid_body`).
-    #[error("{0}")]
-    Invalid(String),
-    /// A rule of that name exists (409 `rule_exists`).
-    #[error("{0}")]
-    Conflict(String),
-    /// Anything else (500, logged).
-    #[error("{0}")]
-    Internal(String),
-}
-
-/// What the server needs from the desk to let editors act.
-pub trait EditorDesk: Send + Sync {
-    /// Applies an override (`None`: clears it), decides the article again at
-    /// once and audits it; returns the article's new decision
-    /// (`{"id", "published", "pinned", "reasons", ...}`).
-    fn act(
-        &self,
-        article: i64,
-        action: Option<EditorAction>,
-        editor: &str,
-        reason: Option<&str>,
-    ) -> Result<Value, DeskError>;
-    /// Every rule, as JSON objects.
-    fn rules(&self) -> Result<Vec<Value>, DeskError>;
-    /// Adds a rule and applies it; returns it.
-    fn add_rule(&self, rule: &NewRule, editor: &str) -> Result<Value, DeskError>;
-    /// Removes a rule and decides again without it.
-    fn remove_rule(&self, name: &str, editor: &str, reason: Option<&str>) -> Result<(), DeskError>;
-}
-
+/// The HTTP answer to a refusal or failure.
 fn desk_error(e: DeskError) -> ApiError {
     match e {
         DeskError::NotFound(m) => ApiError::not_found(m),
@@ -76,6 +32,31 @@ fn desk_error(e: DeskError) -> ApiError {
         DeskError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "rule_exists", m),
         DeskError::Internal(m) => crate::store_error(m),
     }
+}
+
+/// An action's outcome as the API shows it.
+fn outcome_json(o: &ActionOutcome) -> Value {
+    json!({
+        "id": o.id,
+        "published": o.published,
+        "pinned": o.pinned,
+        "heat": o.heat,
+        "override": o.editor_override,
+        "reasons": o.reasons,
+    })
+}
+
+/// A rule as the API shows it.
+fn rule_json(r: &Rule) -> Value {
+    json!({
+        "name": r.name,
+        "query": r.query,
+        "action": r.action.as_str(),
+        "topic": r.topic,
+        "editor": r.editor,
+        "reason": r.reason,
+        "createdAt": r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
 }
 
 fn bad_body(m: impl Into<String>) -> ApiError {
@@ -161,7 +142,7 @@ pub async fn article_action(
     // Whatever happened, cached pages may be old now (the change may have
     // committed before a later step failed).
     state.cache.invalidate();
-    Ok(Json(v?))
+    Ok(Json(outcome_json(&v?)))
 }
 
 /// `GET /api/v1/rules`.
@@ -174,6 +155,7 @@ pub async fn list_rules(
     caller.require_role(Role::Editor)?;
     let desk = state.desk()?;
     let rules = blocking(move || desk.rules()).await?;
+    let rules: Vec<Value> = rules.iter().map(rule_json).collect();
     Ok(Json(json!({ "rules": rules })))
 }
 
@@ -192,13 +174,13 @@ pub async fn add_rule(
         return Err(bad_body("name: 1 to 200 characters, no control characters"));
     }
     let action = text_field(&o, "action", true)?.unwrap_or_default();
-    if action != "mute" && action != "keep" {
+    let Some(action) = RuleAction::parse(&action) else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "unknown_action",
             format!("action: expected mute or keep, found {action:?}"),
         ));
-    }
+    };
     let rule = NewRule {
         name,
         query: text_field(&o, "query", true)?.unwrap_or_default(),
@@ -209,7 +191,7 @@ pub async fn add_rule(
     let desk = state.desk()?;
     let v = blocking(move || desk.add_rule(&rule, &editor)).await;
     state.cache.invalidate();
-    Ok((StatusCode::CREATED, Json(v?)).into_response())
+    Ok((StatusCode::CREATED, Json(rule_json(&v?))).into_response())
 }
 
 /// `DELETE /api/v1/rules/{name}`.

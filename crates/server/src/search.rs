@@ -29,7 +29,6 @@ use axum::Json;
 use chrono::DateTime;
 use newsdesk_model::document::format_date;
 use newsdesk_search::{SearchError, SearchIndex, SearchQuery, Sort, MAX_OFFSET};
-use newsdesk_store::SearchDoc;
 use serde_json::{json, Value};
 
 use crate::api::{only, parse_date, parse_int, slug};
@@ -41,36 +40,10 @@ pub const DRAIN_EVERY: Duration = Duration::from_secs(2);
 
 /// The index folder inside a data folder.
 pub fn index_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("search")
+    newsdesk_search::index_dir(data_dir)
 }
 
-/// A store document as the index takes it.
-pub fn index_doc(d: SearchDoc) -> newsdesk_search::Doc {
-    newsdesk_search::Doc {
-        id: d.id,
-        title: d.title,
-        excerpt: d.excerpt,
-        body: d.body,
-        provider: d.provider_name,
-        provider_domain: d.provider_domain,
-        topics: d.topics,
-        published: d.published,
-        published_at: d.published_at,
-        quality: d.quality,
-        heat: d.heat,
-    }
-}
-
-/// Who writes the index for a server: takes the writer lock (rebuilding
-/// the index from the store when it is new or of another layout) and moves
-/// the store's search outbox into it. Errors are messages for the log.
-pub trait SearchKeeper: Send + Sync + 'static {
-    /// The index with its writer, or `Ok(None)` when another process holds
-    /// the writer lock.
-    fn open_writer(&self) -> Result<Option<SearchIndex>, String>;
-    /// Indexes what the outbox holds; returns the articles re-indexed.
-    fn drain(&self, index: &SearchIndex) -> Result<usize, String>;
-}
+pub use newsdesk_search::SearchKeeper;
 
 /// The server's view of the index.
 pub struct SearchState {

@@ -1,4 +1,8 @@
 //! The desk library's tests, in-process: one integration-test binary.
 
 mod editorial;
+mod ingest;
+mod keys;
 mod pipeline;
+mod run;
+mod search_sync;

@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use newsdesk_desk::search_sync::index_doc;
 use newsdesk_search::SearchIndex;
-use newsdesk_server::search::{index_dir, index_doc};
+use newsdesk_server::search::index_dir;
 use newsdesk_server::{router, AppState, Metrics, ServerConfig};
 use newsdesk_store::prelude::*;
 use newsdesk_store::{Batch, SearchDoc, SourceInfo, SqliteStore, Store};

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use chrono::{Duration, TimeZone, Utc};
-use newsdesk_model::EditorAction;
+use newsdesk_model::desk::{Rule, RuleAction};
+use newsdesk_model::{ActionOutcome, EditorAction};
 use newsdesk_secure::{ApiKeyRecord, Keyring, Role, Scope};
 use newsdesk_server::{
     router, Access, AppState, DeskError, EditorDesk, Metrics, NewRule, ServerConfig,
@@ -14,7 +15,7 @@ use newsdesk_server::{
 use newsdesk_store::conformance::{sample, store_decided};
 use newsdesk_store::prelude::*;
 use newsdesk_store::{ApiKeyStoreRow, Decision, SqliteStore, Store, StoryHeat};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const N: usize = 12;
 
@@ -112,7 +113,7 @@ impl EditorDesk for FakeDesk {
         action: Option<EditorAction>,
         editor: &str,
         reason: Option<&str>,
-    ) -> Result<Value, DeskError> {
+    ) -> Result<ActionOutcome, DeskError> {
         let shown = action.map_or("Clear".to_string(), |a| format!("{a:?}"));
         if article > 1000 {
             return Err(DeskError::NotFound(format!(
@@ -123,25 +124,30 @@ impl EditorDesk for FakeDesk {
             .lock()
             .unwrap()
             .push(format!("{article} {shown} by {editor}: {reason:?}"));
-        Ok(
-            json!({"id": article, "published": action != Some(EditorAction::Unpublish),
-                  "pinned": action == Some(EditorAction::Pin), "reasons": ["editor"]}),
-        )
+        Ok(ActionOutcome {
+            id: article,
+            published: Some(action != Some(EditorAction::Unpublish)),
+            pinned: action == Some(EditorAction::Pin),
+            heat: None,
+            editor_override: None,
+            reasons: vec!["editor".into()],
+        })
     }
-    fn rules(&self) -> Result<Vec<Value>, DeskError> {
-        Ok(vec![json!({"name": "r", "query": "x", "action": "mute"})])
+    fn rules(&self) -> Result<Vec<Rule>, DeskError> {
+        Ok(vec![rule("r", "x", RuleAction::Mute, "alice")])
     }
-    fn add_rule(&self, rule: &NewRule, editor: &str) -> Result<Value, DeskError> {
-        if rule.name == "taken" {
+    fn add_rule(&self, new: &NewRule, editor: &str) -> Result<Rule, DeskError> {
+        if new.name == "taken" {
             return Err(DeskError::Conflict(
                 "a rule named \"taken\" already exists".into(),
             ));
         }
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("add {} {} by {editor}", rule.name, rule.action));
-        Ok(json!({"name": rule.name, "query": rule.query, "action": rule.action}))
+        self.calls.lock().unwrap().push(format!(
+            "add {} {} by {editor}",
+            new.name,
+            new.action.as_str()
+        ));
+        Ok(rule(&new.name, &new.query, new.action, editor))
     }
     fn remove_rule(&self, name: &str, editor: &str, _: Option<&str>) -> Result<(), DeskError> {
         if name != "r" {
@@ -154,6 +160,18 @@ impl EditorDesk for FakeDesk {
             .unwrap()
             .push(format!("remove {name} by {editor}"));
         Ok(())
+    }
+}
+
+fn rule(name: &str, query: &str, action: RuleAction, editor: &str) -> Rule {
+    Rule {
+        name: name.into(),
+        query: query.into(),
+        action,
+        topic: None,
+        editor: editor.into(),
+        reason: None,
+        created_at: chrono::Utc::now(),
     }
 }
 

@@ -15,30 +15,52 @@
 //! An index that is new, or of another layout (an older version of this
 //! program), is rebuilt from the store when opened.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use newsdesk_search::{Opened, SearchError, SearchIndex};
-use newsdesk_server::search::{index_doc, SearchKeeper};
-use newsdesk_store::DeskStore;
+use newsdesk_search::{Opened, SearchError, SearchIndex, SearchKeeper};
+use newsdesk_store::{DeskStore, SearchDoc};
 
-use crate::ingest::open_store;
+use crate::pipeline::chain;
+use crate::{DeskError, DeskPaths};
 
 /// Outbox rows read per index commit.
 pub const CHUNK: usize = 2_000;
 
 /// The least time between two index commits during a long ingest or run
 /// (every batch is synced, but commits are spaced; the end always syncs).
-const SPACING: Duration = Duration::from_secs(5);
+pub const SPACING: Duration = Duration::from_secs(5);
 
-pub fn index_dir(data_dir: &Path) -> PathBuf {
-    newsdesk_server::search::index_dir(data_dir)
+/// The index folder of a desk.
+pub fn index_dir(paths: &DeskPaths) -> PathBuf {
+    newsdesk_search::index_dir(&paths.data_dir)
+}
+
+/// A store document as the index takes it.
+pub fn index_doc(d: SearchDoc) -> newsdesk_search::Doc {
+    newsdesk_search::Doc {
+        id: d.id,
+        title: d.title,
+        excerpt: d.excerpt,
+        body: d.body,
+        provider: d.provider_name,
+        provider_domain: d.provider_domain,
+        topics: d.topics,
+        published: d.published,
+        published_at: d.published_at,
+        quality: d.quality,
+        heat: d.heat,
+    }
+}
+
+fn index_err(doing: impl Into<String>) -> impl FnOnce(SearchError) -> DeskError {
+    let doing = doing.into();
+    move |source| DeskError::Index { doing, source }
 }
 
 /// What a sync did.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Synced {
     /// Documents (re)indexed.
     pub indexed: usize,
@@ -49,7 +71,7 @@ pub struct Synced {
 }
 
 /// Moves the whole outbox into the index, one chunk per index commit.
-pub fn drain(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<Synced> {
+pub fn drain(store: &mut dyn DeskStore, index: &SearchIndex) -> Result<Synced, DeskError> {
     let mut done = Synced::default();
     loop {
         let pending = store.search_outbox_pending(CHUNK)?;
@@ -69,7 +91,9 @@ pub fn drain(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<S
         done.indexed += docs.len();
         let docs: Vec<_> = docs.into_iter().map(index_doc).collect();
         index.add_batch(&docs)?;
-        index.commit().context("committing the search index")?;
+        index
+            .commit()
+            .map_err(index_err("committing the search index"))?;
         // Only now: the index holds every change up to `last`.
         done.cleared += store.search_outbox_done(last)?;
         if pending.len() < CHUNK {
@@ -80,9 +104,10 @@ pub fn drain(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<S
 
 /// Replaces the whole index with the store's documents, then clears the
 /// outbox rows that were there before (later ones stay for the next sync).
-pub fn rebuild(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result<u64> {
+/// Returns the documents indexed.
+pub fn rebuild(store: &mut dyn DeskStore, index: &SearchIndex) -> Result<u64, DeskError> {
     let last = store.search_outbox_last_seq()?;
-    let fill = || -> anyhow::Result<u64> {
+    let fill = || -> Result<u64, DeskError> {
         // Everything goes at the commit, so searches see the old index
         // until the new one is whole, and a failure leaves the old one.
         index.clear()?;
@@ -105,7 +130,7 @@ pub fn rebuild(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result
         Ok(n) => n,
         Err(e) => {
             let _ = index.rollback();
-            return Err(e.context("rebuilding the search index"));
+            return Err(DeskError::Rebuild(Box::new(e)));
         }
     };
     store.search_outbox_done(last)?;
@@ -115,23 +140,25 @@ pub fn rebuild(store: &mut dyn DeskStore, index: &SearchIndex) -> anyhow::Result
 /// Opens the index with its writer, rebuilding it from the store when it is
 /// new or of another layout. `Ok(None)`: another process holds the writer.
 pub fn open_writer(
-    data_dir: &Path,
+    paths: &DeskPaths,
     store: &mut dyn DeskStore,
-) -> anyhow::Result<Option<SearchIndex>> {
-    let dir = index_dir(data_dir);
+) -> Result<Option<SearchIndex>, DeskError> {
+    let dir = index_dir(paths);
     let (index, how) = match SearchIndex::open_or_recreate(&dir) {
         Ok(x) => x,
         Err(SearchError::Locked { .. }) => return Ok(None),
         Err(e) => {
-            return Err(anyhow::Error::new(e))
-                .with_context(|| format!("opening the search index {}", dir.display()))
+            return Err(index_err(format!(
+                "opening the search index {}",
+                dir.display()
+            ))(e))
         }
     };
     if let Opened::Recreated(why) = &how {
-        eprintln!(
+        paths.log(&format!(
             "search: the index in {} was of another layout ({why}); rebuilding it from the store",
             dir.display()
-        );
+        ));
     }
     // An empty index over a store that has articles (a folder someone
     // removed, or created empty by a reader) is rebuilt as well.
@@ -141,18 +168,13 @@ pub fn open_writer(
     Ok(Some(index))
 }
 
-fn locked_line(data_dir: &Path) -> String {
-    format!(
-        "search: the index in {} is held by another process (newsdesk serve?); it will index these changes from the outbox",
-        index_dir(data_dir).display()
-    )
-}
-
 /// The index for the length of a command that writes many batches
 /// (`ingest`, `run`): each batch is synced after its store commit, with
 /// index commits at most every [`SPACING`], and [`Syncer::finish`] syncs
-/// the rest.
+/// the rest. Problems go to the log once; the outbox keeps what a failed
+/// sync missed.
 pub struct Syncer {
+    paths: DeskPaths,
     index: Option<SearchIndex>,
     last: Option<Instant>,
     failed: bool,
@@ -160,23 +182,35 @@ pub struct Syncer {
 
 impl Syncer {
     /// Takes the writer if it can; otherwise logs one line and syncs nothing.
-    pub fn open(data_dir: &Path, store: &mut dyn DeskStore) -> Syncer {
-        let index = match open_writer(data_dir, store) {
+    pub fn open(paths: &DeskPaths, store: &mut dyn DeskStore) -> Syncer {
+        let index = match open_writer(paths, store) {
             Ok(Some(i)) => Some(i),
             Ok(None) => {
-                eprintln!("{}", locked_line(data_dir));
+                paths.log(&format!(
+                    "search: the index in {} is held by another process (newsdesk serve?); it will index these changes from the outbox",
+                    index_dir(paths).display()
+                ));
                 None
             }
             Err(e) => {
-                eprintln!("search: {e:#}; the outbox keeps the changes for `newsdesk index sync`");
+                paths.log(&format!(
+                    "search: {}; the outbox keeps the changes for `newsdesk index sync`",
+                    chain(&e)
+                ));
                 None
             }
         };
         Syncer {
+            paths: paths.clone(),
             index,
             last: None,
             failed: false,
         }
+    }
+
+    /// Whether this process holds the index's writer.
+    pub fn is_writer(&self) -> bool {
+        self.index.is_some()
     }
 
     /// After a committed batch.
@@ -199,31 +233,34 @@ impl Syncer {
             let _ = index.rollback();
             if !self.failed {
                 self.failed = true;
-                eprintln!("search: syncing the index failed: {e:#}; the outbox keeps the changes");
+                self.paths.log(&format!(
+                    "search: syncing the index failed: {}; the outbox keeps the changes",
+                    chain(&e)
+                ));
             }
         }
     }
 }
 
 /// One sync now (after an editor's action): drains the outbox if this
-/// process can take the writer, else says who will.
-pub fn sync_now(data_dir: &Path, store: &mut dyn DeskStore) {
-    let mut s = Syncer::open(data_dir, store);
+/// process can take the writer, else logs who will.
+pub fn sync_now(paths: &DeskPaths, store: &mut dyn DeskStore) {
+    let mut s = Syncer::open(paths, store);
     s.finish(store);
 }
 
-/// The keeper `newsdesk serve` gives the server: its own store connection
-/// for the outbox.
+/// The keeper a server is given: its own store connection for the outbox.
 pub struct Keeper {
-    data_dir: PathBuf,
+    paths: DeskPaths,
     store: Mutex<Box<dyn DeskStore>>,
 }
 
 impl Keeper {
-    pub fn new(data_dir: &Path) -> anyhow::Result<Keeper> {
+    /// Opens the keeper's store connection (with the keyring).
+    pub fn new(paths: &DeskPaths) -> Result<Keeper, DeskError> {
         Ok(Keeper {
-            data_dir: data_dir.to_path_buf(),
-            store: Mutex::new(open_store(data_dir)?),
+            paths: paths.clone(),
+            store: Mutex::new(paths.open_store()?),
         })
     }
 }
@@ -232,17 +269,17 @@ impl SearchKeeper for Keeper {
     fn open_writer(&self) -> Result<Option<SearchIndex>, String> {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
-        open_writer(&self.data_dir, &mut *store).map_err(|e| format!("{e:#}"))
+        open_writer(&self.paths, store).map_err(|e| chain(&e))
     }
 
     fn drain(&self, index: &SearchIndex) -> Result<usize, String> {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
-        match drain(&mut *store, index) {
+        match drain(store, index) {
             Ok(s) => Ok(s.indexed + s.removed),
             Err(e) => {
                 let _ = index.rollback();
-                Err(format!("{e:#}"))
+                Err(chain(&e))
             }
         }
     }

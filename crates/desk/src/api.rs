@@ -1,68 +1,61 @@
-//! The desk the server hands editor actions to: overrides and rules applied
-//! with the decision engine ([`Editorial`]) through one writing connection,
-//! exactly as `newsdesk override` and `newsdesk rules` do.
+//! The desk a server hands editor actions to ([`EditorDesk`]): overrides
+//! and rules applied with the decision engine ([`Editorial`]) through one
+//! writing connection, exactly as `newsdesk override` and `newsdesk rules`
+//! do.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::Utc;
-use newsdesk_model::EditorAction;
-use newsdesk_server::{DeskError, EditorDesk, NewRule};
-use newsdesk_store::{DeskStore, Rule, RuleAction, StoreError};
+use newsdesk_model::{ActionOutcome, EditorAction, EditorDesk, EditorError, NewRule};
+use newsdesk_store::{DeskStore, Rule, StoreError};
 use newsdesk_topics::Query;
-use serde_json::{json, Value};
 
-use newsdesk_desk::{actions, DeskError as Refusal, Detail, Editorial};
+use crate::{actions, DeskError, DeskPaths, Detail, Editorial};
 
-pub struct Desk {
+/// The editors' desk over one writing connection.
+pub struct EditorService {
     data_dir: PathBuf,
     store: Mutex<Box<dyn DeskStore>>,
 }
 
-impl Desk {
+impl EditorService {
     /// Opens the writing connection (with the keyring, like every command).
-    pub fn open(data_dir: &Path) -> anyhow::Result<Desk> {
-        Ok(Desk {
-            data_dir: data_dir.to_path_buf(),
-            store: Mutex::new(crate::keys::open_store(data_dir)?),
+    pub fn open(paths: &DeskPaths) -> Result<EditorService, DeskError> {
+        Ok(EditorService {
+            data_dir: paths.data_dir.clone(),
+            store: Mutex::new(paths.open_store()?),
         })
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> DeskError {
-    DeskError::Internal(format!("{e:#}"))
+/// The desk's own trouble, as its message (logged by the server).
+fn internal(e: DeskError) -> EditorError {
+    EditorError::Internal(e.to_string())
 }
 
-fn rule_json(r: &Rule) -> Value {
-    json!({
-        "name": r.name,
-        "query": r.query,
-        "action": r.action.as_str(),
-        "topic": r.topic,
-        "editor": r.editor,
-        "reason": r.reason,
-        "createdAt": r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    })
+fn store_internal(e: StoreError) -> EditorError {
+    EditorError::Internal(e.to_string())
 }
 
-impl EditorDesk for Desk {
+impl EditorDesk for EditorService {
     fn act(
         &self,
         article: i64,
         action: Option<EditorAction>,
         editor: &str,
         reason: Option<&str>,
-    ) -> Result<Value, DeskError> {
+    ) -> Result<ActionOutcome, EditorError> {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
-        match store.article(article).map_err(internal)? {
+        match store.article(article).map_err(store_internal)? {
             None => {
-                return Err(DeskError::NotFound(format!(
+                return Err(EditorError::NotFound(format!(
                     "there is no article {article}"
                 )))
             }
             Some(a) if a.stub => {
-                return Err(DeskError::NotFound(format!(
+                return Err(EditorError::NotFound(format!(
                     "article {article} is known only from a related list"
                 )))
             }
@@ -83,38 +76,29 @@ impl EditorDesk for Desk {
             .editorial
             .as_deref()
             .and_then(|d| serde_json::from_str(d).ok());
-        Ok(json!({
-            "id": after.id,
-            "published": after.article.published,
-            "pinned": after.pinned,
-            "heat": after.article.heat,
-            "override": after.editor_override,
-            "reasons": detail.map(|d| d.reasons).unwrap_or_default(),
-        }))
+        Ok(ActionOutcome {
+            id: after.id,
+            published: after.article.published,
+            pinned: after.pinned,
+            heat: after.article.heat,
+            editor_override: after.editor_override,
+            reasons: detail.map(|d| d.reasons).unwrap_or_default(),
+        })
     }
 
-    fn rules(&self) -> Result<Vec<Value>, DeskError> {
+    fn rules(&self) -> Result<Vec<Rule>, EditorError> {
         let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(store
-            .rules()
-            .map_err(internal)?
-            .iter()
-            .map(rule_json)
-            .collect())
+        store.rules().map_err(store_internal)
     }
 
-    fn add_rule(&self, new: &NewRule, editor: &str) -> Result<Value, DeskError> {
-        Query::parse(&new.query).map_err(|e| DeskError::Invalid(format!("query: {e}")))?;
+    fn add_rule(&self, new: &NewRule, editor: &str) -> Result<Rule, EditorError> {
+        Query::parse(&new.query).map_err(|e| EditorError::Invalid(format!("query: {e}")))?;
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
         let now = Utc::now();
         let rule = Rule {
             name: new.name.clone(),
-            action: if new.action == "keep" {
-                RuleAction::Keep
-            } else {
-                RuleAction::Mute
-            },
+            action: new.action,
             topic: new.topic.clone(),
             query: new.query.clone(),
             editor: editor.to_string(),
@@ -123,27 +107,32 @@ impl EditorDesk for Desk {
         };
         if store
             .rules()
-            .map_err(internal)?
+            .map_err(store_internal)?
             .iter()
             .any(|r| r.name == rule.name)
         {
-            return Err(DeskError::Conflict(format!(
+            return Err(EditorError::Conflict(format!(
                 "a rule named {:?} already exists",
                 rule.name
             )));
         }
         actions::add_rule(store, &self.data_dir, &rule, now).map_err(|e| match e {
-            Refusal::Store {
+            DeskError::Store {
                 source: StoreError::RuleExists { name },
                 ..
-            } => DeskError::Conflict(format!("a rule named {name:?} already exists")),
-            e @ Refusal::Store { .. } => internal(e),
-            other => DeskError::Invalid(format!("{other:#}")),
+            } => EditorError::Conflict(format!("a rule named {name:?} already exists")),
+            e @ DeskError::Store { .. } => internal(e),
+            other => EditorError::Invalid(other.to_string()),
         })?;
-        Ok(rule_json(&rule))
+        Ok(rule)
     }
 
-    fn remove_rule(&self, name: &str, editor: &str, reason: Option<&str>) -> Result<(), DeskError> {
+    fn remove_rule(
+        &self,
+        name: &str,
+        editor: &str,
+        reason: Option<&str>,
+    ) -> Result<(), EditorError> {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut dyn DeskStore = &mut **guard;
         let now = Utc::now();
@@ -157,7 +146,7 @@ impl EditorDesk for Desk {
         )
         .map_err(internal)?;
         if removed.is_none() {
-            return Err(DeskError::NotFound(format!(
+            return Err(EditorError::NotFound(format!(
                 "there is no rule named {name:?}"
             )));
         }

@@ -1,0 +1,451 @@
+//! Where the desk lives and the keyring that seals its full text at rest.
+//!
+//! [`DeskPaths`] is what every command is handed: the data folder, where
+//! the keyring comes from ([`KeySource`]) and where log lines go. Nothing is
+//! process-wide: the binary builds one from its flags and environment.
+//!
+//! Where the keyring comes from, first found wins: `--key-file FILE`, the
+//! `NEWSDESK_KEYS` variable, `DATA_DIR/keys/keyring`. With a keyring, every
+//! store the desk opens seals full text on write and opens it on read
+//! ([`DeskPaths::open_store`]); a store marked sealed refuses to open
+//! without one, so no command writes a body in clear into it. Key material
+//! is never printed or logged: only key ids.
+//!
+//! Re-sealing ([`seal_all`]) walks the articles [`BATCH`] per transaction; a
+//! value already under the current key is left as is, so an interrupted run
+//! is finished by running it again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use newsdesk_secure::{KeyId, Keyring, KEYS_ENV};
+use newsdesk_store::{is_sealed, DeskStore, StoreError, StoredText};
+use zeroize::Zeroizing;
+
+use crate::error::store as store_err;
+use crate::DeskError;
+
+/// Re-sealing works through this many articles per transaction.
+pub const BATCH: usize = 500;
+
+/// Where log lines go (the binary writes them to standard error); one call
+/// per line, without the newline.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The value of `NEWSDESK_KEYS` as the binary read it.
+#[derive(Default)]
+pub enum KeysVar {
+    /// Unset or empty.
+    #[default]
+    Unset,
+    /// The key file's text (zeroed when dropped).
+    Text(Zeroizing<String>),
+    /// Set, but not UTF-8.
+    NotUnicode,
+}
+
+impl std::fmt::Debug for KeysVar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeysVar::Unset => "Unset",
+            KeysVar::Text(_) => "Text(<redacted>)",
+            KeysVar::NotUnicode => "NotUnicode",
+        })
+    }
+}
+
+impl KeysVar {
+    /// Reads `NEWSDESK_KEYS` from this process's environment (the binary
+    /// calls it once, at start).
+    pub fn from_process() -> KeysVar {
+        match std::env::var(KEYS_ENV) {
+            Ok(v) if !v.trim().is_empty() => KeysVar::Text(Zeroizing::new(v)),
+            Ok(_) | Err(std::env::VarError::NotPresent) => KeysVar::Unset,
+            Err(std::env::VarError::NotUnicode(_)) => KeysVar::NotUnicode,
+        }
+    }
+
+    fn is_set(&self) -> bool {
+        !matches!(self, KeysVar::Unset)
+    }
+}
+
+/// Where the keyring may come from: `--key-file`, then `NEWSDESK_KEYS`, then
+/// the data folder's `keys/keyring`.
+#[derive(Debug, Default)]
+pub struct KeySource {
+    /// `--key-file`.
+    pub file: Option<PathBuf>,
+    /// `NEWSDESK_KEYS`.
+    pub var: KeysVar,
+}
+
+/// Where a loaded keyring was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// A key file (given, or the data folder's).
+    File(PathBuf),
+    /// The `NEWSDESK_KEYS` variable.
+    Env,
+}
+
+/// A keyring as loaded, with anything worth a warning (a key file that
+/// group or others may read).
+pub struct LoadedKeys {
+    pub keyring: Keyring,
+    pub origin: KeyOrigin,
+    pub warnings: Vec<String>,
+}
+
+impl KeySource {
+    /// The keyring, first found wins; `None` when there is none.
+    pub fn load(&self, data_dir: &Path) -> Result<Option<LoadedKeys>, DeskError> {
+        let from_file = |path: &Path| -> Result<LoadedKeys, DeskError> {
+            let loaded = Keyring::load_file(path)?;
+            Ok(LoadedKeys {
+                keyring: loaded.keyring,
+                origin: KeyOrigin::File(path.to_path_buf()),
+                warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+            })
+        };
+        if let Some(path) = &self.file {
+            return from_file(path).map(Some);
+        }
+        match &self.var {
+            KeysVar::Text(text) => {
+                return Ok(Some(LoadedKeys {
+                    keyring: Keyring::parse(text, KEYS_ENV)?,
+                    origin: KeyOrigin::Env,
+                    warnings: Vec::new(),
+                }))
+            }
+            KeysVar::NotUnicode => {
+                return Err(newsdesk_secure::SecureError::KeyFile {
+                    source_name: KEYS_ENV.to_string(),
+                    line: 1,
+                    message: "the variable is not valid UTF-8".into(),
+                }
+                .into())
+            }
+            KeysVar::Unset => {}
+        }
+        let path = default_key_file(data_dir);
+        if path.exists() {
+            return from_file(&path).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The key file the `keys` commands may change: `--key-file` or the
+    /// data folder's; refused when the keys come from `NEWSDESK_KEYS`.
+    pub fn writable_file(&self, data_dir: &Path) -> Result<PathBuf, DeskError> {
+        if let Some(path) = &self.file {
+            return Ok(path.clone());
+        }
+        if self.var.is_set() {
+            return Err(DeskError::KeysFromEnv);
+        }
+        Ok(default_key_file(data_dir))
+    }
+}
+
+/// `DATA_DIR/keys/keyring`.
+pub fn default_key_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys").join("keyring")
+}
+
+/// The data folder, the keyring's source and the log: what every command
+/// works with.
+#[derive(Clone)]
+pub struct DeskPaths {
+    pub data_dir: PathBuf,
+    pub keys: Arc<KeySource>,
+    log: Log,
+}
+
+impl std::fmt::Debug for DeskPaths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeskPaths")
+            .field("data_dir", &self.data_dir)
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeskPaths {
+    /// Log lines are dropped until [`DeskPaths::with_log`] says where they go.
+    pub fn new(data_dir: impl Into<PathBuf>, keys: KeySource) -> DeskPaths {
+        DeskPaths {
+            data_dir: data_dir.into(),
+            keys: Arc::new(keys),
+            log: Arc::new(|_| {}),
+        }
+    }
+
+    pub fn with_log(mut self, log: Log) -> DeskPaths {
+        self.log = log;
+        self
+    }
+
+    /// Writes one line to the log.
+    pub fn log(&self, line: &str) {
+        (self.log)(line)
+    }
+
+    /// The log sink, for parts that outlive a borrow.
+    pub fn log_sink(&self) -> Log {
+        self.log.clone()
+    }
+
+    /// The keyring, if any; its warnings go to the log.
+    pub fn keyring(&self) -> Result<Option<LoadedKeys>, DeskError> {
+        let loaded = self.keys.load(&self.data_dir)?;
+        if let Some(l) = &loaded {
+            for w in &l.warnings {
+                self.log(&format!("warning: {w}"));
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Opens (creating) the store, without a sealer: for work that never
+    /// reads or writes full text (API keys, re-sealing).
+    pub fn open_plain_store(&self) -> Result<Box<dyn DeskStore>, DeskError> {
+        newsdesk_store::open(&self.data_dir).map_err(store_err(format!(
+            "opening the store in {}",
+            self.data_dir.display()
+        )))
+    }
+
+    /// Opens (creating) the store with the keyring as its sealer. A store
+    /// marked sealed is refused without a keyring.
+    pub fn open_store(&self) -> Result<Box<dyn DeskStore>, DeskError> {
+        let mut store = self.open_plain_store()?;
+        match self.keyring()? {
+            Some(k) => store.set_sealer(Arc::new(k.keyring))?,
+            None => {
+                if store.is_marked_sealed()? {
+                    return Err(StoreError::KeyringNeeded {
+                        path: store.location(),
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(store)
+    }
+}
+
+/// `<key file>.created`: one `id RFC3339` line per key.
+fn created_file(key_file: &Path) -> PathBuf {
+    let mut name = key_file.file_name().unwrap_or_default().to_os_string();
+    name.push(".created");
+    key_file.with_file_name(name)
+}
+
+/// When each key of a key file was created (`id`, RFC 3339), as recorded
+/// beside it.
+pub fn read_created(key_file: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(created_file(key_file))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            l.split_once(' ')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .collect()
+}
+
+fn write_created(key_file: &Path, entries: &[(String, String)]) -> Result<(), DeskError> {
+    let text: String = entries
+        .iter()
+        .map(|(id, at)| format!("{id} {at}\n"))
+        .collect();
+    let path = created_file(key_file);
+    std::fs::write(&path, text).map_err(|source| DeskError::Write {
+        what: path.display().to_string(),
+        source,
+    })
+}
+
+/// A key just added.
+pub struct AddedKey {
+    pub keyring: Keyring,
+    pub id: KeyId,
+    /// The key file it was written to.
+    pub file: PathBuf,
+}
+
+/// Adds a new current key to the writable key file (creating it, and its
+/// folder with mode 0700), and records when.
+pub fn add_key(paths: &DeskPaths, now: DateTime<Utc>) -> Result<AddedKey, DeskError> {
+    let path = paths.keys.writable_file(&paths.data_dir)?;
+    let (keyring, id) = if path.exists() {
+        let mut k = Keyring::load_file(&path)?.keyring;
+        let id = k.add_generated()?;
+        (k, id)
+    } else {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| DeskError::Create {
+                what: dir.display().to_string(),
+                source,
+            })?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            }
+        }
+        let k = Keyring::generate()?;
+        let id = k.current_id().clone();
+        (k, id)
+    };
+    keyring.save(&path)?;
+    let mut created = read_created(&path);
+    created.push((
+        id.to_string(),
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    ));
+    write_created(&path, &created)?;
+    Ok(AddedKey {
+        keyring,
+        id,
+        file: path,
+    })
+}
+
+/// What [`seal_all`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sealed {
+    /// Articles with any full text.
+    pub seen: usize,
+    /// Clear texts sealed.
+    pub sealed: usize,
+    /// Texts re-sealed under the current key.
+    pub resealed: usize,
+    /// The current key.
+    pub key: String,
+}
+
+/// Seals every clear body and re-seals every value not under the current
+/// key, [`BATCH`] articles per transaction, then compacts the store (no
+/// replaced page stays in the file or the log). The store is marked sealed
+/// first.
+pub fn seal_all(paths: &DeskPaths, keyring: &Keyring) -> Result<Sealed, DeskError> {
+    let mut store = paths.open_plain_store()?;
+    // Mark first: from here on no command writes clear text into it.
+    store.mark_sealed()?;
+    let mut done = Sealed {
+        key: keyring.current_id().to_string(),
+        ..Sealed::default()
+    };
+    let mut after = 0;
+    loop {
+        let texts = store.texts_after(after, BATCH)?;
+        let Some(last) = texts.last() else { break };
+        after = last.id;
+        let mut changed = Vec::new();
+        for t in texts {
+            done.seen += 1;
+            let mut out = StoredText {
+                body: None,
+                content_html: None,
+                ..t.clone()
+            };
+            let mut any = false;
+            for (value, slot) in [
+                (&t.body, &mut out.body),
+                (&t.content_html, &mut out.content_html),
+            ] {
+                let Some(v) = value else { continue };
+                if is_sealed(v) {
+                    let r =
+                        keyring
+                            .rotate(&t.identity, v)
+                            .map_err(|source| DeskError::Sealing {
+                                article: t.id,
+                                identity: t.identity.clone(),
+                                source,
+                            })?;
+                    if r.changed {
+                        done.resealed += 1;
+                        any = true;
+                    }
+                    *slot = Some(r.value);
+                } else {
+                    done.sealed += 1;
+                    any = true;
+                    *slot = Some(keyring.seal(&t.identity, v)?.to_stored());
+                }
+            }
+            if any {
+                changed.push(out);
+            }
+        }
+        if !changed.is_empty() {
+            store.replace_texts(&changed)?;
+        }
+    }
+    store.compact()?;
+    Ok(done)
+}
+
+/// What [`retire`] did.
+pub struct Retired {
+    /// The re-sealing done first.
+    pub sealed: Sealed,
+    pub id: KeyId,
+    /// The key file it was removed from.
+    pub file: PathBuf,
+}
+
+/// Re-seals anything not under the current key, checks that nothing is
+/// sealed with key `id` any more, then removes it from the key file.
+pub fn retire(paths: &DeskPaths, id: &str) -> Result<Retired, DeskError> {
+    let path = paths.keys.writable_file(&paths.data_dir)?;
+    let mut keyring = Keyring::load_file(&path)?.keyring;
+    let id = KeyId::new(id)?;
+    if !keyring.contains(&id) {
+        return Err(DeskError::KeyNotInFile {
+            id: id.to_string(),
+            file: path,
+        });
+    }
+    if keyring.current_id() == &id {
+        return Err(DeskError::KeyIsCurrent(id.to_string()));
+    }
+    // Nothing may stay sealed with it: re-seal, then check.
+    let sealed = seal_all(paths, &keyring)?;
+    let store = paths.open_plain_store()?;
+    let prefix = format!("v1:{id}:");
+    let mut after = 0;
+    loop {
+        let texts = store.texts_after(after, BATCH)?;
+        let Some(last) = texts.last() else { break };
+        after = last.id;
+        for t in &texts {
+            let uses = [&t.body, &t.content_html]
+                .iter()
+                .any(|v| v.as_deref().is_some_and(|v| v.starts_with(&prefix)));
+            if uses {
+                return Err(DeskError::KeyStillUsed {
+                    article: t.id,
+                    id: id.to_string(),
+                });
+            }
+        }
+    }
+    keyring.remove(&id)?;
+    keyring.save(&path)?;
+    let created: Vec<_> = read_created(&path)
+        .into_iter()
+        .filter(|(k, _)| k != id.as_str())
+        .collect();
+    write_created(&path, &created)?;
+    Ok(Retired {
+        sealed,
+        id,
+        file: path,
+    })
+}
