@@ -20,7 +20,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use newsdesk_normalize::parse_date;
 use serde_json::Value;
 
-use crate::datetext::dates_in;
+use crate::datetext::{dates_in, line_dates_in};
 use crate::dom::{Dom, Kind, NodeId, Tag, NONE};
 use crate::text::{inline_text, is_invisible_tag};
 
@@ -108,6 +108,7 @@ const DATE_CLASS_WORDS: &[&str] = &[
     "fecha",
     "data-",
     "info",
+    "author",
 ];
 
 /// An ISO-like or worded date string from an attribute or JSON: the day
@@ -125,7 +126,15 @@ pub fn parse_stated(s: &str, month_first: bool) -> Option<Published> {
         if b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-' {
             NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()
         } else {
-            None
+            // `Sat, 19 Oct 2019 00:04:00 +0200` is the 19th where it was
+            // written, though the 18th in UTC.
+            instant.and_then(|i| {
+                let utc = i.date_naive();
+                dates_in(s, month_first)
+                    .first()
+                    .map(|d| d.0)
+                    .filter(|d| (*d - utc).num_days().abs() <= 1)
+            })
         };
     let day = written
         .or_else(|| instant.map(|i| i.date_naive()))
@@ -434,9 +443,9 @@ fn shown_day(dom: &Dom, id: NodeId, p: Published, month_first: bool) -> Publishe
     }
 }
 
-/// The earliest plausible date shown in `text`.
+/// The earliest plausible date shown in a date line.
 fn earliest_in(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
-    dates_in(text, month_first)
+    line_dates_in(text, month_first)
         .into_iter()
         .map(|d| d.0)
         .filter(|&d| bounds.ok(d))
@@ -451,6 +460,17 @@ fn is_date_class(v: &str) -> bool {
         && !v.contains("update")
         && !v.contains("modif")
         && !v.contains("comment")
+}
+
+/// Does an element's class or id name comments or related stories? A
+/// name that also says header or headline is the head of an opinion piece
+/// (`ArticleHeaderComment_publishDate`), not a comment section.
+fn is_aside_class(class: &str, ident: &str) -> bool {
+    let c = class.to_ascii_lowercase();
+    let d = ident.to_ascii_lowercase();
+    let comment =
+        |v: &str| v.contains("comment") && !v.contains("header") && !v.contains("headline");
+    comment(&c) || comment(&d) || c.contains("related")
 }
 
 /// Visible dates, in order of where they are: `<time datetime>` and date
@@ -485,11 +505,8 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         let id = i as NodeId;
         let class = dom.attr_raw(id, "class").unwrap_or("");
         let ident = dom.attr_raw(id, "id").unwrap_or("");
-        if is_invisible_tag(tag) || {
-            let c = class.to_ascii_lowercase();
-            let d = ident.to_ascii_lowercase();
-            c.contains("comment") || d.contains("comment") || c.contains("related")
-        } {
+        // Quotations (embedded posts) carry their own dates.
+        if is_invisible_tag(tag) || tag == Tag::Blockquote || is_aside_class(class, ident) {
             skip[i] = true;
             continue;
         }
@@ -540,20 +557,34 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
     // The lines under the headline: bylines without a class.
     if first_h1 != NONE {
         let mut text = String::new();
+        // Two-digit years count in short texts only (`, 8.5.12`), not in
+        // the story's first sentences.
+        let mut short = Vec::new();
         let start = first_h1 as usize;
         for (i, node) in dom.nodes.iter().enumerate().skip(start) {
             if skip[i] {
                 continue;
             }
             if let Kind::Text { .. } = node.kind {
+                let at = text.len();
                 crate::text::push_text(dom, i as NodeId, &mut text);
+                if text.len() - at <= 80 {
+                    short.extend(
+                        line_dates_in(&text[at..], month_first)
+                            .into_iter()
+                            .map(|(d, o)| (d, o + at)),
+                    );
+                }
                 text.push(' ');
                 if text.len() > 600 {
                     break;
                 }
             }
         }
-        if let Some(p) = dates_in(&text, month_first)
+        let mut found = dates_in(&text, month_first);
+        found.extend(short);
+        found.sort_by_key(|d| d.1);
+        if let Some(p) = found
             .into_iter()
             .map(|d| d.0)
             .find(|&d| bounds.ok(d))

@@ -277,3 +277,70 @@ fn a_full_date_in_the_path_of_the_page_image() {
         r#"<meta property="og:image" content="https://example.org/uploads/2016/05/report.png">"#;
     assert_eq!(day(&page(og, BODY), None), None);
 }
+
+#[test]
+fn a_worded_meta_date_keeps_the_day_of_its_own_offset() {
+    // Four minutes past midnight in Vienna is still the day before in UTC.
+    let head = r#"<meta name="date" content="Sat, 19 Oct 2019 00:04:00 +0200">"#;
+    assert_eq!(
+        dated(&page(head, BODY), None),
+        (
+            Some("2019-10-19".into()),
+            Some("2019-10-18T22:04:00Z".into())
+        )
+    );
+}
+
+#[test]
+fn the_header_of_an_opinion_piece_is_no_comment_section() {
+    // An embedded post quoted in the story carries its own, older date; the
+    // piece's header names it a commentary.
+    let body = format!(
+        r#"<article><div class="ArticleHeaderComment_subject"><h1>Budget</h1></div>
+        <div class="PublishDate ArticleHeaderComment_publishDate"><span>Dienstag,</span> <span>29. Januar 2019</span></div>
+        {BODY}<blockquote class="social-embed"><p>A post shared <time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote></article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-01-29"));
+    // A comment list is still left out.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><div class="comment-list"><span class="date">3 June 2020</span></div>"#
+    );
+    assert_eq!(day(&page("", &body), None), None);
+}
+
+#[test]
+fn bylines_with_a_two_digit_year() {
+    let cases = [
+        // Under the headline, no class.
+        r#"<h1>Budget</h1><div class="meta-wrapper">Von: Anna Berg <span>|</span> <span>31.10.20</span></div>"#,
+        // In the author line of a forum post.
+        r#"<h1>Budget</h1><p class="author">von <strong>anna</strong> am 31/10/20, 03:48 pm</p>"#,
+    ];
+    for byline in cases {
+        let body = format!("<article>{byline}{BODY}</article>");
+        assert_eq!(
+            day(&page("", &body), None).as_deref(),
+            Some("2020-10-31"),
+            "{byline}"
+        );
+    }
+    // In running text a two-digit year is no date (a version, a score).
+    let body = format!("<article><h1>Budget</h1>{BODY}<p>The council app reached version 3.10.20 this week, a long-awaited update that fixes the payment page.</p></article>");
+    assert_eq!(day(&page("", &body), None), None);
+}
+
+#[test]
+fn arabic_month_names_and_a_month_named_twice() {
+    let body = format!(
+        r#"<article><h1>Budget</h1><p class="date">تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</p>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-04-24"));
+}
+
+#[test]
+fn a_range_of_days_starts_on_its_first_day() {
+    let body = format!(
+        r#"<article><header><h4>Weekly report 14. - 20. Januar 2021</h4></header>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-14"));
+}
