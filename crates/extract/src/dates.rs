@@ -5,12 +5,14 @@
 //! object, also when the JSON does not parse), publication meta tags (Open
 //! Graph, Dublin Core, Parse.ly, Sailthru, citation, ...), `itemprop=
 //! datePublished` and `<time pubdate>`, then dates the page shows: elements
-//! whose class or id says date, time or published, the lines under the
-//! headline, the main text, the whole page (visible dates in a dozen
-//! languages, see [`crate::datetext`]). Last update dates
-//! (`dateModified`, `article:modified_time`) only when nothing says when the
-//! page was first published; then a month in the URL (`/2019/03/`), then
-//! the copyright year.
+//! whose class or id says date, time or published, a labelled date stamp
+//! in a short line (`Published:`, `Stand:`, `last edited on`), the lines
+//! under the headline, the main text, the whole page (visible dates in a dozen languages,
+//! see [`crate::datetext`]). When the page shows no date: a date in its
+//! title or description, then a timestamp anywhere in its source. Last
+//! update dates (`dateModified`, `article:modified_time`) only when nothing
+//! says when the page was first published; then a month in the URL
+//! (`/2019/03/`), then the copyright year.
 //!
 //! Within one place the earliest date wins ("Published 3 May, updated 5
 //! May"), and no date after the page's fetch time (when known) or before
@@ -248,6 +250,12 @@ pub fn publication_date(
     if let Some(d) = image_date(dom, metas, main, &bounds) {
         return Some(from_day(d));
     }
+    if let Some(p) = described_date(dom, metas, &bounds, month_first) {
+        return Some(p);
+    }
+    if let Some(p) = source_timestamp(dom.src, &bounds) {
+        return Some(p);
+    }
     if let Some(p) = ld.modified.iter().find_map(stated) {
         return Some(p);
     }
@@ -258,6 +266,72 @@ pub fn publication_date(
         return Some(p);
     }
     bounds.check(copyright_year(dom).map(from_day))
+}
+
+/// A date the page's title or description states (`... (News of 14
+/// January 2020)`), when the page shows none.
+fn described_date(
+    dom: &Dom,
+    metas: &[(String, String)],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let title = dom
+        .elements()
+        .find(|&(_, tag)| tag == Tag::Title)
+        .map(|(id, _)| dom.raw_text(id));
+    metas
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "description" | "og:description" | "og:title"))
+        .map(|(_, v)| v.as_str())
+        .chain(title)
+        .find_map(|v| {
+            dates_in(v, month_first)
+                .into_iter()
+                .map(|d| d.0)
+                .find(|&d| bounds.ok(d))
+                .map(from_day)
+        })
+}
+
+/// The first date with a time of day anywhere in the page source
+/// (`showDate("2020/04/17 01:43:09")` in a script, a form's value): a
+/// machine's timestamp, when nothing else dates the page.
+fn source_timestamp(src: &str, bounds: &Bounds) -> Option<Published> {
+    let b = src.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let mut i = 0;
+    while i + 16 <= b.len() {
+        let at = i;
+        i += 1;
+        if !(b[at] == b'1' || b[at] == b'2') || (at > 0 && b[at - 1].is_ascii_digit()) {
+            continue;
+        }
+        let sep = b[at + 4];
+        let shape = digits(at..at + 4)
+            && matches!(sep, b'-' | b'/')
+            && digits(at + 5..at + 7)
+            && b[at + 7] == sep
+            && digits(at + 8..at + 10)
+            && matches!(b[at + 10], b'T' | b' ')
+            && digits(at + 11..at + 13)
+            && b[at + 13] == b':'
+            && digits(at + 14..at + 16);
+        if !shape {
+            continue;
+        }
+        let num = |r: std::ops::Range<usize>| src[r].parse::<u32>().unwrap_or(0);
+        let day = NaiveDate::from_ymd_opt(
+            num(at..at + 4) as i32,
+            num(at + 5..at + 7),
+            num(at + 8..at + 10),
+        );
+        if let Some(d) = day.filter(|&d| bounds.ok(d)) {
+            return Some(from_day(d));
+        }
+    }
+    None
 }
 
 /// A timestamp written out: its wall-clock time and its UTC offset in
@@ -554,6 +628,9 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
     if let Some(p) = by_time.or(by_class).or(early_time).or(early_class) {
         return Some(p);
     }
+    if let Some(p) = labelled_date(dom, &skip, bounds, month_first) {
+        return Some(p);
+    }
     // The lines under the headline: bylines without a class.
     if first_h1 != NONE {
         let mut text = String::new();
@@ -622,6 +699,97 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         }
     }
     first_in(NONE)
+}
+
+/// Labels of a page's date stamp, publication first: a short line
+/// (`[Stand: 09.10.2017, 01:40 Uhr]`, `Letzte Änderung: 14.01.2022`,
+/// `Diese Seite wurde zuletzt am 29. Januar 2020 geändert`) whose date
+/// follows its label.
+const PUBLISHED_LABELS: &[&str] = &[
+    "published",
+    "posted",
+    "veröffentlicht",
+    "erschienen",
+    "publiziert",
+    "erstellt",
+    "publié",
+    "publicado",
+    "pubblicato",
+    "gepubliceerd",
+    "opublikowano",
+    "stand:",
+    "stand -",
+    "datum:",
+    "date:",
+];
+const UPDATED_LABELS: &[&str] = &[
+    "updated",
+    "last modified",
+    "last edited",
+    "zuletzt",
+    "letzte änderung",
+    "aktualisiert",
+    "geändert",
+    "mis à jour",
+    "actualizado",
+    "aggiornato",
+];
+
+/// A date stamp with its label in a short visible line: the first with a
+/// publication label, else the first with an update label.
+fn labelled_date(
+    dom: &Dom,
+    skip: &[bool],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let texts: Vec<String> = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|&(i, node)| !skip[i] && matches!(node.kind, Kind::Text { .. }))
+        .map(|(i, _)| {
+            let mut t = String::new();
+            crate::text::push_text(dom, i as NodeId, &mut t);
+            t
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let mut updated = None;
+    for (k, t) in texts.iter().enumerate() {
+        if t.len() > 120 {
+            continue;
+        }
+        let lower = t.to_lowercase();
+        let label = |labels: &[&str]| {
+            labels
+                .iter()
+                .find_map(|l| lower.find(l).map(|at| at + l.len()))
+        };
+        let (end, is_update) = match label(PUBLISHED_LABELS) {
+            Some(e) => (e, false),
+            None => match label(UPDATED_LABELS) {
+                Some(e) if updated.is_none() => (e, true),
+                _ => continue,
+            },
+        };
+        // The label's line and the next two: the date within a few words.
+        let mut after = lower[end..].to_string();
+        for next in texts.iter().skip(k + 1).take(2) {
+            after.push(' ');
+            after.push_str(next);
+        }
+        let found = line_dates_in(&after, month_first)
+            .into_iter()
+            .find(|&(d, at)| at <= 30 && bounds.ok(d))
+            .map(|(d, _)| from_day(d));
+        match (found, is_update) {
+            (Some(p), false) => return Some(p),
+            (Some(p), true) => updated = Some(p),
+            _ => {}
+        }
+    }
+    updated
 }
 
 /// The last node inside `id`'s subtree (arena order).

@@ -344,3 +344,43 @@ fn a_range_of_days_starts_on_its_first_day() {
     );
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-14"));
 }
+
+#[test]
+fn a_labelled_date_stamp_over_dates_in_the_prose() {
+    // A wiki page: the next meeting in the first paragraph, the page's own
+    // stamp in the footer.
+    let body = r#"<h1>Regulars' table</h1><p>The next meeting takes place on Wed. 5 February 2021 from 7 pm at the usual pub by the river, everyone is welcome.</p>
+        <ul id="footer-info"><li>This page was last edited on 29 January 2021, at 13:22.</li></ul>"#;
+    assert_eq!(day(&page("", body), None).as_deref(), Some("2021-01-29"));
+    // A label in one element and its date in the next.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}<p>Photo: the bridge on 31.05.2020.</p></article>
+        <div><label>Letzte Änderung:</label><div>14.01.2021 um 09:25</div></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-14"));
+    // A publication label wins over an update label.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><p>Updated: 20.01.2021</p><p>[Stand: 09.01.2021, 01:40 Uhr]</p>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-09"));
+}
+
+#[test]
+fn the_title_or_description_when_the_page_shows_no_date() {
+    let head =
+        r#"<meta name="description" content="Bears: a record year (News of 14 Gennaio 2020)">"#;
+    let body = format!("<article><h1>Bears</h1><em>(Pescasseroli, 14 Gennaio 20)</em>{BODY}</article><footer>© 2020 Park</footer>");
+    assert_eq!(day(&page(head, &body), None).as_deref(), Some("2020-01-14"));
+}
+
+#[test]
+fn a_timestamp_in_the_page_source_before_the_copyright_year() {
+    let body = format!(
+        r#"<table><tr><td><script>showDate("2020/04/17 01:43:09")</script></td></tr></table>{BODY}<footer>© 2021 City</footer>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-04-17"));
+    // A date without a time of day is no timestamp.
+    let body =
+        format!(r#"<script>var v = "2020/04/17";</script>{BODY}<footer>© 2021 City</footer>"#);
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-01"));
+}
