@@ -211,7 +211,7 @@ pub fn publication_date(
                 .chain(&ld.other_published)
                 .find_map(stated)
         })
-        .or_else(|| markup_date(dom, main, &bounds, month_first));
+        .or_else(|| markup_date(dom, main, url, &bounds, month_first));
     // A full date in the URL is the publisher's own filing; a structured
     // date of the same day adds the time of day.
     if let Some(day) = in_url {
@@ -459,7 +459,13 @@ fn local_day(dom: &Dom, metas: &[(String, String)], p: Published) -> Published {
 
 /// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
 /// `published` class with a machine-readable date.
-fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
+fn markup_date(
+    dom: &Dom,
+    main: NodeId,
+    url: Option<&str>,
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
     // Marks after the main text date comments and teasers.
     let end = if main == NONE {
         NONE
@@ -483,7 +489,7 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
             && dom
                 .attr_raw(id, "class")
                 .is_some_and(|c| c.split_ascii_whitespace().any(|w| w == "published"));
-        if !(itemprop_pub || time_pub || abbr_pub) {
+        if !(itemprop_pub || time_pub || abbr_pub) || links_elsewhere(dom, id, url) {
             continue;
         }
         for key in ["datetime", "content", "title", "value"] {
@@ -500,6 +506,36 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
         }
     }
     None
+}
+
+/// Is `id` inside a link to another page (a teaser card)? A link to the
+/// page itself (a permalink around the date) is not.
+fn links_elsewhere(dom: &Dom, id: NodeId, url: Option<&str>) -> bool {
+    let last_segment = |u: &str| -> String {
+        let path = u.split(['?', '#']).next().unwrap_or(u);
+        path.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let mut a = dom.node(id).parent;
+    for _ in 0..8 {
+        if a == NONE || a == 0 {
+            return false;
+        }
+        if dom.tag(a) == Some(Tag::A) {
+            let Some(href) = dom.attr_raw(a, "href").map(str::trim) else {
+                return false;
+            };
+            let target = last_segment(href);
+            return !target.is_empty()
+                && !href.starts_with('#')
+                && url.is_some_and(|u| last_segment(u) != target);
+        }
+        a = dom.node(a).parent;
+    }
+    false
 }
 
 /// A machine-readable date in UTC (`<time datetime="2019-06-28T01:00Z">`)
@@ -548,8 +584,10 @@ fn is_aside_class(class: &str, ident: &str) -> bool {
 }
 
 /// Visible dates, in order of where they are: `<time datetime>` and date
-/// elements (by class) before the main text or inside it, the text right
-/// after the headline, the main text, then the first date anywhere.
+/// elements (by class) before the main text or inside it (a short line
+/// right next to the headline before other dated elements), a labelled
+/// stamp, the text right after the headline, the main text, then the
+/// first date anywhere.
 fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
     let n = dom.nodes.len();
     // Elements to skip: invisible ones and comment sections.
@@ -625,7 +663,17 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             }
         }
     }
-    if let Some(p) = by_time.or(by_class).or(early_time).or(early_class) {
+    let header = if by_time.is_none() && first_h1 != NONE {
+        header_date(dom, first_h1, &skip, bounds, month_first)
+    } else {
+        None
+    };
+    if let Some(p) = by_time
+        .or(header)
+        .or(by_class)
+        .or(early_time)
+        .or(early_class)
+    {
         return Some(p);
     }
     if let Some(p) = labelled_date(dom, &skip, bounds, month_first) {
@@ -790,6 +838,56 @@ fn labelled_date(
         }
     }
     updated
+}
+
+/// A short date line right next to the headline: the element after it,
+/// else the one before it (`<p class="subline">21. Jan 2022 // Ann</p>
+/// <h1>`). A headline alone in its wrapper is looked at as the wrapper.
+fn header_date(
+    dom: &Dom,
+    h1: NodeId,
+    skip: &[bool],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let elements = |parent: NodeId| -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut c = dom.node(parent).first_child;
+        while c != NONE {
+            if matches!(dom.node(c).kind, Kind::Element { .. }) {
+                out.push(c);
+            }
+            c = dom.node(c).next_sibling;
+        }
+        out
+    };
+    let mut head = h1;
+    let mut siblings = elements(dom.node(head).parent);
+    for _ in 0..3 {
+        if siblings.len() > 1 {
+            break;
+        }
+        let parent = dom.node(head).parent;
+        if parent == 0 || parent == NONE {
+            break;
+        }
+        head = parent;
+        siblings = elements(dom.node(head).parent);
+    }
+    let at = siblings.iter().position(|&c| c == head)?;
+    let order = [at + 1, at.wrapping_sub(1)];
+    order
+        .iter()
+        .filter_map(|&k| siblings.get(k))
+        .find_map(|&sib| {
+            if skip[sib as usize] {
+                return None;
+            }
+            let text = inline_text(dom, sib);
+            (text.len() <= 80)
+                .then(|| earliest_in(&text, bounds, month_first))
+                .flatten()
+        })
 }
 
 /// The last node inside `id`'s subtree (arena order).

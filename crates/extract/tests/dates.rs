@@ -384,3 +384,27 @@ fn a_timestamp_in_the_page_source_before_the_copyright_year() {
         format!(r#"<script>var v = "2020/04/17";</script>{BODY}<footer>© 2021 City</footer>"#);
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-01"));
 }
+
+#[test]
+fn a_date_line_right_above_the_headline_over_teaser_dates() {
+    let body = format!(
+        r#"<div class="article"><p class="upper subline">21. Jan 2021 // Dominik Berg</p><h1>Budget</h1>{BODY}
+        <div class="teasers"><div class="infos"><p>06. Aug 2020 // Tips</p></div><div class="infos"><p>17. Okt 2020 // Tips</p></div></div></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-21"));
+}
+
+#[test]
+fn a_publication_mark_in_a_teaser_card_dates_another_page() {
+    let url = Some("https://news.example/magazine/budget-approved");
+    let body = format!(
+        r#"<article><h1>Budget approved</h1><p class="publication">Le <time datetime="2019-06-28T13:49:45Z">28 juin 2019</time></p>{BODY}
+        <div class="more"><a href="magazine/bridge-closed"><p class="publication">Le <time datetime="2019-09-22T07:30:29Z" pubdate>22 septembre</time></p></a></div></article>"#
+    );
+    assert_eq!(day(&page("", &body), url).as_deref(), Some("2019-06-28"));
+    // A permalink around the page's own date is no teaser.
+    let body = format!(
+        r#"<article><h1>Budget approved</h1><a href="/magazine/budget-approved/"><time class="entry-date published" datetime="2019-06-27">27 June</time></a>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), url).as_deref(), Some("2019-06-27"));
+}
