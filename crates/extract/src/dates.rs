@@ -652,7 +652,7 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         {
             let text = inline_text(dom, id);
             if text.len() <= 300 {
-                *class_slot = earliest_in(&text, bounds, month_first).or_else(|| {
+                *class_slot = line_date(&text, bounds, month_first).or_else(|| {
                     ["datetime", "content", "title", "data-date"]
                         .iter()
                         .find_map(|k| {
@@ -783,6 +783,37 @@ const UPDATED_LABELS: &[&str] = &[
     "aggiornato",
 ];
 
+/// Where the first of `labels` that starts a word in `lower` ends.
+fn find_label(lower: &str, labels: &[&str]) -> Option<usize> {
+    labels.iter().find_map(|l| {
+        lower.match_indices(l).find_map(|(at, _)| {
+            let starts_word = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            starts_word.then_some(at + l.len())
+        })
+    })
+}
+
+/// The date a publication label introduces in a date line (`Stand -
+/// 12.11.2021 (Unverändert gültig seit: 05.11.2021)`, `Updated 14 March ·
+/// Published 12 March`).
+fn published_in(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    let lower = text.to_lowercase();
+    let end = find_label(&lower, PUBLISHED_LABELS)?;
+    line_dates_in(&lower[end..], month_first)
+        .into_iter()
+        .find(|&(d, at)| at <= 30 && bounds.ok(d))
+        .map(|(d, _)| from_day(d))
+}
+
+/// The date of a date line: the one a publication label introduces, else
+/// the earliest.
+fn line_date(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    published_in(text, bounds, month_first).or_else(|| earliest_in(text, bounds, month_first))
+}
+
 /// A date stamp with its label in a short visible line: the first with a
 /// publication label, else the first with an update label.
 fn labelled_date(
@@ -809,14 +840,9 @@ fn labelled_date(
             continue;
         }
         let lower = t.to_lowercase();
-        let label = |labels: &[&str]| {
-            labels
-                .iter()
-                .find_map(|l| lower.find(l).map(|at| at + l.len()))
-        };
-        let (end, is_update) = match label(PUBLISHED_LABELS) {
+        let (end, is_update) = match find_label(&lower, PUBLISHED_LABELS) {
             Some(e) => (e, false),
-            None => match label(UPDATED_LABELS) {
+            None => match find_label(&lower, UPDATED_LABELS) {
                 Some(e) if updated.is_none() => (e, true),
                 _ => continue,
             },
@@ -885,7 +911,7 @@ fn header_date(
             }
             let text = inline_text(dom, sib);
             (text.len() <= 80)
-                .then(|| earliest_in(&text, bounds, month_first))
+                .then(|| line_date(&text, bounds, month_first))
                 .flatten()
         })
 }

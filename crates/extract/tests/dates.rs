@@ -408,3 +408,21 @@ fn a_publication_mark_in_a_teaser_card_dates_another_page() {
     );
     assert_eq!(day(&page("", &body), url).as_deref(), Some("2019-06-27"));
 }
+
+#[test]
+fn in_a_date_line_the_labelled_publication_over_the_earliest() {
+    let body = format!(
+        r#"<article><h1>Italy: travel advice</h1><span class="heading__meta">Stand - 12.11.2020<br>(Unverändert gültig seit: 05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-12"));
+    // Without a label the earliest stays: the original over the update.
+    let body = format!(
+        r#"<article><h1>Budget</h1><span class="meta">12.11.2020 (05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-05"));
+    // `date:` inside `Last update:` is no publication label.
+    let body = format!(
+        r#"<article><h1>Budget</h1><span class="meta">Last update: 12.11.2020 (first 05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-05"));
+}
