@@ -1121,7 +1121,11 @@ pub fn url_date(url: &str) -> Option<NaiveDate> {
                     .iter()
                     .take_while(|c| c.is_ascii_digit())
                     .count();
-                if (1..=2).contains(&d_len) {
+                // `/2023/10/3-fragen-an/`: a slug that starts with a number
+                // after a year and month, not a day.
+                let after = rest.get(d_at + d_len).copied();
+                let slug = sep == b'/' && matches!(after, Some(b'-' | b'_'));
+                if (1..=2).contains(&d_len) && !slug {
                     if let Some(d) = ok(
                         num(&rest[0..4]),
                         num(&rest[5..5 + m_len]),
@@ -1220,6 +1224,15 @@ mod tests {
             Some("2019-11-19")
         );
         assert_eq!(d("https://a.com/2019/3/9/x").as_deref(), Some("2019-03-09"));
+        assert_eq!(
+            d("https://a.com/2019/03/12.html").as_deref(),
+            Some("2019-03-12")
+        );
+        assert_eq!(d("https://a.com/2023/10/3-questions-for-ann/"), None);
+        assert_eq!(
+            d("https://a.com/news/2019-03-12-budget").as_deref(),
+            Some("2019-03-12")
+        );
         assert_eq!(d("https://a.com/news/12345678901/x"), None);
         assert_eq!(d("https://a.com/2019/13/40/x"), None);
         assert_eq!(d("https://a.com/2019/03/story"), None);

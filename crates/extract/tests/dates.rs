@@ -426,3 +426,18 @@ fn in_a_date_line_the_labelled_publication_over_the_earliest() {
     );
     assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-05"));
 }
+
+#[test]
+fn without_a_url_the_canonical_link_dates_the_page() {
+    let head = r#"<link rel="canonical" href="https://news.example/home/2017/7/12/montauk"><meta itemprop="datePublished" content="2019-06-17T18:28:00+0200">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2017-07-12"));
+    let head = r#"<meta property="og:url" content="https://news.example/2017/07/12/montauk">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2017-07-12"));
+}
+
+#[test]
+fn a_slug_starting_with_a_number_is_no_day() {
+    let head = r#"<meta property="article:published_time" content="2020-10-31T08:00:00+01:00">"#;
+    let url = Some("https://blog.example/2020/10/3-questions-for-ann/");
+    assert_eq!(day(&page(head, BODY), url).as_deref(), Some("2020-10-31"));
+}
