@@ -5,12 +5,14 @@
 //! object, also when the JSON does not parse), publication meta tags (Open
 //! Graph, Dublin Core, Parse.ly, Sailthru, citation, ...), `itemprop=
 //! datePublished` and `<time pubdate>`, then dates the page shows: elements
-//! whose class or id says date, time or published, the lines under the
-//! headline, the main text, the whole page (visible dates in a dozen
-//! languages, see [`crate::datetext`]). Last update dates
-//! (`dateModified`, `article:modified_time`) only when nothing says when the
-//! page was first published; then a month in the URL (`/2019/03/`), then
-//! the copyright year.
+//! whose class or id says date, time or published, a labelled date stamp
+//! in a short line (`Published:`, `Stand:`, `last edited on`), the lines
+//! under the headline, the main text, the whole page (visible dates in a dozen languages,
+//! see [`crate::datetext`]). When the page shows no date: a date in its
+//! title or description, then a timestamp anywhere in its source. Last
+//! update dates (`dateModified`, `article:modified_time`) only when nothing
+//! says when the page was first published; then a month in the URL
+//! (`/2019/03/`), then the copyright year.
 //!
 //! Within one place the earliest date wins ("Published 3 May, updated 5
 //! May"), and no date after the page's fetch time (when known) or before
@@ -20,7 +22,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use newsdesk_normalize::parse_date;
 use serde_json::Value;
 
-use crate::datetext::dates_in;
+use crate::datetext::{dates_in, line_dates_in};
 use crate::dom::{Dom, Kind, NodeId, Tag, NONE};
 use crate::text::{inline_text, is_invisible_tag};
 
@@ -108,6 +110,7 @@ const DATE_CLASS_WORDS: &[&str] = &[
     "fecha",
     "data-",
     "info",
+    "author",
 ];
 
 /// An ISO-like or worded date string from an attribute or JSON: the day
@@ -125,7 +128,15 @@ pub fn parse_stated(s: &str, month_first: bool) -> Option<Published> {
         if b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-' {
             NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").ok()
         } else {
-            None
+            // `Sat, 19 Oct 2019 00:04:00 +0200` is the 19th where it was
+            // written, though the 18th in UTC.
+            instant.and_then(|i| {
+                let utc = i.date_naive();
+                dates_in(s, month_first)
+                    .first()
+                    .map(|d| d.0)
+                    .filter(|d| (*d - utc).num_days().abs() <= 1)
+            })
         };
     let day = written
         .or_else(|| instant.map(|i| i.date_naive()))
@@ -200,7 +211,7 @@ pub fn publication_date(
                 .chain(&ld.other_published)
                 .find_map(stated)
         })
-        .or_else(|| markup_date(dom, main, &bounds, month_first));
+        .or_else(|| markup_date(dom, main, url, &bounds, month_first));
     // A full date in the URL is the publisher's own filing; a structured
     // date of the same day adds the time of day.
     if let Some(day) = in_url {
@@ -239,6 +250,12 @@ pub fn publication_date(
     if let Some(d) = image_date(dom, metas, main, &bounds) {
         return Some(from_day(d));
     }
+    if let Some(p) = described_date(dom, metas, &bounds, month_first) {
+        return Some(p);
+    }
+    if let Some(p) = source_timestamp(dom.src, &bounds) {
+        return Some(p);
+    }
     if let Some(p) = ld.modified.iter().find_map(stated) {
         return Some(p);
     }
@@ -249,6 +266,72 @@ pub fn publication_date(
         return Some(p);
     }
     bounds.check(copyright_year(dom).map(from_day))
+}
+
+/// A date the page's title or description states (`... (News of 14
+/// January 2020)`), when the page shows none.
+fn described_date(
+    dom: &Dom,
+    metas: &[(String, String)],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let title = dom
+        .elements()
+        .find(|&(_, tag)| tag == Tag::Title)
+        .map(|(id, _)| dom.raw_text(id));
+    metas
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "description" | "og:description" | "og:title"))
+        .map(|(_, v)| v.as_str())
+        .chain(title)
+        .find_map(|v| {
+            dates_in(v, month_first)
+                .into_iter()
+                .map(|d| d.0)
+                .find(|&d| bounds.ok(d))
+                .map(from_day)
+        })
+}
+
+/// The first date with a time of day anywhere in the page source
+/// (`showDate("2020/04/17 01:43:09")` in a script, a form's value): a
+/// machine's timestamp, when nothing else dates the page.
+fn source_timestamp(src: &str, bounds: &Bounds) -> Option<Published> {
+    let b = src.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let mut i = 0;
+    while i + 16 <= b.len() {
+        let at = i;
+        i += 1;
+        if !(b[at] == b'1' || b[at] == b'2') || (at > 0 && b[at - 1].is_ascii_digit()) {
+            continue;
+        }
+        let sep = b[at + 4];
+        let shape = digits(at..at + 4)
+            && matches!(sep, b'-' | b'/')
+            && digits(at + 5..at + 7)
+            && b[at + 7] == sep
+            && digits(at + 8..at + 10)
+            && matches!(b[at + 10], b'T' | b' ')
+            && digits(at + 11..at + 13)
+            && b[at + 13] == b':'
+            && digits(at + 14..at + 16);
+        if !shape {
+            continue;
+        }
+        let num = |r: std::ops::Range<usize>| src[r].parse::<u32>().unwrap_or(0);
+        let day = NaiveDate::from_ymd_opt(
+            num(at..at + 4) as i32,
+            num(at + 5..at + 7),
+            num(at + 8..at + 10),
+        );
+        if let Some(d) = day.filter(|&d| bounds.ok(d)) {
+            return Some(from_day(d));
+        }
+    }
+    None
 }
 
 /// A timestamp written out: its wall-clock time and its UTC offset in
@@ -376,7 +459,13 @@ fn local_day(dom: &Dom, metas: &[(String, String)], p: Published) -> Published {
 
 /// `itemprop=datePublished` on any element, `<time pubdate>`, hAtom's
 /// `published` class with a machine-readable date.
-fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
+fn markup_date(
+    dom: &Dom,
+    main: NodeId,
+    url: Option<&str>,
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
     // Marks after the main text date comments and teasers.
     let end = if main == NONE {
         NONE
@@ -400,7 +489,7 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
             && dom
                 .attr_raw(id, "class")
                 .is_some_and(|c| c.split_ascii_whitespace().any(|w| w == "published"));
-        if !(itemprop_pub || time_pub || abbr_pub) {
+        if !(itemprop_pub || time_pub || abbr_pub) || links_elsewhere(dom, id, url) {
             continue;
         }
         for key in ["datetime", "content", "title", "value"] {
@@ -419,6 +508,36 @@ fn markup_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> O
     None
 }
 
+/// Is `id` inside a link to another page (a teaser card)? A link to the
+/// page itself (a permalink around the date) is not.
+fn links_elsewhere(dom: &Dom, id: NodeId, url: Option<&str>) -> bool {
+    let last_segment = |u: &str| -> String {
+        let path = u.split(['?', '#']).next().unwrap_or(u);
+        path.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let mut a = dom.node(id).parent;
+    for _ in 0..8 {
+        if a == NONE || a == 0 {
+            return false;
+        }
+        if dom.tag(a) == Some(Tag::A) {
+            let Some(href) = dom.attr_raw(a, "href").map(str::trim) else {
+                return false;
+            };
+            let target = last_segment(href);
+            return !target.is_empty()
+                && !href.starts_with('#')
+                && url.is_some_and(|u| last_segment(u) != target);
+        }
+        a = dom.node(a).parent;
+    }
+    false
+}
+
 /// A machine-readable date in UTC (`<time datetime="2019-06-28T01:00Z">`)
 /// may fall on another day than the one the element shows its readers
 /// ("27 juin 2019"): the shown day, when it is a day next to it, is the
@@ -434,9 +553,9 @@ fn shown_day(dom: &Dom, id: NodeId, p: Published, month_first: bool) -> Publishe
     }
 }
 
-/// The earliest plausible date shown in `text`.
+/// The earliest plausible date shown in a date line.
 fn earliest_in(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
-    dates_in(text, month_first)
+    line_dates_in(text, month_first)
         .into_iter()
         .map(|d| d.0)
         .filter(|&d| bounds.ok(d))
@@ -453,9 +572,22 @@ fn is_date_class(v: &str) -> bool {
         && !v.contains("comment")
 }
 
+/// Does an element's class or id name comments or related stories? A
+/// name that also says header or headline is the head of an opinion piece
+/// (`ArticleHeaderComment_publishDate`), not a comment section.
+fn is_aside_class(class: &str, ident: &str) -> bool {
+    let c = class.to_ascii_lowercase();
+    let d = ident.to_ascii_lowercase();
+    let comment =
+        |v: &str| v.contains("comment") && !v.contains("header") && !v.contains("headline");
+    comment(&c) || comment(&d) || c.contains("related")
+}
+
 /// Visible dates, in order of where they are: `<time datetime>` and date
-/// elements (by class) before the main text or inside it, the text right
-/// after the headline, the main text, then the first date anywhere.
+/// elements (by class) before the main text or inside it (a short line
+/// right next to the headline before other dated elements), a labelled
+/// stamp, the text right after the headline, the main text, then the
+/// first date anywhere.
 fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Option<Published> {
     let n = dom.nodes.len();
     // Elements to skip: invisible ones and comment sections.
@@ -485,11 +617,8 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         let id = i as NodeId;
         let class = dom.attr_raw(id, "class").unwrap_or("");
         let ident = dom.attr_raw(id, "id").unwrap_or("");
-        if is_invisible_tag(tag) || {
-            let c = class.to_ascii_lowercase();
-            let d = ident.to_ascii_lowercase();
-            c.contains("comment") || d.contains("comment") || c.contains("related")
-        } {
+        // Quotations (embedded posts) carry their own dates.
+        if is_invisible_tag(tag) || tag == Tag::Blockquote || is_aside_class(class, ident) {
             skip[i] = true;
             continue;
         }
@@ -523,7 +652,7 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         {
             let text = inline_text(dom, id);
             if text.len() <= 300 {
-                *class_slot = earliest_in(&text, bounds, month_first).or_else(|| {
+                *class_slot = line_date(&text, bounds, month_first).or_else(|| {
                     ["datetime", "content", "title", "data-date"]
                         .iter()
                         .find_map(|k| {
@@ -534,26 +663,53 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
             }
         }
     }
-    if let Some(p) = by_time.or(by_class).or(early_time).or(early_class) {
+    let header = if by_time.is_none() && first_h1 != NONE {
+        header_date(dom, first_h1, &skip, bounds, month_first)
+    } else {
+        None
+    };
+    if let Some(p) = by_time
+        .or(header)
+        .or(by_class)
+        .or(early_time)
+        .or(early_class)
+    {
+        return Some(p);
+    }
+    if let Some(p) = labelled_date(dom, &skip, bounds, month_first) {
         return Some(p);
     }
     // The lines under the headline: bylines without a class.
     if first_h1 != NONE {
         let mut text = String::new();
+        // Two-digit years count in short texts only (`, 8.5.12`), not in
+        // the story's first sentences.
+        let mut short = Vec::new();
         let start = first_h1 as usize;
         for (i, node) in dom.nodes.iter().enumerate().skip(start) {
             if skip[i] {
                 continue;
             }
             if let Kind::Text { .. } = node.kind {
+                let at = text.len();
                 crate::text::push_text(dom, i as NodeId, &mut text);
+                if text.len() - at <= 80 {
+                    short.extend(
+                        line_dates_in(&text[at..], month_first)
+                            .into_iter()
+                            .map(|(d, o)| (d, o + at)),
+                    );
+                }
                 text.push(' ');
                 if text.len() > 600 {
                     break;
                 }
             }
         }
-        if let Some(p) = dates_in(&text, month_first)
+        let mut found = dates_in(&text, month_first);
+        found.extend(short);
+        found.sort_by_key(|d| d.1);
+        if let Some(p) = found
             .into_iter()
             .map(|d| d.0)
             .find(|&d| bounds.ok(d))
@@ -591,6 +747,173 @@ fn shown_date(dom: &Dom, main: NodeId, bounds: &Bounds, month_first: bool) -> Op
         }
     }
     first_in(NONE)
+}
+
+/// Labels of a page's date stamp, publication first: a short line
+/// (`[Stand: 09.10.2017, 01:40 Uhr]`, `Letzte Änderung: 14.01.2022`,
+/// `Diese Seite wurde zuletzt am 29. Januar 2020 geändert`) whose date
+/// follows its label.
+const PUBLISHED_LABELS: &[&str] = &[
+    "published",
+    "posted",
+    "veröffentlicht",
+    "erschienen",
+    "publiziert",
+    "erstellt",
+    "publié",
+    "publicado",
+    "pubblicato",
+    "gepubliceerd",
+    "opublikowano",
+    "stand:",
+    "stand -",
+    "datum:",
+    "date:",
+];
+const UPDATED_LABELS: &[&str] = &[
+    "updated",
+    "last modified",
+    "last edited",
+    "zuletzt",
+    "letzte änderung",
+    "aktualisiert",
+    "geändert",
+    "mis à jour",
+    "actualizado",
+    "aggiornato",
+];
+
+/// Where the first of `labels` that starts a word in `lower` ends.
+fn find_label(lower: &str, labels: &[&str]) -> Option<usize> {
+    labels.iter().find_map(|l| {
+        lower.match_indices(l).find_map(|(at, _)| {
+            let starts_word = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            starts_word.then_some(at + l.len())
+        })
+    })
+}
+
+/// The date a publication label introduces in a date line (`Stand -
+/// 12.11.2021 (Unverändert gültig seit: 05.11.2021)`, `Updated 14 March ·
+/// Published 12 March`).
+fn published_in(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    let lower = text.to_lowercase();
+    let end = find_label(&lower, PUBLISHED_LABELS)?;
+    line_dates_in(&lower[end..], month_first)
+        .into_iter()
+        .find(|&(d, at)| at <= 30 && bounds.ok(d))
+        .map(|(d, _)| from_day(d))
+}
+
+/// The date of a date line: the one a publication label introduces, else
+/// the earliest.
+fn line_date(text: &str, bounds: &Bounds, month_first: bool) -> Option<Published> {
+    published_in(text, bounds, month_first).or_else(|| earliest_in(text, bounds, month_first))
+}
+
+/// A date stamp with its label in a short visible line: the first with a
+/// publication label, else the first with an update label.
+fn labelled_date(
+    dom: &Dom,
+    skip: &[bool],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let texts: Vec<String> = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|&(i, node)| !skip[i] && matches!(node.kind, Kind::Text { .. }))
+        .map(|(i, _)| {
+            let mut t = String::new();
+            crate::text::push_text(dom, i as NodeId, &mut t);
+            t
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let mut updated = None;
+    for (k, t) in texts.iter().enumerate() {
+        if t.len() > 120 {
+            continue;
+        }
+        let lower = t.to_lowercase();
+        let (end, is_update) = match find_label(&lower, PUBLISHED_LABELS) {
+            Some(e) => (e, false),
+            None => match find_label(&lower, UPDATED_LABELS) {
+                Some(e) if updated.is_none() => (e, true),
+                _ => continue,
+            },
+        };
+        // The label's line and the next two: the date within a few words.
+        let mut after = lower[end..].to_string();
+        for next in texts.iter().skip(k + 1).take(2) {
+            after.push(' ');
+            after.push_str(next);
+        }
+        let found = line_dates_in(&after, month_first)
+            .into_iter()
+            .find(|&(d, at)| at <= 30 && bounds.ok(d))
+            .map(|(d, _)| from_day(d));
+        match (found, is_update) {
+            (Some(p), false) => return Some(p),
+            (Some(p), true) => updated = Some(p),
+            _ => {}
+        }
+    }
+    updated
+}
+
+/// A short date line right next to the headline: the element after it,
+/// else the one before it (`<p class="subline">21. Jan 2022 // Ann</p>
+/// <h1>`). A headline alone in its wrapper is looked at as the wrapper.
+fn header_date(
+    dom: &Dom,
+    h1: NodeId,
+    skip: &[bool],
+    bounds: &Bounds,
+    month_first: bool,
+) -> Option<Published> {
+    let elements = |parent: NodeId| -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut c = dom.node(parent).first_child;
+        while c != NONE {
+            if matches!(dom.node(c).kind, Kind::Element { .. }) {
+                out.push(c);
+            }
+            c = dom.node(c).next_sibling;
+        }
+        out
+    };
+    let mut head = h1;
+    let mut siblings = elements(dom.node(head).parent);
+    for _ in 0..3 {
+        if siblings.len() > 1 {
+            break;
+        }
+        let parent = dom.node(head).parent;
+        if parent == 0 || parent == NONE {
+            break;
+        }
+        head = parent;
+        siblings = elements(dom.node(head).parent);
+    }
+    let at = siblings.iter().position(|&c| c == head)?;
+    let order = [at + 1, at.wrapping_sub(1)];
+    order
+        .iter()
+        .filter_map(|&k| siblings.get(k))
+        .find_map(|&sib| {
+            if skip[sib as usize] {
+                return None;
+            }
+            let text = inline_text(dom, sib);
+            (text.len() <= 80)
+                .then(|| line_date(&text, bounds, month_first))
+                .flatten()
+        })
 }
 
 /// The last node inside `id`'s subtree (arena order).
@@ -798,7 +1121,11 @@ pub fn url_date(url: &str) -> Option<NaiveDate> {
                     .iter()
                     .take_while(|c| c.is_ascii_digit())
                     .count();
-                if (1..=2).contains(&d_len) {
+                // `/2023/10/3-fragen-an/`: a slug that starts with a number
+                // after a year and month, not a day.
+                let after = rest.get(d_at + d_len).copied();
+                let slug = sep == b'/' && matches!(after, Some(b'-' | b'_'));
+                if (1..=2).contains(&d_len) && !slug {
                     if let Some(d) = ok(
                         num(&rest[0..4]),
                         num(&rest[5..5 + m_len]),
@@ -897,6 +1224,15 @@ mod tests {
             Some("2019-11-19")
         );
         assert_eq!(d("https://a.com/2019/3/9/x").as_deref(), Some("2019-03-09"));
+        assert_eq!(
+            d("https://a.com/2019/03/12.html").as_deref(),
+            Some("2019-03-12")
+        );
+        assert_eq!(d("https://a.com/2023/10/3-questions-for-ann/"), None);
+        assert_eq!(
+            d("https://a.com/news/2019-03-12-budget").as_deref(),
+            Some("2019-03-12")
+        );
         assert_eq!(d("https://a.com/news/12345678901/x"), None);
         assert_eq!(d("https://a.com/2019/13/40/x"), None);
         assert_eq!(d("https://a.com/2019/03/story"), None);

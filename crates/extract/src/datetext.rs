@@ -5,14 +5,15 @@
 //!
 //! Only whole dates count (day, month and a four-digit year): a month and a
 //! year alone, or a day and month without a year, say too little to place a
-//! story. Numeric dates with the day and month both 12 or less are read
+//! story. Date lines (bylines, date elements) may also write the year with
+//! two digits (`31.10.23`, see [`line_dates_in`]). Numeric dates with the day and month both 12 or less are read
 //! month first when the page says it is American English, day first
 //! otherwise.
 
 use chrono::NaiveDate;
 
 /// Month names, full and in the forms dates use (genitive in Slavic and
-/// Finnish), lower case. Abbreviations are prefixes of these (see
+/// Finnish; Arabic both the Egyptian and the Levantine names), lower case. Abbreviations are prefixes of these (see
 /// [`month_of`]).
 const MONTHS: [&[&str]; 12] = [
     &[
@@ -30,6 +31,7 @@ const MONTHS: [&[&str]; 12] = [
         "ledna",
         "tammikuuta",
         "styczeń",
+        "يناير",
     ],
     &[
         "february",
@@ -45,6 +47,8 @@ const MONTHS: [&[&str]; 12] = [
         "şubat",
         "února",
         "helmikuuta",
+        "فبراير",
+        "شباط",
     ],
     &[
         "march",
@@ -61,6 +65,8 @@ const MONTHS: [&[&str]; 12] = [
         "mart",
         "března",
         "maaliskuuta",
+        "مارس",
+        "آذار",
     ],
     &[
         "april",
@@ -72,6 +78,9 @@ const MONTHS: [&[&str]; 12] = [
         "nisan",
         "dubna",
         "huhtikuuta",
+        "أبريل",
+        "ابريل",
+        "نيسان",
     ],
     &[
         "may",
@@ -86,6 +95,9 @@ const MONTHS: [&[&str]; 12] = [
         "mayıs",
         "května",
         "toukokuuta",
+        "مايو",
+        "أيار",
+        "ايار",
     ],
     &[
         "june",
@@ -99,6 +111,9 @@ const MONTHS: [&[&str]; 12] = [
         "haziran",
         "června",
         "kesäkuuta",
+        "يونيو",
+        "يونيه",
+        "حزيران",
     ],
     &[
         "july",
@@ -112,6 +127,9 @@ const MONTHS: [&[&str]; 12] = [
         "temmuz",
         "července",
         "heinäkuuta",
+        "يوليو",
+        "يوليه",
+        "تموز",
     ],
     &[
         "august",
@@ -126,6 +144,8 @@ const MONTHS: [&[&str]; 12] = [
         "ağustos",
         "srpna",
         "elokuuta",
+        "أغسطس",
+        "اغسطس",
     ],
     &[
         "september",
@@ -139,6 +159,9 @@ const MONTHS: [&[&str]; 12] = [
         "eylül",
         "září",
         "syyskuuta",
+        "سبتمبر",
+        "أيلول",
+        "ايلول",
     ],
     &[
         "october",
@@ -152,6 +175,8 @@ const MONTHS: [&[&str]; 12] = [
         "ekim",
         "října",
         "lokakuuta",
+        "أكتوبر",
+        "اكتوبر",
     ],
     &[
         "november",
@@ -163,6 +188,7 @@ const MONTHS: [&[&str]; 12] = [
         "kasım",
         "listopadu",
         "marraskuuta",
+        "نوفمبر",
     ],
     &[
         "december",
@@ -178,6 +204,7 @@ const MONTHS: [&[&str]; 12] = [
         "aralık",
         "prosince",
         "joulukuuta",
+        "ديسمبر",
     ],
 ];
 
@@ -225,6 +252,70 @@ pub fn dates_in(text: &str, month_first: bool) -> Vec<(NaiveDate, usize)> {
     out.sort_by_key(|d| d.1);
     out.dedup_by_key(|d| d.1);
     out
+}
+
+/// Every date in a short date line (a byline, a date element): whole
+/// dates as [`dates_in`] finds them, and numeric dates with a two-digit
+/// year (`8.5.12`, `26/10/13`, `31.10.23`), which bylines use but running
+/// text (versions, scores) makes too risky to read anywhere else.
+pub fn line_dates_in(text: &str, month_first: bool) -> Vec<(NaiveDate, usize)> {
+    let mut out = dates_in(text, month_first);
+    out.extend(short_year_dates(text, month_first));
+    out.sort_by_key(|d| d.1);
+    out.dedup_by_key(|d| d.1);
+    out
+}
+
+/// `8.5.12`, `26/10/13`, `31.10.23`: day, month (month first on American
+/// pages when both could be either) and a two-digit year of this century.
+fn short_year_dates(text: &str, month_first: bool) -> Vec<(NaiveDate, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let boundary = i == 0 || !(b[i - 1].is_ascii_digit() || matches!(b[i - 1], b'.' | b'/'));
+        if !b[i].is_ascii_digit() || !boundary {
+            i += 1;
+            continue;
+        }
+        let run = |j: usize| b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let la = run(i);
+        let sep = b.get(i + la).copied();
+        if la > 2 || !matches!(sep, Some(b'.' | b'/')) {
+            i += la;
+            continue;
+        }
+        let j = i + la + 1;
+        let lm = run(j);
+        let k = j + lm + 1;
+        if !(1..=2).contains(&lm) || b.get(j + lm).copied() != sep {
+            i = j;
+            continue;
+        }
+        let ly = run(k);
+        // Not a longer run (`1.2.12.4`, `1.2.123`) nor a version's tail.
+        let tail_digit =
+            b.get(k + ly) == sep.as_ref() && b.get(k + ly + 1).is_some_and(u8::is_ascii_digit);
+        if ly != 2 || tail_digit || b.get(k + ly).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            i = k;
+            continue;
+        }
+        let (a, m, y) = (num(&b[i..i + la]), num(&b[j..j + lm]), num(&b[k..k + 2]));
+        let (d, m) = if sep == Some(b'/') && month_first && a <= 12 {
+            (m, a)
+        } else {
+            (a, m)
+        };
+        if let Some(date) = ymd(2000 + y, m, d) {
+            out.push((date, i));
+        }
+        i = k + ly;
+    }
+    out
+}
+
+fn num(digits: &[u8]) -> u32 {
+    digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
 }
 
 fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -383,7 +474,11 @@ fn worded_dates(text: &str) -> Vec<(NaiveDate, usize)> {
                 Some(m) if word.len() <= 24 => Tok::Month(m),
                 _ => Tok::Word,
             };
-            toks.push((tok, start));
+            // A month named twice (`24 نيسان / أبريل 2020`: the Levantine
+            // and the Egyptian name) is one month.
+            if !(matches!(tok, Tok::Month(_)) && toks.last().is_some_and(|t| t.0 == tok)) {
+                toks.push((tok, start));
+            }
         }
         word.clear();
     };
@@ -444,6 +539,34 @@ fn worded_dates(text: &str) -> Vec<(NaiveDate, usize)> {
         };
         if let Some(d) = date {
             out.push((d, w[0].1));
+        }
+    }
+    // A range of days (`14. - 20. Januar 2022`, `3–5 May 2019`) starts
+    // on its first day.
+    for w in toks.windows(4) {
+        if let (
+            Tok::Num {
+                value: d1,
+                digits: 1..=2,
+            },
+            Tok::Num {
+                value: d2,
+                digits: 1..=2,
+            },
+            Tok::Month(m),
+            Tok::Num {
+                value: y,
+                digits: 4,
+            },
+        ) = (w[0].0, w[1].0, w[2].0, w[3].0)
+        {
+            let between = text[w[0].1..w[1].1]
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_matches(|c: char| c == '.' || c.is_whitespace());
+            let range = matches!(between, "-" | "–" | "—");
+            if let Some(d) = ymd(y, m, d1).filter(|_| range && d1 < d2) {
+                out.push((d, w[0].1));
+            }
         }
     }
     out

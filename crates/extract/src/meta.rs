@@ -224,8 +224,20 @@ pub fn metadata(
         })
         .or_else(|| first(&metas, &["og:locale"]).map(str::to_string))
         .and_then(|l| clean_language(&l));
-    let published =
-        crate::dates::publication_date(dom, &metas, url, main, fetched, language.as_deref());
+    // Without the fetched URL, the page's own address (canonical link,
+    // `og:url`) may still carry its date.
+    let own_url = url
+        .map(str::to_string)
+        .or_else(|| canonical.clone())
+        .or_else(|| first(&metas, &["og:url"]).and_then(|u| canonical_url(u).ok()));
+    let published = crate::dates::publication_date(
+        dom,
+        &metas,
+        own_url.as_deref(),
+        main,
+        fetched,
+        language.as_deref(),
+    );
 
     Meta {
         title,

@@ -277,3 +277,167 @@ fn a_full_date_in_the_path_of_the_page_image() {
         r#"<meta property="og:image" content="https://example.org/uploads/2016/05/report.png">"#;
     assert_eq!(day(&page(og, BODY), None), None);
 }
+
+#[test]
+fn a_worded_meta_date_keeps_the_day_of_its_own_offset() {
+    // Four minutes past midnight in Vienna is still the day before in UTC.
+    let head = r#"<meta name="date" content="Sat, 19 Oct 2019 00:04:00 +0200">"#;
+    assert_eq!(
+        dated(&page(head, BODY), None),
+        (
+            Some("2019-10-19".into()),
+            Some("2019-10-18T22:04:00Z".into())
+        )
+    );
+}
+
+#[test]
+fn the_header_of_an_opinion_piece_is_no_comment_section() {
+    // An embedded post quoted in the story carries its own, older date; the
+    // piece's header names it a commentary.
+    let body = format!(
+        r#"<article><div class="ArticleHeaderComment_subject"><h1>Budget</h1></div>
+        <div class="PublishDate ArticleHeaderComment_publishDate"><span>Dienstag,</span> <span>29. Januar 2019</span></div>
+        {BODY}<blockquote class="social-embed"><p>A post shared <time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote></article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2019-01-29"));
+    // A comment list is still left out.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><div class="comment-list"><span class="date">3 June 2020</span></div>"#
+    );
+    assert_eq!(day(&page("", &body), None), None);
+}
+
+#[test]
+fn bylines_with_a_two_digit_year() {
+    let cases = [
+        // Under the headline, no class.
+        r#"<h1>Budget</h1><div class="meta-wrapper">Von: Anna Berg <span>|</span> <span>31.10.20</span></div>"#,
+        // In the author line of a forum post.
+        r#"<h1>Budget</h1><p class="author">von <strong>anna</strong> am 31/10/20, 03:48 pm</p>"#,
+    ];
+    for byline in cases {
+        let body = format!("<article>{byline}{BODY}</article>");
+        assert_eq!(
+            day(&page("", &body), None).as_deref(),
+            Some("2020-10-31"),
+            "{byline}"
+        );
+    }
+    // In running text a two-digit year is no date (a version, a score).
+    let body = format!("<article><h1>Budget</h1>{BODY}<p>The council app reached version 3.10.20 this week, a long-awaited update that fixes the payment page.</p></article>");
+    assert_eq!(day(&page("", &body), None), None);
+}
+
+#[test]
+fn arabic_month_names_and_a_month_named_twice() {
+    let body = format!(
+        r#"<article><h1>Budget</h1><p class="date">تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</p>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-04-24"));
+}
+
+#[test]
+fn a_range_of_days_starts_on_its_first_day() {
+    let body = format!(
+        r#"<article><header><h4>Weekly report 14. - 20. Januar 2021</h4></header>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-14"));
+}
+
+#[test]
+fn a_labelled_date_stamp_over_dates_in_the_prose() {
+    // A wiki page: the next meeting in the first paragraph, the page's own
+    // stamp in the footer.
+    let body = r#"<h1>Regulars' table</h1><p>The next meeting takes place on Wed. 5 February 2021 from 7 pm at the usual pub by the river, everyone is welcome.</p>
+        <ul id="footer-info"><li>This page was last edited on 29 January 2021, at 13:22.</li></ul>"#;
+    assert_eq!(day(&page("", body), None).as_deref(), Some("2021-01-29"));
+    // A label in one element and its date in the next.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}<p>Photo: the bridge on 31.05.2020.</p></article>
+        <div><label>Letzte Änderung:</label><div>14.01.2021 um 09:25</div></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-14"));
+    // A publication label wins over an update label.
+    let body = format!(
+        r#"<article><h1>Budget</h1>{BODY}</article><p>Updated: 20.01.2021</p><p>[Stand: 09.01.2021, 01:40 Uhr]</p>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-09"));
+}
+
+#[test]
+fn the_title_or_description_when_the_page_shows_no_date() {
+    let head =
+        r#"<meta name="description" content="Bears: a record year (News of 14 Gennaio 2020)">"#;
+    let body = format!("<article><h1>Bears</h1><em>(Pescasseroli, 14 Gennaio 20)</em>{BODY}</article><footer>© 2020 Park</footer>");
+    assert_eq!(day(&page(head, &body), None).as_deref(), Some("2020-01-14"));
+}
+
+#[test]
+fn a_timestamp_in_the_page_source_before_the_copyright_year() {
+    let body = format!(
+        r#"<table><tr><td><script>showDate("2020/04/17 01:43:09")</script></td></tr></table>{BODY}<footer>© 2021 City</footer>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-04-17"));
+    // A date without a time of day is no timestamp.
+    let body =
+        format!(r#"<script>var v = "2020/04/17";</script>{BODY}<footer>© 2021 City</footer>"#);
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-01"));
+}
+
+#[test]
+fn a_date_line_right_above_the_headline_over_teaser_dates() {
+    let body = format!(
+        r#"<div class="article"><p class="upper subline">21. Jan 2021 // Dominik Berg</p><h1>Budget</h1>{BODY}
+        <div class="teasers"><div class="infos"><p>06. Aug 2020 // Tips</p></div><div class="infos"><p>17. Okt 2020 // Tips</p></div></div></div>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2021-01-21"));
+}
+
+#[test]
+fn a_publication_mark_in_a_teaser_card_dates_another_page() {
+    let url = Some("https://news.example/magazine/budget-approved");
+    let body = format!(
+        r#"<article><h1>Budget approved</h1><p class="publication">Le <time datetime="2019-06-28T13:49:45Z">28 juin 2019</time></p>{BODY}
+        <div class="more"><a href="magazine/bridge-closed"><p class="publication">Le <time datetime="2019-09-22T07:30:29Z" pubdate>22 septembre</time></p></a></div></article>"#
+    );
+    assert_eq!(day(&page("", &body), url).as_deref(), Some("2019-06-28"));
+    // A permalink around the page's own date is no teaser.
+    let body = format!(
+        r#"<article><h1>Budget approved</h1><a href="/magazine/budget-approved/"><time class="entry-date published" datetime="2019-06-27">27 June</time></a>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), url).as_deref(), Some("2019-06-27"));
+}
+
+#[test]
+fn in_a_date_line_the_labelled_publication_over_the_earliest() {
+    let body = format!(
+        r#"<article><h1>Italy: travel advice</h1><span class="heading__meta">Stand - 12.11.2020<br>(Unverändert gültig seit: 05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-12"));
+    // Without a label the earliest stays: the original over the update.
+    let body = format!(
+        r#"<article><h1>Budget</h1><span class="meta">12.11.2020 (05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-05"));
+    // `date:` inside `Last update:` is no publication label.
+    let body = format!(
+        r#"<article><h1>Budget</h1><span class="meta">Last update: 12.11.2020 (first 05.11.2020)</span>{BODY}</article>"#
+    );
+    assert_eq!(day(&page("", &body), None).as_deref(), Some("2020-11-05"));
+}
+
+#[test]
+fn without_a_url_the_canonical_link_dates_the_page() {
+    let head = r#"<link rel="canonical" href="https://news.example/home/2017/7/12/montauk"><meta itemprop="datePublished" content="2019-06-17T18:28:00+0200">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2017-07-12"));
+    let head = r#"<meta property="og:url" content="https://news.example/2017/07/12/montauk">"#;
+    assert_eq!(day(&page(head, BODY), None).as_deref(), Some("2017-07-12"));
+}
+
+#[test]
+fn a_slug_starting_with_a_number_is_no_day() {
+    let head = r#"<meta property="article:published_time" content="2020-10-31T08:00:00+01:00">"#;
+    let url = Some("https://blog.example/2020/10/3-questions-for-ann/");
+    assert_eq!(day(&page(head, BODY), url).as_deref(), Some("2020-10-31"));
+}

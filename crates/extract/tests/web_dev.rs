@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use newsdesk_extract::{extract_page, PageInfo};
 use serde_json::Value;
 
-/// Measured 0.905 (htmldate 1.11: 0.905 on the same pages).
-const DATES_ACCURACY: f64 = 0.90;
+/// Measured 0.938 (htmldate 1.11: 0.905 on the same pages).
+const DATES_ACCURACY: f64 = 0.937;
 /// Measured 0.910 (trafilatura 2.3.1: 0.917 on the same pages).
 const TEXT_F1: f64 = 0.905;
 
