@@ -271,6 +271,13 @@ fn is_hidden(attrs: &RoleAttrs) -> bool {
         || memchr::memmem::find(&compact, b"visibility:hidden").is_some()
 }
 
+/// `<rt>` and `<rp>`: the reading of the characters a `<ruby>` annotates
+/// (furigana over kanji) and the parentheses around it, shown above the
+/// text, not part of its sentence.
+fn is_ruby_annotation(name: &str) -> bool {
+    name.eq_ignore_ascii_case("rt") || name.eq_ignore_ascii_case("rp")
+}
+
 /// -1 for boilerplate words in class/id, +1 for article-body words, else 0.
 fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     if let Some(v) = attrs.itemprop {
@@ -442,11 +449,19 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
     let mut hlink = vec![false; n];
     let mut chars = vec![0u32; n];
     let mut link_chars = vec![0u32; n];
+    // Words under each node, and whether it holds a link with none (an
+    // image or a whole-card overlay link).
+    let mut worded = vec![false; n];
+    let mut blank_link = vec![false; n];
     for i in (0..n).rev() {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
         match &node.kind {
             Kind::Text { range, .. } => {
+                worded[i] = !marks.hidden[i]
+                    && dom.src.as_bytes()[range.start as usize..range.end as usize]
+                        .iter()
+                        .any(|b| !b.is_ascii_whitespace());
                 if i > 0
                     && !marks.hidden[i]
                     && marks.in_link[p]
@@ -456,14 +471,19 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
                     hlink[i] = true;
                 }
             }
-            Kind::Element { .. } => {
+            Kind::Element { tag, .. } => {
                 if !marks.hidden[i] {
                     chars[i] += blocks[i].chars;
                     link_chars[i] += blocks[i].link_chars;
+                    if *tag == Tag::A && marks.in_link[i] && !worded[i] {
+                        blank_link[i] = true;
+                    }
                 }
             }
         }
         if i > 0 {
+            worded[p] |= worded[i];
+            blank_link[p] |= blank_link[i];
             hlink[p] |= hlink[i];
             chars[p] += chars[i];
             link_chars[p] += link_chars[i];
@@ -478,6 +498,14 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
             return false;
         }
         hlink[ci]
+            // A card whose picture or whole box is the link to the story
+            // and whose words link nowhere (a forum post's avatar links to
+            // its author, whose name links there too).
+            || (blank_link[ci]
+                && link_chars[ci] == 0
+                && chars[ci] > 0
+                && chars[ci] < 500
+                && matches!(tag, Tag::Div | Tag::Article | Tag::Section | Tag::Li))
             || (chars[ci] < 400
                 && link_chars[ci] >= 10
                 && link_chars[ci] * 5 >= chars[ci]
@@ -630,7 +658,10 @@ pub fn main_content(dom: &Dom) -> MainContent {
             Kind::Element { tag, .. } => {
                 let tag = *tag;
                 let attrs = role_attrs(dom, i as NodeId);
-                hidden[i] = hidden[p] || is_invisible_tag(tag) || is_hidden(&attrs);
+                hidden[i] = hidden[p]
+                    || is_invisible_tag(tag)
+                    || is_hidden(&attrs)
+                    || (tag == Tag::Other && is_ruby_annotation(dom.name(i as NodeId)));
                 // An anchor without `href` (`<a name="toc-2">`) links nowhere.
                 in_link[i] =
                     in_link[p] || (tag == Tag::A && dom.attr_raw(i as NodeId, "href").is_some());

@@ -209,3 +209,58 @@ fn sections_whose_headings_hold_a_bare_anchor_are_not_teasers() {
     let t = text(&html);
     assert!(t.matches("council approved").count() >= 5, "{t}");
 }
+
+#[test]
+fn ruby_readings_are_left_out_of_the_sentence() {
+    // Furigana: the reading over each kanji is shown above it, not in it.
+    let html = format!(
+        r#"<html><body><article><h1>法律</h1><p>新<rp>(</rp><rt>あたら</rt><rp>)</rp>しい法律<ruby>ほうりつ<rt>ほうりつ</rt></ruby>では、親<ruby>おや<rt>おや</rt></ruby>の権利をなくすことも話し合うと決めています。この法律は来年から始まります。</p>{P1}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("新しい法律"), "{t}");
+    assert!(!t.contains("あたら") && !t.contains('('), "{t}");
+}
+
+#[test]
+fn cards_whose_only_links_are_a_picture_and_an_overlay_are_teasers() {
+    // Story cards with the picture and an empty overlay as links and the
+    // title and teaser as plain text: longer in all than the story itself.
+    let card = |n: u32| {
+        format!(
+            r#"<li><div class="wrapper"><div class="image"><a href="/story-{n}" title="Story {n}"></a><img src="{n}.jpg"></div>
+            <div class="text"><div class="topline">Topic number {n}</div><a href="/story-{n}"></a><div class="title">The title of other story {n}</div>
+            <p><span class="date">26.01.2022</span>A teaser of the other story, long enough to read as prose, with a comma, and more words after it.</p></div></div></li>"#
+        )
+    };
+    let cards: String = (1..=6).map(card).collect();
+    let html = format!(
+        r#"<html><body><div><main><article><h1>Budget passes</h1><section class="content">{P1}{P2}</section></article>
+        <ul class="timeline">{cards}</ul></main></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending on roads"),
+        "{t}"
+    );
+    assert!(!t.contains("teaser of the other story"), "{t}");
+}
+
+#[test]
+fn forum_posts_with_an_avatar_link_are_not_teasers() {
+    // Each post links its author's picture and name: replies, not teasers.
+    let post = |n: u32| {
+        format!(
+            r#"<article class="message"><div class="user"><a href="/members/{n}"><img src="a{n}.png"></a><a href="/members/{n}">member{n}</a></div>
+            <div class="body">Reply number {n}: the cat sleeps in the garden all day, and comes in only at night.</div></article>"#
+        )
+    };
+    let posts: String = (1..=5).map(post).collect();
+    let html = format!(
+        r#"<html><body><main><h1>Thread</h1><div class="posts">{posts}</div></main></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("Reply number 1:") && t.contains("Reply number 5:"),
+        "{t}"
+    );
+}
