@@ -809,6 +809,15 @@ pub fn main_content(dom: &Dom) -> MainContent {
         }
     }
 
+    // A paragraph is never the whole story: when one outweighs all the
+    // boxes around it, the story is its box (short paragraphs, a lead line
+    // and pictures around it).
+    if dom.is(best as NodeId, Tag::P) {
+        let p = dom.nodes[best].parent as usize;
+        if p != 0 && !junk[p] && !matches!(dom.tag(p as NodeId), Some(Tag::Body | Tag::Html)) {
+            best = p;
+        }
+    }
     let mut out = String::new();
     let mut emit = Emitter {
         dom,

@@ -264,3 +264,22 @@ fn forum_posts_with_an_avatar_link_are_not_teasers() {
         "{t}"
     );
 }
+
+#[test]
+fn a_post_of_short_lines_around_one_long_paragraph_is_kept_whole() {
+    // A photo post: a line of verse, a caption-like line, one long
+    // paragraph and a closing line, each its own `<p>`.
+    let html = format!(
+        r#"<html><body><div class="content"><div id="post-1" class="post"><h1>Silhouette (3)</h1>
+        <p>The town stands black and silent…</p><p>It began with a shot by hand:</p><p><img src="1.jpg"></p>
+        {P1}<p>Next time, a second trail.</p><div class="sharedaddy"><a href="/s">Share on X</a></div></div></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("The town stands black")
+            && t.contains("began with a shot")
+            && t.contains("council approved"),
+        "{t}"
+    );
+    assert!(!t.contains("Share on"), "{t}");
+}
