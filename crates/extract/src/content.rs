@@ -644,6 +644,8 @@ pub fn main_content(dom: &Dom) -> MainContent {
     let mut block_of: Vec<NodeId> = vec![0; n];
     let mut in_link = vec![false; n];
     let mut in_heading = vec![false; n];
+    let mut in_article = vec![false; n];
+    let mut in_article_header = vec![false; n];
     let mut inline_junk = vec![false; n];
     let mut hidden = vec![false; n];
     let mut blocks = vec![Block::default(); n];
@@ -666,6 +668,9 @@ pub fn main_content(dom: &Dom) -> MainContent {
                 in_link[i] =
                     in_link[p] || (tag == Tag::A && dom.attr_raw(i as NodeId, "href").is_some());
                 in_heading[i] = in_heading[p] || tag.is_heading();
+                in_article[i] = in_article[p] || tag == Tag::Article;
+                in_article_header[i] =
+                    in_article_header[p] || (tag == Tag::Header && in_article[p]);
                 block_of[i] = if tag.is_block() || i == 0 {
                     i as NodeId
                 } else {
@@ -680,7 +685,10 @@ pub fn main_content(dom: &Dom) -> MainContent {
                     {
                         signal[i] = 0;
                     }
-                    if signal[i] == 0 && is_boilerplate_tag(tag) {
+                    // The header of an `<article>` holds its headline and
+                    // standfirst (its byline and date go by their own marks).
+                    let article_header = tag == Tag::Header && in_article[p];
+                    if signal[i] == 0 && is_boilerplate_tag(tag) && !article_header {
                         signal[i] = -1;
                     }
                 }
@@ -761,6 +769,14 @@ pub fn main_content(dom: &Dom) -> MainContent {
     for i in 1..n {
         let p = dom.nodes[i].parent as usize;
         junk[i] = junk[p] || hidden[i] || (signal[i] < 0 && prose[i] < BOILERPLATE_SHARE * total);
+        // In an article's header only the standfirst paragraph is text:
+        // its labels, credits, dates and display subheads are not.
+        if in_article_header[i]
+            && blocks[i].chars > 0
+            && (weight(&blocks[i]) <= 0.0 || !dom.is(i as NodeId, Tag::P))
+        {
+            junk[i] = true;
+        }
     }
 
     // Container scores.

@@ -283,3 +283,28 @@ fn a_post_of_short_lines_around_one_long_paragraph_is_kept_whole() {
     );
     assert!(!t.contains("Share on"), "{t}");
 }
+
+#[test]
+fn the_standfirst_paragraph_in_an_article_header_is_kept() {
+    // The header of the `<article>` holds the headline, a standfirst
+    // paragraph, a label and a dateline; a page header holds navigation.
+    let html = format!(
+        r#"<html><body><header class="site"><p>Welcome to the Town Gazette, your paper since 1901, every day.</p></header>
+        <article><header class="entry__header"><h1>Budget passes</h1>
+        <p class="entry__subtitle">After four hours of debate, the council agreed on a budget that spends more on roads, and less on parking.</p>
+        <p>Author:</p><h3>Roads win, parking loses, and the library stays open on Sundays.</h3><div class="credit">Photo: Jane Doe/Agency</div></header>
+        <div class="entry__body">{P1}{P2}{P3}</div></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("After four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Welcome")
+            && !t.contains("Author:")
+            && !t.contains("Roads win")
+            && !t.contains("Jane Doe"),
+        "{t}"
+    );
+}
