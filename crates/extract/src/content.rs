@@ -571,6 +571,43 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
     }
 }
 
+/// The `<header>` around the page's headline (the first `<h1>` with
+/// words) is the story's header, like an `<article>`'s: its standfirst
+/// paragraph is text (unless its class or id says boilerplate).
+fn spare_headline_header(
+    dom: &Dom,
+    hidden: &[bool],
+    signal: &mut [i8],
+    in_article_header: &mut [bool],
+    buf: &mut String,
+) -> Option<NodeId> {
+    let n = dom.nodes.len();
+    let h1 = (1..n).find(|&i| {
+        !hidden[i]
+            && dom.is(i as NodeId, Tag::H1)
+            && !inline_text(dom, i as NodeId).trim().is_empty()
+    })?;
+    let mut a = dom.nodes[h1].parent;
+    for _ in 0..4 {
+        if a == NONE || a == 0 {
+            return None;
+        }
+        if dom.is(a, Tag::Header) {
+            if in_article_header[a as usize] || class_signal(&role_attrs(dom, a), buf) < 0 {
+                return None;
+            }
+            signal[a as usize] = 0;
+            let end = last_descendant(dom, a) as usize;
+            for flag in &mut in_article_header[a as usize..=end] {
+                *flag = true;
+            }
+            return Some(a);
+        }
+        a = dom.nodes[a as usize].parent;
+    }
+    None
+}
+
 /// Boilerplate does not hold the article: an element whose class or id
 /// says boilerplate (`sidebar_content`, `above-footer`) but that wraps an
 /// element named the article body, or the page's headline, is a layout
@@ -763,6 +800,8 @@ pub fn main_content(dom: &Dom) -> MainContent {
     );
     spare_embedded_posts(dom, &hidden, &mut signal);
     spare_article_wrappers(dom, &hidden, &prose, &mut signal);
+    let story_header =
+        spare_headline_header(dom, &hidden, &mut signal, &mut in_article_header, &mut buf);
 
     // Boilerplate regions: negative signal, unless they hold much of the prose.
     let mut junk = vec![false; n];
@@ -842,7 +881,17 @@ pub fn main_content(dom: &Dom) -> MainContent {
         out: &mut out,
         keep_current: false,
     };
-    for root in with_siblings(dom, best, &blocks, &junk, &signal, &good, &bad) {
+    let mut roots = with_siblings(dom, best, &blocks, &junk, &signal, &good, &bad);
+    // The story's header above the container: its standfirst leads.
+    if let Some(h) = story_header {
+        if !junk[h as usize]
+            && roots.first().is_some_and(|&r| h < r && !dom.contains(h, r))
+            && !roots.iter().any(|&r| dom.contains(r, h))
+        {
+            roots.insert(0, h);
+        }
+    }
+    for root in roots {
         emit.walk(root, 0);
     }
     let text = finish(out);

@@ -308,3 +308,25 @@ fn the_standfirst_paragraph_in_an_article_header_is_kept() {
         "{t}"
     );
 }
+
+#[test]
+fn the_standfirst_in_the_headline_header_above_the_body_leads_the_text() {
+    // The story's header sits apart from its body, a few boxes away.
+    let html = format!(
+        r#"<html><body><header class="site"><a href="/">Gazette</a></header><div class="page">
+        <div class="crumbs"><a href="/news">News</a></div>
+        <header id="content-header" class="container"><h1>Budget passes</h1>
+        <p class="lead">After four hours of debate, the council agreed on a budget that spends more on roads.</p></header>
+        <div class="toolbar"><a href="/s">Share</a></div>
+        <section class="container"><div class="col"><article class="rich-text">{P1}{P2}{P3}</article></div></section></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("After four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Budget passes") && !t.contains("Gazette"),
+        "{t}"
+    );
+}
