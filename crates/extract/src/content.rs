@@ -945,7 +945,49 @@ fn with_siblings(
         }
         out.push(c);
     }
-    out
+    // The story split into sibling sections of one kind further up
+    // (`div.content-wrapper` after `div.content-wrapper`, with teaser
+    // lists and pictures between them): the wrappers around the container
+    // that add no prose of their own, then their siblings of the same
+    // element and class that hold prose with few links.
+    let mut w = best;
+    loop {
+        let p = dom.nodes[w].parent;
+        if p == NONE
+            || p == 0
+            || matches!(dom.tag(p), Some(Tag::Body | Tag::Html))
+            || good[p as usize] > good[best] * 1.05
+        {
+            break;
+        }
+        w = p as usize;
+    }
+    let class = dom.attr_raw(w as NodeId, "class").map(str::trim);
+    if w == best || dom.nodes[w].parent == NONE || class.is_none_or(str::is_empty) {
+        return out;
+    }
+    let mut wide = Vec::new();
+    for c in dom.children(dom.nodes[w].parent) {
+        let ci = c as usize;
+        if ci == w {
+            wide.append(&mut out);
+            continue;
+        }
+        if dom.tag(c) != dom.tag(w as NodeId)
+            || dom.attr_raw(c, "class").map(str::trim) != class
+            || junk[ci]
+            || signal[ci] < 0
+            || good[ci] <= 0.0
+        {
+            continue;
+        }
+        let (chars, links) = subtree(c);
+        if chars == 0 || links * 4 > chars || bad[ci] * 2.0 > good[ci] {
+            continue;
+        }
+        wide.push(c);
+    }
+    wide
 }
 
 /// The last node of `id`'s subtree (arena order).

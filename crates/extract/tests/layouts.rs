@@ -330,3 +330,36 @@ fn the_standfirst_in_the_headline_header_above_the_body_leads_the_text() {
         "{t}"
     );
 }
+
+#[test]
+fn sections_of_one_kind_split_by_teaser_lists_are_one_story() {
+    // Each section of the story is its own `div.content-wrapper`, the
+    // text deep inside next to a share button; a list of tips sits
+    // between them.
+    let section = |p: &str| {
+        format!(
+            r#"<div class="content-wrapper"><div class="row"><div class="col text-wrap"><div class="text">{p}</div></div><div class="share"><a href="/s">Share</a></div></div></div>"#
+        )
+    };
+    let tips: String = (1..=30)
+        .map(|n| format!(r#"<li><a href="/tip-{n}"><h3>Tip number {n} for a ride</h3></a><p>A ride along the lake, past the castle and the old mill, with a stop for coffee.</p></li>"#))
+        .collect();
+    let html = format!(
+        r#"<html><body><div class="inner-wrap"><nav><a href="/">Home</a></nav>{}<div class="list-wrapper"><ul>{tips}</ul></div>{}{}
+        <footer><p>Imprint and terms of use of this website, which are long enough to be a paragraph.</p></footer></div></body></html>"#,
+        section(&format!("{P1}{P2}")),
+        section(P3),
+        section("<p>Riding along the river is allowed at walking pace, and the views of the old town are worth the stop.</p>")
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved")
+            && t.contains("mayor said")
+            && t.contains("Riding along the river"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Tip number") && !t.contains("old mill") && !t.contains("Imprint"),
+        "{t}"
+    );
+}
