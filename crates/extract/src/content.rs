@@ -891,15 +891,94 @@ pub fn main_content(dom: &Dom) -> MainContent {
             roots.insert(0, h);
         }
     }
+    let first_root = roots[0];
     for root in roots {
         emit.walk(root, 0);
     }
-    let text = finish(out);
+    let mut text = finish(out);
+    // A container the page names its article (`<article>`, `articleBody`)
+    // holds what the site calls the story; a plain box may leave the
+    // standfirst above it.
+    let named = signal[best] > 0 || dom.is(best as NodeId, Tag::Article);
+    if let Some(lead) = described_lead(dom, &hidden, first_root, &text).filter(|_| !named) {
+        text = if text.is_empty() {
+            lead
+        } else {
+            format!("{lead}\n\n{text}")
+        };
+    }
     MainContent {
         text,
         root: best as NodeId,
     }
 }
+
+/// The page's description (`<meta name="description">`, `og:description`,
+/// `twitter:description`), whitespace collapsed.
+fn description(dom: &Dom) -> Option<String> {
+    for (id, tag) in dom.elements() {
+        if tag == Tag::Body {
+            break;
+        }
+        if tag != Tag::Meta {
+            continue;
+        }
+        let key = dom
+            .attr_raw(id, "name")
+            .or_else(|| dom.attr_raw(id, "property"))
+            .unwrap_or("");
+        if ["description", "og:description", "twitter:description"]
+            .iter()
+            .any(|k| key.trim().eq_ignore_ascii_case(k))
+        {
+            if let Some(v) = dom.attr(id, "content") {
+                let mut out = String::new();
+                push_collapsed(&mut out, &v);
+                if out.len() >= LEAD_MIN {
+                    return Some(out);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A standfirst shown apart from the story's body: the `<p>` before the
+/// container whose words are the page's description (or its start, when
+/// the description is cut short). Taken only when the text does not hold
+/// it already.
+fn described_lead(dom: &Dom, hidden: &[bool], first_root: NodeId, text: &str) -> Option<String> {
+    if first_root == NONE || first_root == 0 {
+        return None;
+    }
+    let desc = description(dom)?;
+    let head: String = desc.chars().take(LEAD_MIN).collect();
+    if text.contains(&head) {
+        return None;
+    }
+    for (id, tag) in dom.elements() {
+        if id >= first_root {
+            break;
+        }
+        if tag != Tag::P || hidden[id as usize] || dom.contains(id, first_root) {
+            continue;
+        }
+        let mut p = String::new();
+        push_collapsed(&mut p, &inline_text(dom, id));
+        let p = p.trim();
+        if p.len() >= LEAD_MIN
+            && (p == desc
+                || desc.starts_with(p)
+                || p.starts_with(desc.trim_end_matches(['.', '…'])))
+        {
+            return Some(p.to_string());
+        }
+    }
+    None
+}
+
+/// A description and its paragraph are this long at least.
+const LEAD_MIN: usize = 40;
 
 /// The container and the sibling elements that continue it: an article
 /// split into a lead box and a body box, or paragraphs in boxes of their

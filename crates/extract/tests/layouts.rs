@@ -363,3 +363,27 @@ fn sections_of_one_kind_split_by_teaser_lists_are_one_story() {
         "{t}"
     );
 }
+
+#[test]
+fn a_paragraph_above_the_body_that_is_the_pages_description_leads_the_text() {
+    let lead =
+        "Four hours of debate, and a budget that spends more on roads and keeps the library open.";
+    let links: String = (1..=40)
+        .map(|n| {
+            format!(r#"<p><a href="/story-{n}">Another story of the town, number {n}</a></p>"#)
+        })
+        .collect();
+    let html = format!(
+        r#"<html><head><meta name="description" content="{lead}"></head><body>
+        <div class="hero"><div class="hero-text"><h1>Budget passes</h1><p>{lead}</p><p><a href="/a">Jane Doe</a></p></div></div>
+        <div class="sidebar"><p>Our newsletter comes out every Friday, with the week's stories and a puzzle.</p></div>
+        <div class="links">{links}</div>
+        <div class="page"><div class="crumbs"><a href="/">Home</a></div><div class="main"><div class="col">{P1}{P2}{P3}</div><div class="share"><a href="/s">Share</a></div></div></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("Four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("newsletter"), "{t}");
+}
