@@ -271,6 +271,13 @@ fn is_hidden(attrs: &RoleAttrs) -> bool {
         || memchr::memmem::find(&compact, b"visibility:hidden").is_some()
 }
 
+/// `<rt>` and `<rp>`: the reading of the characters a `<ruby>` annotates
+/// (furigana over kanji) and the parentheses around it, shown above the
+/// text, not part of its sentence.
+fn is_ruby_annotation(name: &str) -> bool {
+    name.eq_ignore_ascii_case("rt") || name.eq_ignore_ascii_case("rp")
+}
+
 /// -1 for boilerplate words in class/id, +1 for article-body words, else 0.
 fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     if let Some(v) = attrs.itemprop {
@@ -442,11 +449,19 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
     let mut hlink = vec![false; n];
     let mut chars = vec![0u32; n];
     let mut link_chars = vec![0u32; n];
+    // Words under each node, and whether it holds a link with none (an
+    // image or a whole-card overlay link).
+    let mut worded = vec![false; n];
+    let mut blank_link = vec![false; n];
     for i in (0..n).rev() {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
         match &node.kind {
             Kind::Text { range, .. } => {
+                worded[i] = !marks.hidden[i]
+                    && dom.src.as_bytes()[range.start as usize..range.end as usize]
+                        .iter()
+                        .any(|b| !b.is_ascii_whitespace());
                 if i > 0
                     && !marks.hidden[i]
                     && marks.in_link[p]
@@ -456,14 +471,19 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
                     hlink[i] = true;
                 }
             }
-            Kind::Element { .. } => {
+            Kind::Element { tag, .. } => {
                 if !marks.hidden[i] {
                     chars[i] += blocks[i].chars;
                     link_chars[i] += blocks[i].link_chars;
+                    if *tag == Tag::A && marks.in_link[i] && !worded[i] {
+                        blank_link[i] = true;
+                    }
                 }
             }
         }
         if i > 0 {
+            worded[p] |= worded[i];
+            blank_link[p] |= blank_link[i];
             hlink[p] |= hlink[i];
             chars[p] += chars[i];
             link_chars[p] += link_chars[i];
@@ -478,6 +498,14 @@ fn mark_teasers(dom: &Dom, marks: &Marks, blocks: &[Block], prose: &[f64], signa
             return false;
         }
         hlink[ci]
+            // A card whose picture or whole box is the link to the story
+            // and whose words link nowhere (a forum post's avatar links to
+            // its author, whose name links there too).
+            || (blank_link[ci]
+                && link_chars[ci] == 0
+                && chars[ci] > 0
+                && chars[ci] < 500
+                && matches!(tag, Tag::Div | Tag::Article | Tag::Section | Tag::Li))
             || (chars[ci] < 400
                 && link_chars[ci] >= 10
                 && link_chars[ci] * 5 >= chars[ci]
@@ -541,6 +569,43 @@ fn spare_embedded_posts(dom: &Dom, hidden: &[bool], signal: &mut [i8]) {
             id = dom.node(id).parent;
         }
     }
+}
+
+/// The `<header>` around the page's headline (the first `<h1>` with
+/// words) is the story's header, like an `<article>`'s: its standfirst
+/// paragraph is text (unless its class or id says boilerplate).
+fn spare_headline_header(
+    dom: &Dom,
+    hidden: &[bool],
+    signal: &mut [i8],
+    in_article_header: &mut [bool],
+    buf: &mut String,
+) -> Option<NodeId> {
+    let n = dom.nodes.len();
+    let h1 = (1..n).find(|&i| {
+        !hidden[i]
+            && dom.is(i as NodeId, Tag::H1)
+            && !inline_text(dom, i as NodeId).trim().is_empty()
+    })?;
+    let mut a = dom.nodes[h1].parent;
+    for _ in 0..4 {
+        if a == NONE || a == 0 {
+            return None;
+        }
+        if dom.is(a, Tag::Header) {
+            if in_article_header[a as usize] || class_signal(&role_attrs(dom, a), buf) < 0 {
+                return None;
+            }
+            signal[a as usize] = 0;
+            let end = last_descendant(dom, a) as usize;
+            for flag in &mut in_article_header[a as usize..=end] {
+                *flag = true;
+            }
+            return Some(a);
+        }
+        a = dom.nodes[a as usize].parent;
+    }
+    None
 }
 
 /// Boilerplate does not hold the article: an element whose class or id
@@ -616,6 +681,8 @@ pub fn main_content(dom: &Dom) -> MainContent {
     let mut block_of: Vec<NodeId> = vec![0; n];
     let mut in_link = vec![false; n];
     let mut in_heading = vec![false; n];
+    let mut in_article = vec![false; n];
+    let mut in_article_header = vec![false; n];
     let mut inline_junk = vec![false; n];
     let mut hidden = vec![false; n];
     let mut blocks = vec![Block::default(); n];
@@ -630,11 +697,17 @@ pub fn main_content(dom: &Dom) -> MainContent {
             Kind::Element { tag, .. } => {
                 let tag = *tag;
                 let attrs = role_attrs(dom, i as NodeId);
-                hidden[i] = hidden[p] || is_invisible_tag(tag) || is_hidden(&attrs);
+                hidden[i] = hidden[p]
+                    || is_invisible_tag(tag)
+                    || is_hidden(&attrs)
+                    || (tag == Tag::Other && is_ruby_annotation(dom.name(i as NodeId)));
                 // An anchor without `href` (`<a name="toc-2">`) links nowhere.
                 in_link[i] =
                     in_link[p] || (tag == Tag::A && dom.attr_raw(i as NodeId, "href").is_some());
                 in_heading[i] = in_heading[p] || tag.is_heading();
+                in_article[i] = in_article[p] || tag == Tag::Article;
+                in_article_header[i] =
+                    in_article_header[p] || (tag == Tag::Header && in_article[p]);
                 block_of[i] = if tag.is_block() || i == 0 {
                     i as NodeId
                 } else {
@@ -649,7 +722,10 @@ pub fn main_content(dom: &Dom) -> MainContent {
                     {
                         signal[i] = 0;
                     }
-                    if signal[i] == 0 && is_boilerplate_tag(tag) {
+                    // The header of an `<article>` holds its headline and
+                    // standfirst (its byline and date go by their own marks).
+                    let article_header = tag == Tag::Header && in_article[p];
+                    if signal[i] == 0 && is_boilerplate_tag(tag) && !article_header {
                         signal[i] = -1;
                     }
                 }
@@ -724,12 +800,22 @@ pub fn main_content(dom: &Dom) -> MainContent {
     );
     spare_embedded_posts(dom, &hidden, &mut signal);
     spare_article_wrappers(dom, &hidden, &prose, &mut signal);
+    let story_header =
+        spare_headline_header(dom, &hidden, &mut signal, &mut in_article_header, &mut buf);
 
     // Boilerplate regions: negative signal, unless they hold much of the prose.
     let mut junk = vec![false; n];
     for i in 1..n {
         let p = dom.nodes[i].parent as usize;
         junk[i] = junk[p] || hidden[i] || (signal[i] < 0 && prose[i] < BOILERPLATE_SHARE * total);
+        // In an article's header only the standfirst paragraph is text:
+        // its labels, credits, dates and display subheads are not.
+        if in_article_header[i]
+            && blocks[i].chars > 0
+            && (weight(&blocks[i]) <= 0.0 || !dom.is(i as NodeId, Tag::P))
+        {
+            junk[i] = true;
+        }
     }
 
     // Container scores.
@@ -778,6 +864,15 @@ pub fn main_content(dom: &Dom) -> MainContent {
         }
     }
 
+    // A paragraph is never the whole story: when one outweighs all the
+    // boxes around it, the story is its box (short paragraphs, a lead line
+    // and pictures around it).
+    if dom.is(best as NodeId, Tag::P) {
+        let p = dom.nodes[best].parent as usize;
+        if p != 0 && !junk[p] && !matches!(dom.tag(p as NodeId), Some(Tag::Body | Tag::Html)) {
+            best = p;
+        }
+    }
     let mut out = String::new();
     let mut emit = Emitter {
         dom,
@@ -786,15 +881,104 @@ pub fn main_content(dom: &Dom) -> MainContent {
         out: &mut out,
         keep_current: false,
     };
-    for root in with_siblings(dom, best, &blocks, &junk, &signal, &good, &bad) {
+    let mut roots = with_siblings(dom, best, &blocks, &junk, &signal, &good, &bad);
+    // The story's header above the container: its standfirst leads.
+    if let Some(h) = story_header {
+        if !junk[h as usize]
+            && roots.first().is_some_and(|&r| h < r && !dom.contains(h, r))
+            && !roots.iter().any(|&r| dom.contains(r, h))
+        {
+            roots.insert(0, h);
+        }
+    }
+    let first_root = roots[0];
+    for root in roots {
         emit.walk(root, 0);
     }
-    let text = finish(out);
+    let mut text = finish(out);
+    // A container the page names its article (`<article>`, `articleBody`)
+    // holds what the site calls the story; a plain box may leave the
+    // standfirst above it.
+    let named = signal[best] > 0 || dom.is(best as NodeId, Tag::Article);
+    if let Some(lead) = described_lead(dom, &hidden, first_root, &text).filter(|_| !named) {
+        text = if text.is_empty() {
+            lead
+        } else {
+            format!("{lead}\n\n{text}")
+        };
+    }
     MainContent {
         text,
         root: best as NodeId,
     }
 }
+
+/// The page's description (`<meta name="description">`, `og:description`,
+/// `twitter:description`), whitespace collapsed.
+fn description(dom: &Dom) -> Option<String> {
+    for (id, tag) in dom.elements() {
+        if tag == Tag::Body {
+            break;
+        }
+        if tag != Tag::Meta {
+            continue;
+        }
+        let key = dom
+            .attr_raw(id, "name")
+            .or_else(|| dom.attr_raw(id, "property"))
+            .unwrap_or("");
+        if ["description", "og:description", "twitter:description"]
+            .iter()
+            .any(|k| key.trim().eq_ignore_ascii_case(k))
+        {
+            if let Some(v) = dom.attr(id, "content") {
+                let mut out = String::new();
+                push_collapsed(&mut out, &v);
+                if out.len() >= LEAD_MIN {
+                    return Some(out);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A standfirst shown apart from the story's body: the `<p>` before the
+/// container whose words are the page's description (or its start, when
+/// the description is cut short). Taken only when the text does not hold
+/// it already.
+fn described_lead(dom: &Dom, hidden: &[bool], first_root: NodeId, text: &str) -> Option<String> {
+    if first_root == NONE || first_root == 0 {
+        return None;
+    }
+    let desc = description(dom)?;
+    let head: String = desc.chars().take(LEAD_MIN).collect();
+    if text.contains(&head) {
+        return None;
+    }
+    for (id, tag) in dom.elements() {
+        if id >= first_root {
+            break;
+        }
+        if tag != Tag::P || hidden[id as usize] || dom.contains(id, first_root) {
+            continue;
+        }
+        let mut p = String::new();
+        push_collapsed(&mut p, &inline_text(dom, id));
+        let p = p.trim();
+        if p.len() >= LEAD_MIN
+            && (p == desc
+                || desc.starts_with(p)
+                || p.starts_with(desc.trim_end_matches(['.', '…'])))
+        {
+            return Some(p.to_string());
+        }
+    }
+    None
+}
+
+/// A description and its paragraph are this long at least.
+const LEAD_MIN: usize = 40;
 
 /// The container and the sibling elements that continue it: an article
 /// split into a lead box and a body box, or paragraphs in boxes of their
@@ -840,7 +1024,49 @@ fn with_siblings(
         }
         out.push(c);
     }
-    out
+    // The story split into sibling sections of one kind further up
+    // (`div.content-wrapper` after `div.content-wrapper`, with teaser
+    // lists and pictures between them): the wrappers around the container
+    // that add no prose of their own, then their siblings of the same
+    // element and class that hold prose with few links.
+    let mut w = best;
+    loop {
+        let p = dom.nodes[w].parent;
+        if p == NONE
+            || p == 0
+            || matches!(dom.tag(p), Some(Tag::Body | Tag::Html))
+            || good[p as usize] > good[best] * 1.05
+        {
+            break;
+        }
+        w = p as usize;
+    }
+    let class = dom.attr_raw(w as NodeId, "class").map(str::trim);
+    if w == best || dom.nodes[w].parent == NONE || class.is_none_or(str::is_empty) {
+        return out;
+    }
+    let mut wide = Vec::new();
+    for c in dom.children(dom.nodes[w].parent) {
+        let ci = c as usize;
+        if ci == w {
+            wide.append(&mut out);
+            continue;
+        }
+        if dom.tag(c) != dom.tag(w as NodeId)
+            || dom.attr_raw(c, "class").map(str::trim) != class
+            || junk[ci]
+            || signal[ci] < 0
+            || good[ci] <= 0.0
+        {
+            continue;
+        }
+        let (chars, links) = subtree(c);
+        if chars == 0 || links * 4 > chars || bad[ci] * 2.0 > good[ci] {
+            continue;
+        }
+        wide.push(c);
+    }
+    wide
 }
 
 /// The last node of `id`'s subtree (arena order).

@@ -209,3 +209,181 @@ fn sections_whose_headings_hold_a_bare_anchor_are_not_teasers() {
     let t = text(&html);
     assert!(t.matches("council approved").count() >= 5, "{t}");
 }
+
+#[test]
+fn ruby_readings_are_left_out_of_the_sentence() {
+    // Furigana: the reading over each kanji is shown above it, not in it.
+    let html = format!(
+        r#"<html><body><article><h1>法律</h1><p>新<rp>(</rp><rt>あたら</rt><rp>)</rp>しい法律<ruby>ほうりつ<rt>ほうりつ</rt></ruby>では、親<ruby>おや<rt>おや</rt></ruby>の権利をなくすことも話し合うと決めています。この法律は来年から始まります。</p>{P1}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.contains("新しい法律"), "{t}");
+    assert!(!t.contains("あたら") && !t.contains('('), "{t}");
+}
+
+#[test]
+fn cards_whose_only_links_are_a_picture_and_an_overlay_are_teasers() {
+    // Story cards with the picture and an empty overlay as links and the
+    // title and teaser as plain text: longer in all than the story itself.
+    let card = |n: u32| {
+        format!(
+            r#"<li><div class="wrapper"><div class="image"><a href="/story-{n}" title="Story {n}"></a><img src="{n}.jpg"></div>
+            <div class="text"><div class="topline">Topic number {n}</div><a href="/story-{n}"></a><div class="title">The title of other story {n}</div>
+            <p><span class="date">26.01.2022</span>A teaser of the other story, long enough to read as prose, with a comma, and more words after it.</p></div></div></li>"#
+        )
+    };
+    let cards: String = (1..=6).map(card).collect();
+    let html = format!(
+        r#"<html><body><div><main><article><h1>Budget passes</h1><section class="content">{P1}{P2}</section></article>
+        <ul class="timeline">{cards}</ul></main></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("Spending on roads"),
+        "{t}"
+    );
+    assert!(!t.contains("teaser of the other story"), "{t}");
+}
+
+#[test]
+fn forum_posts_with_an_avatar_link_are_not_teasers() {
+    // Each post links its author's picture and name: replies, not teasers.
+    let post = |n: u32| {
+        format!(
+            r#"<article class="message"><div class="user"><a href="/members/{n}"><img src="a{n}.png"></a><a href="/members/{n}">member{n}</a></div>
+            <div class="body">Reply number {n}: the cat sleeps in the garden all day, and comes in only at night.</div></article>"#
+        )
+    };
+    let posts: String = (1..=5).map(post).collect();
+    let html = format!(
+        r#"<html><body><main><h1>Thread</h1><div class="posts">{posts}</div></main></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("Reply number 1:") && t.contains("Reply number 5:"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_post_of_short_lines_around_one_long_paragraph_is_kept_whole() {
+    // A photo post: a line of verse, a caption-like line, one long
+    // paragraph and a closing line, each its own `<p>`.
+    let html = format!(
+        r#"<html><body><div class="content"><div id="post-1" class="post"><h1>Silhouette (3)</h1>
+        <p>The town stands black and silent…</p><p>It began with a shot by hand:</p><p><img src="1.jpg"></p>
+        {P1}<p>Next time, a second trail.</p><div class="sharedaddy"><a href="/s">Share on X</a></div></div></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("The town stands black")
+            && t.contains("began with a shot")
+            && t.contains("council approved"),
+        "{t}"
+    );
+    assert!(!t.contains("Share on"), "{t}");
+}
+
+#[test]
+fn the_standfirst_paragraph_in_an_article_header_is_kept() {
+    // The header of the `<article>` holds the headline, a standfirst
+    // paragraph, a label and a dateline; a page header holds navigation.
+    let html = format!(
+        r#"<html><body><header class="site"><p>Welcome to the Town Gazette, your paper since 1901, every day.</p></header>
+        <article><header class="entry__header"><h1>Budget passes</h1>
+        <p class="entry__subtitle">After four hours of debate, the council agreed on a budget that spends more on roads, and less on parking.</p>
+        <p>Author:</p><h3>Roads win, parking loses, and the library stays open on Sundays.</h3><div class="credit">Photo: Jane Doe/Agency</div></header>
+        <div class="entry__body">{P1}{P2}{P3}</div></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("After four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Welcome")
+            && !t.contains("Author:")
+            && !t.contains("Roads win")
+            && !t.contains("Jane Doe"),
+        "{t}"
+    );
+}
+
+#[test]
+fn the_standfirst_in_the_headline_header_above_the_body_leads_the_text() {
+    // The story's header sits apart from its body, a few boxes away.
+    let html = format!(
+        r#"<html><body><header class="site"><a href="/">Gazette</a></header><div class="page">
+        <div class="crumbs"><a href="/news">News</a></div>
+        <header id="content-header" class="container"><h1>Budget passes</h1>
+        <p class="lead">After four hours of debate, the council agreed on a budget that spends more on roads.</p></header>
+        <div class="toolbar"><a href="/s">Share</a></div>
+        <section class="container"><div class="col"><article class="rich-text">{P1}{P2}{P3}</article></div></section></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("After four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Budget passes") && !t.contains("Gazette"),
+        "{t}"
+    );
+}
+
+#[test]
+fn sections_of_one_kind_split_by_teaser_lists_are_one_story() {
+    // Each section of the story is its own `div.content-wrapper`, the
+    // text deep inside next to a share button; a list of tips sits
+    // between them.
+    let section = |p: &str| {
+        format!(
+            r#"<div class="content-wrapper"><div class="row"><div class="col text-wrap"><div class="text">{p}</div></div><div class="share"><a href="/s">Share</a></div></div></div>"#
+        )
+    };
+    let tips: String = (1..=30)
+        .map(|n| format!(r#"<li><a href="/tip-{n}"><h3>Tip number {n} for a ride</h3></a><p>A ride along the lake, past the castle and the old mill, with a stop for coffee.</p></li>"#))
+        .collect();
+    let html = format!(
+        r#"<html><body><div class="inner-wrap"><nav><a href="/">Home</a></nav>{}<div class="list-wrapper"><ul>{tips}</ul></div>{}{}
+        <footer><p>Imprint and terms of use of this website, which are long enough to be a paragraph.</p></footer></div></body></html>"#,
+        section(&format!("{P1}{P2}")),
+        section(P3),
+        section("<p>Riding along the river is allowed at walking pace, and the views of the old town are worth the stop.</p>")
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved")
+            && t.contains("mayor said")
+            && t.contains("Riding along the river"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Tip number") && !t.contains("old mill") && !t.contains("Imprint"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_paragraph_above_the_body_that_is_the_pages_description_leads_the_text() {
+    let lead =
+        "Four hours of debate, and a budget that spends more on roads and keeps the library open.";
+    let links: String = (1..=40)
+        .map(|n| {
+            format!(r#"<p><a href="/story-{n}">Another story of the town, number {n}</a></p>"#)
+        })
+        .collect();
+    let html = format!(
+        r#"<html><head><meta name="description" content="{lead}"></head><body>
+        <div class="hero"><div class="hero-text"><h1>Budget passes</h1><p>{lead}</p><p><a href="/a">Jane Doe</a></p></div></div>
+        <div class="sidebar"><p>Our newsletter comes out every Friday, with the week's stories and a puzzle.</p></div>
+        <div class="links">{links}</div>
+        <div class="page"><div class="crumbs"><a href="/">Home</a></div><div class="main"><div class="col">{P1}{P2}{P3}</div><div class="share"><a href="/s">Share</a></div></div></div></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("Four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("newsletter"), "{t}");
+}
