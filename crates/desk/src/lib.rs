@@ -20,6 +20,7 @@ pub mod api;
 pub mod editor;
 pub mod editorial;
 mod error;
+pub mod eval;
 pub mod ingest;
 pub mod keys;
 pub mod pipeline;
