@@ -53,6 +53,9 @@ pub enum DeskError {
     /// The keyring or a sealed value.
     #[error(transparent)]
     Keys(#[from] newsdesk_secure::SecureError),
+    /// An API key could not be issued.
+    #[error(transparent)]
+    ApiKey(#[from] newsdesk_secure::ApiKeyError),
     /// A value could not be sealed or re-sealed for an article.
     #[error("article {article} ({identity})")]
     Sealing {

@@ -17,6 +17,8 @@
 pub mod actions;
 pub mod analysis;
 pub mod api;
+pub mod apikeys;
+pub mod docs;
 pub mod editor;
 pub mod editorial;
 mod error;
