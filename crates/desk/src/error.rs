@@ -19,6 +19,13 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// An input file could not be read.
+    #[error("cannot read {what}")]
+    Unreadable {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A stored value the desk wrote cannot be read back.
     #[error("{0}")]
     Damaged(String),
@@ -46,6 +53,9 @@ pub enum DeskError {
     /// The keyring or a sealed value.
     #[error(transparent)]
     Keys(#[from] newsdesk_secure::SecureError),
+    /// An API key could not be issued.
+    #[error(transparent)]
+    ApiKey(#[from] newsdesk_secure::ApiKeyError),
     /// A value could not be sealed or re-sealed for an article.
     #[error("article {article} ({identity})")]
     Sealing {
@@ -86,6 +96,9 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// An input could not be read as what it claims to be.
+    #[error(transparent)]
+    Ingest(#[from] newsdesk_ingest::IngestError),
     /// The web fetcher could not be set up.
     #[error(transparent)]
     Fetch(#[from] newsdesk_fetch::FetchError),

@@ -449,3 +449,35 @@ pub fn retire(paths: &DeskPaths, id: &str) -> Result<Retired, DeskError> {
         file: path,
     })
 }
+
+/// The clear text of a seed-format document's `secured` field, opened
+/// with the desk's keyring. Errors name the file and the field.
+pub fn open_document(paths: &DeskPaths, file: &Path) -> Result<newsdesk_secure::Opened, DeskError> {
+    let shown = file.display();
+    let bytes = std::fs::read(file).map_err(|source| DeskError::Read {
+        what: shown.to_string(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| DeskError::Config(format!("{shown}: not UTF-8 text")))?;
+    let doc = newsdesk_model::Document::parse(&text)
+        .map_err(|e| DeskError::Config(format!("{shown}: {e}")))?;
+    let Some(secured) = doc.article.secured.as_deref() else {
+        return Err(DeskError::Config(format!(
+            "{shown}: field `secured`: the document has none"
+        )));
+    };
+    let Some(identity) = doc.article.identity_key() else {
+        return Err(DeskError::Config(format!(
+            "{shown}: field `secured`: the document has no webUrl/originalUrl, so the article it belongs to is unknown"
+        )));
+    };
+    let Some(LoadedKeys { keyring, .. }) = paths.keyring()? else {
+        return Err(DeskError::Config(format!(
+            "no keyring: pass --key-file, set {KEYS_ENV}, or run `newsdesk keys new`"
+        )));
+    };
+    newsdesk_secure::SecuredValue::parse(secured)
+        .and_then(|_| keyring.open(&identity, secured))
+        .map_err(|e| DeskError::Config(format!("{shown}: field `secured`: {e}")))
+}

@@ -1,25 +1,41 @@
-//! The desk as a library: what happens to stored articles after ingest,
-//! independent of the command line.
+//! The desk as a library: what happens between a feed and a published
+//! article, independent of the command line. The binary builds a
+//! [`DeskPaths`] from its flags and hands it to every call; it parses
+//! arguments and prints what these return.
 //!
+//! - [`keys`]: [`DeskPaths`] (data folder, keyring source, log), opening
+//!   the store with the keyring, and the keyring's work (new keys,
+//!   sealing, re-sealing, retiring).
+//! - [`ingest`]: files and folders read, each stored as one batch and
+//!   digested; [`run`]: the running desk polling followed sources
+//!   ([`sources`]: following them).
+//! - [`pipeline`]: a stored batch analysed then decided; the desk caught up
+//!   on whatever is pending when it opens.
 //! - [`analysis`]: duplicates, stories and similar coverage over stored
 //!   articles (`newsdesk_analyze`'s engine), its memory rebuilt from the
 //!   store's analysis records.
-//! - [`pipeline`]: a stored batch analysed then decided; the desk caught up
-//!   on whatever is pending when it opens.
 //! - [`editorial`]: each analysed article's topics, quality, matching rules
 //!   and heat, weighed by the publish policy (`newsdesk_score::decide`) and
 //!   written back to the store.
-//! - [`actions`]: editors' overrides and rules, audited and applied at once
-//!   (the CLI and the HTTP API both call them).
+//! - [`search_sync`]: the full-text index kept in step through the outbox.
+//! - [`actions`]: editors' overrides and rules, audited and applied at once;
+//!   [`editor`]: the same over a data folder for the commands; [`api`]: the
+//!   [`newsdesk_model::EditorDesk`] a server is handed.
+//! - [`eval`], [`docs`], [`apikeys`]: scoring against truth, checking
+//!   documents, API keys.
 //!
-//! Errors are typed ([`DeskError`]); no process-wide state; time is passed in.
+//! Errors are typed ([`DeskError`]); no process-wide state; time is passed
+//! in where the caller knows it (polls and page fetches read the clock).
 
 pub mod actions;
 pub mod analysis;
 pub mod api;
+pub mod apikeys;
+pub mod docs;
 pub mod editor;
 pub mod editorial;
 mod error;
+pub mod eval;
 pub mod ingest;
 pub mod keys;
 pub mod pipeline;

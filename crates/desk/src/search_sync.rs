@@ -168,6 +168,80 @@ pub fn open_writer(
     Ok(Some(index))
 }
 
+/// The index to search: brought up to date first when this process can
+/// write it (a failed sync is logged), else as its writer last committed it.
+pub fn for_search(paths: &DeskPaths, store: &mut dyn DeskStore) -> Result<SearchIndex, DeskError> {
+    if let Some(index) = open_writer(paths, store)? {
+        if let Err(e) = drain(store, &index) {
+            let _ = index.rollback();
+            paths.log(&format!("search: syncing the index failed: {}", chain(&e)));
+        }
+        return Ok(index);
+    }
+    let dir = index_dir(paths);
+    SearchIndex::open_read_only(&dir).map_err(index_err(format!(
+        "opening the search index {}",
+        dir.display()
+    )))
+}
+
+/// Rebuilds the whole index from the store now, then indexes what changed
+/// meanwhile. `Ok(None)`: another process holds the writer.
+pub fn rebuild_now(
+    paths: &DeskPaths,
+    store: &mut dyn DeskStore,
+) -> Result<Option<(u64, Synced)>, DeskError> {
+    let (index, _) = match SearchIndex::open_or_recreate(&index_dir(paths)) {
+        Ok(x) => x,
+        Err(SearchError::Locked { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let n = rebuild(store, &index)?;
+    // Changes made during the rebuild.
+    let s = drain(store, &index)?;
+    Ok(Some((n, s)))
+}
+
+/// The store's indexable articles, the index's documents and the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexState {
+    /// Articles that should be in the index (not stubs).
+    pub expected: u64,
+    /// Changes waiting in the outbox.
+    pub pending: u64,
+    /// Documents in the index (0 when there is none); `Err`: the index is
+    /// of another layout (what differs).
+    pub indexed: Result<u64, String>,
+}
+
+impl IndexState {
+    /// Whether the index is in step with the store.
+    pub fn in_step(&self) -> bool {
+        self.indexed == Ok(self.expected) && self.pending == 0
+    }
+}
+
+/// Compares the store with the index, without writing either.
+pub fn state(paths: &DeskPaths, store: &dyn DeskStore) -> Result<IndexState, DeskError> {
+    let expected = store.indexable_count()?;
+    let pending = store.search_outbox_len()?;
+    let dir = index_dir(paths);
+    let indexed = if dir.join("meta.json").is_file() {
+        match SearchIndex::open_read_only(&dir) {
+            Ok(i) => Ok(i.doc_count()),
+            Err(SearchError::SchemaMismatch { detail, .. }) => Err(detail),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        Ok(0)
+    };
+    Ok(IndexState {
+        expected,
+        pending,
+        indexed,
+    })
+}
+
 /// The index for the length of a command that writes many batches
 /// (`ingest`, `run`): each batch is synced after its store commit, with
 /// index commits at most every [`SPACING`], and [`Syncer::finish`] syncs

@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use newsdesk_desk::DeskPaths;
-use newsdesk_secure::{ApiKeyRecord, Role, Scope};
-use newsdesk_store::ApiKeyStoreRow;
+use newsdesk_secure::{Role, Scope};
 
 #[derive(Subcommand)]
 pub enum ApiKeysCommand {
@@ -67,22 +66,17 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
             let scopes =
                 Scope::parse_list(&scope.join(",")).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
             let rate = rate.as_deref().map(parse_rate).transpose()?;
-            let issued = ApiKeyRecord::issue(&name, role, scopes, chrono::Utc::now())?;
-            let row = issued.record.to_row();
-            store.insert_api_key(&ApiKeyStoreRow {
-                id: row.id.clone(),
-                name: row.name,
-                secret_hash: row.secret_hash,
-                role: row.role,
-                scopes: row.scopes,
-                created: row.created,
-                last_used: row.last_used,
-                revoked: row.revoked,
-                rate_per_min: rate,
-            })?;
+            let issued = newsdesk_desk::apikeys::issue(
+                &mut *store,
+                &name,
+                role,
+                scopes,
+                rate,
+                chrono::Utc::now(),
+            )?;
             eprintln!(
                 "issued key {} ({role}); the token below is shown once, keep it safe:",
-                row.id
+                issued.record.to_row().id
             );
             println!("{}", issued.token());
         }
@@ -107,8 +101,7 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
             }
         }
         ApiKeysCommand::Revoke { id } => {
-            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            if !store.revoke_api_key(&id, &at)? {
+            if !newsdesk_desk::apikeys::revoke(&mut *store, &id, chrono::Utc::now())? {
                 bail!("there is no API key {id:?} (see `newsdesk apikeys list`)");
             }
             println!("revoked key {id}");

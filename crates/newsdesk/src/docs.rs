@@ -1,120 +1,69 @@
-//! `newsdesk docs check`: validate seed-format documents, as an editor of a
-//! Jekyll site would before publishing.
+//! `newsdesk docs check`: prints what `newsdesk_desk::docs::check` finds in
+//! seed-format documents, as an editor of a Jekyll site would see it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use newsdesk_model::document::first_difference;
-use newsdesk_model::validate::validate;
-use newsdesk_model::Document;
-
-fn is_doc(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e, "md" | "markdown"))
-}
-
-fn has_front_matter(p: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 8];
-    let n = std::fs::File::open(p)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
-}
+use newsdesk_desk::docs::Finding;
 
 pub fn check(paths: &[PathBuf], roundtrip: bool) -> anyhow::Result<ExitCode> {
-    let mut files = Vec::new();
-    let mut static_files = 0usize;
-    for p in paths {
-        if p.is_dir() {
-            // In a folder, Markdown files without front matter are what Jekyll
-            // copies as static files (a README): not documents.
-            for f in newsdesk_ingest::expand_paths(std::slice::from_ref(p)) {
-                if !is_doc(&f) {
-                    continue;
-                }
-                if has_front_matter(&f) {
-                    files.push(f);
-                } else {
-                    static_files += 1;
-                }
+    let r = newsdesk_desk::docs::check(paths, roundtrip, Utc::now());
+    for f in &r.findings {
+        match f {
+            Finding::Unreadable { file, error } => {
+                println!("{}: cannot read: {error}", file.display())
             }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    let now = Utc::now();
-    let (mut bad, mut changed) = (0usize, 0usize);
-    for f in &files {
-        let shown = f.display();
-        let text = match std::fs::read(f) {
-            Err(e) => {
-                println!("{shown}: cannot read: {e}");
-                bad += 1;
-                continue;
-            }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    println!(
-                        "{shown}: not UTF-8 (invalid byte at offset {}): documents must be UTF-8",
-                        e.utf8_error().valid_up_to()
-                    );
-                    bad += 1;
-                    continue;
-                }
-            },
-        };
-        let doc = match Document::parse(&text) {
-            Ok(d) => d,
-            Err(e) => {
-                let field = e
-                    .field
+            Finding::NotUtf8 { file, offset } => println!(
+                "{}: not UTF-8 (invalid byte at offset {offset}): documents must be UTF-8",
+                file.display()
+            ),
+            Finding::Syntax {
+                file,
+                line,
+                field,
+                message,
+            } => {
+                let field = field
                     .as_deref()
                     .map(|f| format!("{f}: "))
                     .unwrap_or_default();
-                println!("{shown}:{}: {field}{}", e.line, e.message);
-                bad += 1;
-                continue;
+                println!("{}:{line}: {field}{message}", file.display());
             }
-        };
-        let problems = validate(&doc, now);
-        for p in &problems {
-            match p.line {
-                Some(l) => println!("{shown}:{l}: {}: {}", p.field, p.message),
-                None => println!("{shown}: {}: {}", p.field, p.message),
-            }
-        }
-        if !problems.is_empty() {
-            bad += 1;
-        }
-        if roundtrip {
-            if let Some(line) = first_difference(&text, &doc.to_string_lossless()) {
-                println!("{shown}:{line}: would change when re-written");
-                changed += 1;
+            Finding::Invalid {
+                file,
+                line: Some(l),
+                field,
+                message,
+            } => println!("{}:{l}: {field}: {message}", file.display()),
+            Finding::Invalid {
+                file,
+                line: None,
+                field,
+                message,
+            } => println!("{}: {field}: {message}", file.display()),
+            Finding::WouldChange { file, line } => {
+                println!("{}:{line}: would change when re-written", file.display())
             }
         }
     }
     let mut summary = format!(
         "{} documents checked: {} valid, {} with problems",
-        files.len(),
-        files.len() - bad,
-        bad
+        r.documents,
+        r.documents - r.bad,
+        r.bad
     );
-    if static_files > 0 {
+    if r.static_files > 0 {
         summary.push_str(&format!(
-            ", {static_files} Markdown files without front matter skipped"
+            ", {} Markdown files without front matter skipped",
+            r.static_files
         ));
     }
     if roundtrip {
-        summary.push_str(&format!(", {changed} would change when re-written"));
+        summary.push_str(&format!(", {} would change when re-written", r.changed));
     }
     eprintln!("{summary}");
-    Ok(if bad == 0 && changed == 0 {
+    Ok(if r.bad == 0 && r.changed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -6,12 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chrono::Utc;
 use clap::Subcommand;
 use newsdesk_desk::keys::{self as lib, KeyOrigin, Sealed};
 use newsdesk_desk::DeskPaths;
-use newsdesk_secure::{KeyId, SecuredValue, KEYS_ENV};
+use newsdesk_secure::{KeyId, KEYS_ENV};
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -135,31 +135,6 @@ fn list(paths: &DeskPaths) -> anyhow::Result<()> {
 
 /// `newsdesk unseal FILE` / `keys open FILE`.
 pub fn open_document(paths: &DeskPaths, file: &Path) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", file.display()))?;
-    let doc = newsdesk_model::Document::parse(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let Some(secured) = doc.article.secured.as_deref() else {
-        bail!("{}: field `secured`: the document has none", file.display());
-    };
-    let Some(identity) = doc.article.identity_key() else {
-        bail!(
-            "{}: field `secured`: the document has no webUrl/originalUrl, so the article it belongs to is unknown",
-            file.display()
-        );
-    };
-    let Some(lib::LoadedKeys { keyring, .. }) = paths.keyring()? else {
-        bail!("no keyring: pass --key-file, set {KEYS_ENV}, or run `newsdesk keys new`");
-    };
-    let opened = SecuredValue::parse(secured)
-        .map_err(anyhow::Error::from)
-        .and_then(|_| {
-            keyring
-                .open(&identity, secured)
-                .map_err(anyhow::Error::from)
-        })
-        .map_err(|e| anyhow::anyhow!("{}: field `secured`: {e}", file.display()))?;
-    println!("{}", opened.text);
+    println!("{}", lib::open_document(paths, file)?.text);
     Ok(ExitCode::SUCCESS)
 }

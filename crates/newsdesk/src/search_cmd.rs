@@ -2,10 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
-use newsdesk_search::{SearchError, SearchIndex, SearchQuery, Sort, MAX_LIMIT};
+use newsdesk_search::{SearchError, SearchQuery, Sort, MAX_LIMIT};
 use serde_json::json;
 
 use newsdesk_desk::search_sync::{self, index_dir};
@@ -93,20 +92,7 @@ pub fn search(paths: &DeskPaths, args: SearchArgs) -> anyhow::Result<ExitCode> {
     // Catch up first when this process can write the index; else read what
     // the writer (newsdesk serve) has committed.
     let mut store = paths.open_store()?;
-    let index = match search_sync::open_writer(paths, &mut *store)? {
-        Some(index) => {
-            if let Err(e) = search_sync::drain(&mut *store, &index) {
-                let _ = index.rollback();
-                eprintln!(
-                    "search: syncing the index failed: {}",
-                    newsdesk_desk::pipeline::chain(&e)
-                );
-            }
-            index
-        }
-        None => SearchIndex::open_read_only(&index_dir(paths))
-            .with_context(|| format!("opening the search index {}", index_dir(paths).display()))?,
-    };
+    let index = search_sync::for_search(paths, &mut *store)?;
     let r = match index.search(&q) {
         Ok(r) => r,
         Err(e @ (SearchError::Query { .. } | SearchError::QueryTooLong { .. })) => {
@@ -169,19 +155,12 @@ pub fn index(paths: &DeskPaths, command: IndexCommand) -> anyhow::Result<ExitCod
     match command {
         IndexCommand::Rebuild => {
             let started = std::time::Instant::now();
-            let (index, _) = match SearchIndex::open_or_recreate(&dir) {
-                Ok(x) => x,
-                Err(SearchError::Locked { .. }) => {
-                    anyhow::bail!(
-                        "the index in {} is held by another process (newsdesk serve?); stop it to rebuild",
-                        dir.display()
-                    )
-                }
-                Err(e) => return Err(e.into()),
+            let Some((n, s)) = search_sync::rebuild_now(paths, &mut *store)? else {
+                anyhow::bail!(
+                    "the index in {} is held by another process (newsdesk serve?); stop it to rebuild",
+                    dir.display()
+                )
             };
-            let n = search_sync::rebuild(&mut *store, &index)?;
-            // Changes made during the rebuild.
-            let s = search_sync::drain(&mut *store, &index)?;
             println!(
                 "index rebuilt: {n} articles in {:.1} s{}",
                 started.elapsed().as_secs_f64(),
@@ -211,26 +190,21 @@ pub fn index(paths: &DeskPaths, command: IndexCommand) -> anyhow::Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         IndexCommand::Check => {
-            let expected = store.indexable_count()?;
-            let pending = store.search_outbox_len()?;
-            let indexed = if dir.join("meta.json").is_file() {
-                match SearchIndex::open_read_only(&dir) {
-                    Ok(i) => i.doc_count(),
-                    Err(SearchError::SchemaMismatch { detail, .. }) => {
-                        println!(
-                            "index: of another layout ({detail}); the next `newsdesk index sync` (or ingest, or serve) rebuilds it"
-                        );
-                        return Ok(ExitCode::from(1));
-                    }
-                    Err(e) => return Err(e.into()),
+            let state = search_sync::state(paths, &*store)?;
+            let (expected, pending) = (state.expected, state.pending);
+            let indexed = match state.indexed {
+                Ok(n) => n,
+                Err(detail) => {
+                    println!(
+                        "index: of another layout ({detail}); the next `newsdesk index sync` (or ingest, or serve) rebuilds it"
+                    );
+                    return Ok(ExitCode::from(1));
                 }
-            } else {
-                0
             };
             println!("store: {expected} indexable articles");
             println!("index: {indexed} documents");
             println!("outbox: {pending} changes waiting");
-            if indexed == expected && pending == 0 {
+            if state.in_step() {
                 println!("ok: the index is in step with the store");
                 return Ok(ExitCode::SUCCESS);
             }

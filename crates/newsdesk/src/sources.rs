@@ -4,15 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_desk::sources::{follow, health_of, Followed};
+use newsdesk_desk::sources::{self, feed_url, follow, health_of, Followed};
 use newsdesk_desk::DeskPaths;
 use newsdesk_store::FollowedSource;
-
-/// OPML lists larger than this are refused.
-const MAX_OPML_BYTES: u64 = 16 << 20;
 
 #[derive(Subcommand)]
 pub enum SourcesCommand {
@@ -45,21 +41,6 @@ pub fn run(paths: &DeskPaths, command: SourcesCommand) -> anyhow::Result<ExitCod
     }
 }
 
-/// A feed URL as the desk keys it: http or https with a host, in canonical
-/// form (tracking parameters and fragment dropped). The error names the URL.
-pub fn feed_url(raw: &str) -> anyhow::Result<String> {
-    let parsed = url::Url::parse(raw.trim()).map_err(|e| {
-        anyhow::anyhow!("{raw:?} is not a URL ({e}): expected http://… or https://…")
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        anyhow::bail!(
-            "{raw:?} is not an http or https URL (scheme `{}`): the desk follows web feeds only",
-            parsed.scheme()
-        );
-    }
-    newsdesk_normalize::canonical_url(raw).map_err(|e| anyhow::anyhow!("{raw:?}: {e}"))
-}
-
 fn add(paths: &DeskPaths, raw: &str, title: Option<String>) -> anyhow::Result<ExitCode> {
     let url = feed_url(raw)?;
     let mut store = paths.open_store()?;
@@ -79,30 +60,16 @@ fn add(paths: &DeskPaths, raw: &str, title: Option<String>) -> anyhow::Result<Ex
 }
 
 fn import(paths: &DeskPaths, file: &Path) -> anyhow::Result<ExitCode> {
-    let locator = file.display().to_string();
-    let meta = std::fs::metadata(file).with_context(|| format!("reading {locator}"))?;
-    if meta.len() > MAX_OPML_BYTES {
-        anyhow::bail!(
-            "{locator}: {} bytes, more than the {MAX_OPML_BYTES}-byte limit for an OPML list",
-            meta.len()
-        );
-    }
-    let bytes = std::fs::read(file).with_context(|| format!("reading {locator}"))?;
-    let parsed = newsdesk_ingest::prepare::from_opml(&bytes, &locator)?;
-    let mut store = paths.open_store()?;
-    let (mut new, mut already) = (0, 0);
-    for s in &parsed.subscriptions {
-        match follow(paths, &mut *store, &s.url, s.title.clone(), Utc::now())? {
-            Followed::New | Followed::Revived => new += 1,
-            Followed::Already => already += 1,
-        }
-    }
+    let locator = file.display();
+    let r = sources::import(paths, file, Utc::now())?;
     println!(
-        "{locator}: {} subscriptions: {new} newly followed, {already} already followed, {} skipped",
-        parsed.subscriptions.len() + parsed.skipped.len(),
-        parsed.skipped.len()
+        "{locator}: {} subscriptions: {} newly followed, {} already followed, {} skipped",
+        r.listed,
+        r.new,
+        r.already,
+        r.skipped.len()
     );
-    for s in &parsed.skipped {
+    for s in &r.skipped {
         eprintln!("skipped: {locator}: {s}");
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 //! The running desk. A scheduler polls the followed sources when they are
 //! due; each poll fetches the feed (conditional GET), parses it, completes
-//! its new items from their article pages ([`page`]) and measures and
+//! its new items from their article pages (`page.rs`) and measures and
 //! caches their lead images; then the source's items are stored as one
 //! batch (one transaction), analysed and decided as an ingest is, the
 //! search index follows, and the source's health is recorded.

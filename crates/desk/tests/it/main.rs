@@ -1,5 +1,7 @@
 //! The desk library's tests, in-process: one integration-test binary.
 
+mod apikeys;
+mod docs;
 mod editorial;
 mod ingest;
 mod keys;
