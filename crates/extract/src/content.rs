@@ -334,9 +334,18 @@ fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     // `hidden` as a word of its own hides; inside a word it often does not
     // (`field--label-hidden` hides a field's label, not its text).
     let hides = |w: &str| matches!(w, "hidden" | "is-hidden" | "hide" | "d-none");
+    // A teaser (`li.teaser`, `ul.teaser-item-list`) links to another story;
+    // a `teaser-text` or `article-teaser` is often the story's own lead.
+    let teaser = |w: &str| {
+        matches!(w, "teaser" | "teasers")
+            || w.starts_with("teaser-list")
+            || w.starts_with("teaser-item")
+            || w.starts_with("teaserlist")
+    };
     if negative
         || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word))
         || (buf.contains("hid") && buf.split_ascii_whitespace().any(hides))
+        || (buf.contains("teaser") && buf.split_ascii_whitespace().any(teaser))
     {
         return -1;
     }

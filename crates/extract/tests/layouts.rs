@@ -387,3 +387,18 @@ fn a_paragraph_above_the_body_that_is_the_pages_description_leads_the_text() {
     );
     assert!(!t.contains("newsletter"), "{t}");
 }
+
+#[test]
+fn teaser_items_are_boilerplate_but_a_teaser_text_lead_is_not() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><div class="teaser-text"><p>Four hours of debate, and a budget that spends more on roads.</p></div>{P1}{P2}{P3}
+        <div class="boxhead">More on this</div><div class="teaser"><p>Themes: the bridge over the river, closed since spring, and what the town does next.</p></div>
+        <div class="teaser"><p>Themes: the new school term and the bus timetable that comes with it, again.</p></div></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("Four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("Themes:"), "{t}");
+}
