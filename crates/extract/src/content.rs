@@ -1284,6 +1284,12 @@ const END_MARKERS: &[&str] = &[
     "inne artykuły",
     "czytaj także",
     "czytaj też",
+    "también te puede interesar",
+    "contenido relacionado",
+    "veja também",
+    "leia mais",
+    "zum weiterlesen",
+    "weiterlesen",
 ];
 
 /// A short paragraph that is one of [`END_MARKERS`] (trailing `:` or a

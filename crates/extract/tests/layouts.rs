@@ -402,3 +402,23 @@ fn teaser_items_are_boilerplate_but_a_teaser_text_lead_is_not() {
     );
     assert!(!t.contains("Themes:"), "{t}");
 }
+
+#[test]
+fn related_reading_headings_in_spanish_portuguese_and_german_end_the_story() {
+    for heading in [
+        "También te puede interesar",
+        "Veja também:",
+        "Zum Weiterlesen:",
+    ] {
+        let html = format!(
+            r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<p>The new budget takes effect in January, once the county has checked its sums and signed it off.</p><h3>{heading}</h3>
+            <p>Another story entirely, about the harbour and its new ferry, long enough to be prose here.</p></article></body></html>"#
+        );
+        let t = text(&html);
+        assert!(t.contains("mayor said"), "{t}");
+        assert!(
+            !t.contains(heading) && !t.contains("harbour"),
+            "{heading}: {t}"
+        );
+    }
+}
