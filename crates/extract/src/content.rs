@@ -200,6 +200,16 @@ const STOCK: &[&str] = &[
     "anzeige",
     "werbung",
     "реклама",
+    "seite teilen",
+    "seite drucken",
+    "teilen",
+    "drucken",
+    "rezept drucken",
+    "print recipe",
+    "keine kommentare",
+    "no comments",
+    "inhaltsverzeichnis",
+    "table of contents",
 ];
 
 fn is_ad_word(w: &str) -> bool {

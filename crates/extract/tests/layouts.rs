@@ -422,3 +422,21 @@ fn related_reading_headings_in_spanish_portuguese_and_german_end_the_story() {
         );
     }
 }
+
+#[test]
+fn page_tool_labels_and_a_contents_heading_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><h2>Inhaltsverzeichnis</h2>{P1}{P2}{P3}<p>Seite teilen</p><p>Keine Kommentare</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Inhaltsverzeichnis")
+            && !t.contains("Seite teilen")
+            && !t.contains("Keine Kommentare"),
+        "{t}"
+    );
+}
