@@ -1401,4 +1401,25 @@ fn is_credit(p: &str) -> bool {
         || lower.ends_with("contributed reporting.")
         || (lower.contains(" contributed reporting from ") && lower.ends_with('.'))
         || lower.starts_with("associated press writer")
+        || (p.len() < 120 && PICTURE_CREDITS.iter().any(|c| lower.starts_with(c)))
 }
+
+/// Labels of a picture's or a figure's credit line ("Titelbild: Jane
+/// Doe/Agency", "Quelle: Landesregierung").
+const PICTURE_CREDITS: &[&str] = &[
+    "titelbild:",
+    "beitragsbild:",
+    "bild:",
+    "bildquelle:",
+    "bildnachweis:",
+    "foto:",
+    "fotos:",
+    "fotocredit:",
+    "abbildung:",
+    "quelle:",
+    "photo:",
+    "photos:",
+    "image:",
+    "credit:",
+    "source:",
+];

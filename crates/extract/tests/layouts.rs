@@ -440,3 +440,19 @@ fn page_tool_labels_and_a_contents_heading_are_not_text() {
         "{t}"
     );
 }
+
+#[test]
+fn picture_and_source_credit_lines_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}<p>Titelbild: Jane Doe/Agency/picture-alliance</p>{P2}{P3}<p>Quelle: Landesregierung</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Jane Doe") && !t.contains("Landesregierung"),
+        "{t}"
+    );
+}
