@@ -1334,8 +1334,12 @@ fn is_stock(p: &str) -> bool {
         || (p.len() < 40 && (lower.contains("min read") || lower.contains("reading time")))
 }
 
+/// Month names by their start: English, then those other languages of the
+/// pages we read spell differently (German, Romance, Polish).
 const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mär",
+    "mrz", "mai", "okt", "dez", "ene", "abr", "ago", "dic", "janv", "févr", "avr", "juil", "déc",
+    "giu", "lug", "ott", "sty", "lut", "kwi", "maj", "cze", "lip", "wrz", "paź", "gru",
 ];
 
 /// A line that only dates the story ("Updated: 19 November 2019, 09:01 AM",
@@ -1366,7 +1370,11 @@ fn is_dateline(p: &str) -> bool {
         .as_bytes()
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
-    month || clock
+    // "23.10.2018", "2021-04-20": nothing but the date.
+    let numeric = p
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'/' | b'-' | b'|' | b' '));
+    month || clock || numeric
 }
 
 /// "By Jane Doe" or "By Jane Doe on Monday, November 18th, 2019": a credit

@@ -456,3 +456,15 @@ fn picture_and_source_credit_lines_are_not_text() {
         "{t}"
     );
 }
+
+#[test]
+fn lines_that_only_date_the_story_in_any_language_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><p>23.10.2018</p><p>7. oktober 2020</p><p>16. März 2021</p>{P1}{P2}{P3}<p>2021-04-20</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("The council approved") && t.ends_with("matter most to it."),
+        "{t}"
+    );
+}
