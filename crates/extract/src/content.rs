@@ -1223,8 +1223,26 @@ fn finish(raw: String) -> String {
         }
         out.push_str(p);
     }
+    // Short lines left at the end without a sentence's close (a heading
+    // whose links were dropped, "Related Posts", a category list's title)
+    // end nothing the story says; a lead-in ending in `:` may.
+    while let Some(cut) = out.rfind("\n\n") {
+        let last = &out[cut + 2..];
+        if last.chars().count() >= TRAILING_LABEL
+            || last.ends_with([
+                '.', '!', '?', ':', '"', '“', '”', ')', '…', '。', '」', '）',
+            ])
+        {
+            break;
+        }
+        out.truncate(cut);
+    }
     out
 }
+
+/// A last paragraph shorter than this, in characters, and not closed like
+/// a sentence, is a label.
+const TRAILING_LABEL: usize = 30;
 
 /// Text written before an end marker that makes it the end of the story.
 const END_AFTER: usize = 400;

@@ -468,3 +468,17 @@ fn lines_that_only_date_the_story_in_any_language_are_not_text() {
         "{t}"
     );
 }
+
+#[test]
+fn short_labels_left_at_the_end_are_dropped_but_a_lead_in_stays() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<h4>Schlagworte</h4><h4>Similar Articles</h4></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.ends_with("matter most to it."), "{t}");
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<p>See more photos:</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.ends_with("See more photos:"), "{t}");
+}
