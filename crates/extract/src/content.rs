@@ -1223,22 +1223,38 @@ fn finish(raw: String) -> String {
         }
         out.push_str(p);
     }
+    // The same at the start: a kicker, a section's name or a label before
+    // the story's first paragraph.
+    while let Some(cut) = out.find("\n\n") {
+        let first = &out[..cut];
+        if first.chars().count() >= LEADING_LABEL || closes_sentence(first) {
+            break;
+        }
+        out.drain(..cut + 2);
+    }
     // Short lines left at the end without a sentence's close (a heading
     // whose links were dropped, "Related Posts", a category list's title)
     // end nothing the story says; a lead-in ending in `:` may.
     while let Some(cut) = out.rfind("\n\n") {
         let last = &out[cut + 2..];
-        if last.chars().count() >= TRAILING_LABEL
-            || last.ends_with([
-                '.', '!', '?', ':', '"', '“', '”', ')', '…', '。', '」', '）',
-            ])
-        {
+        if last.chars().count() >= TRAILING_LABEL || closes_sentence(last) {
             break;
         }
         out.truncate(cut);
     }
     out
 }
+
+/// Whether a line ends like a sentence or a lead-in.
+fn closes_sentence(p: &str) -> bool {
+    p.ends_with([
+        '.', '!', '?', ':', '"', '“', '”', ')', '…', '。', '」', '）',
+    ])
+}
+
+/// A first paragraph shorter than this, in characters, and not closed like
+/// a sentence, is a label.
+const LEADING_LABEL: usize = 20;
 
 /// A last paragraph shorter than this, in characters, and not closed like
 /// a sentence, is a label.

@@ -482,3 +482,17 @@ fn short_labels_left_at_the_end_are_dropped_but_a_lead_in_stays() {
     let t = text(&html);
     assert!(t.ends_with("See more photos:"), "{t}");
 }
+
+#[test]
+fn a_short_kicker_before_the_first_paragraph_is_dropped() {
+    let html = format!(
+        r#"<html><body><article><p class="kicker">Politik</p><h1>Budget passes</h1><p>11 minut czytania</p>{P1}{P2}{P3}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.starts_with("The council approved"), "{t}");
+    // A first line that closes like a sentence stays.
+    let html = format!(
+        r#"<html><body><article><p>Short, but said.</p>{P1}{P2}{P3}</article></body></html>"#
+    );
+    assert!(text(&html).starts_with("Short, but said."));
+}
