@@ -919,7 +919,10 @@ pub fn main_content(dom: &Dom) -> MainContent {
     // holds what the site calls the story; a plain box may leave the
     // standfirst above it.
     let named = signal[best] > 0 || dom.is(best as NodeId, Tag::Article);
-    if let Some(lead) = described_lead(dom, &hidden, first_root, &text).filter(|_| !named) {
+    if let Some(lead) = (!named)
+        .then(|| described_lead(dom, &hidden, first_root, &text))
+        .flatten()
+    {
         text = if text.is_empty() {
             lead
         } else {
