@@ -1218,7 +1218,7 @@ fn finish(raw: String) -> String {
             }
             continue;
         }
-        if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
+        if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) || is_bar(p) {
             continue;
         }
         if !out.is_empty() {
@@ -1247,6 +1247,23 @@ fn finish(raw: String) -> String {
     }
     out
 }
+
+/// A bar of items between `|` ("Schweiz | Praxis | Video", "2021-10-16 |
+/// Botschaft", "Impressum | Datenschutz"): one short line, no sentence, no
+/// contact details (`www.`, `@`, `Label:`), not a range of dates.
+fn is_bar(p: &str) -> bool {
+    p.len() <= BAR_MAX
+        && p.contains(" | ")
+        && !p.contains(['\n', '@', ':'])
+        && !p.contains("www.")
+        && !p.ends_with(['.', '!', '?'])
+        && !p
+            .split(" | ")
+            .all(|part| part.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// The longest bar line, in bytes.
+const BAR_MAX: usize = 150;
 
 /// Whether a line ends like a sentence or a lead-in.
 fn closes_sentence(p: &str) -> bool {

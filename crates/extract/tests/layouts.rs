@@ -496,3 +496,17 @@ fn a_short_kicker_before_the_first_paragraph_is_dropped() {
     );
     assert!(text(&html).starts_with("Short, but said."));
 }
+
+#[test]
+fn a_bar_of_items_between_pipes_is_not_text_but_a_contact_line_is() {
+    let html = format!(
+        r#"<html><body><article><p>Schweiz | Praxis | Video</p><h1>Budget passes</h1>{P1}{P2}<p>More info: www.example.org | +49 40 890 85-433</p>{P3}<p>Impressum | Datenschutz | Kontakt</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(t.contains("More info: www.example.org | +49"), "{t}");
+    assert!(!t.contains("Praxis") && !t.contains("Datenschutz"), "{t}");
+}
