@@ -200,6 +200,16 @@ const STOCK: &[&str] = &[
     "anzeige",
     "werbung",
     "реклама",
+    "seite teilen",
+    "seite drucken",
+    "teilen",
+    "drucken",
+    "rezept drucken",
+    "print recipe",
+    "keine kommentare",
+    "no comments",
+    "inhaltsverzeichnis",
+    "table of contents",
 ];
 
 fn is_ad_word(w: &str) -> bool {
@@ -334,9 +344,18 @@ fn class_signal(attrs: &RoleAttrs, buf: &mut String) -> i8 {
     // `hidden` as a word of its own hides; inside a word it often does not
     // (`field--label-hidden` hides a field's label, not its text).
     let hides = |w: &str| matches!(w, "hidden" | "is-hidden" | "hide" | "d-none");
+    // A teaser (`li.teaser`, `ul.teaser-item-list`) links to another story;
+    // a `teaser-text` or `article-teaser` is often the story's own lead.
+    let teaser = |w: &str| {
+        matches!(w, "teaser" | "teasers")
+            || w.starts_with("teaser-list")
+            || w.starts_with("teaser-item")
+            || w.starts_with("teaserlist")
+    };
     if negative
         || (ad_like(buf.as_bytes()) && buf.split_ascii_whitespace().any(is_ad_word))
         || (buf.contains("hid") && buf.split_ascii_whitespace().any(hides))
+        || (buf.contains("teaser") && buf.split_ascii_whitespace().any(teaser))
     {
         return -1;
     }
@@ -900,7 +919,10 @@ pub fn main_content(dom: &Dom) -> MainContent {
     // holds what the site calls the story; a plain box may leave the
     // standfirst above it.
     let named = signal[best] > 0 || dom.is(best as NodeId, Tag::Article);
-    if let Some(lead) = described_lead(dom, &hidden, first_root, &text).filter(|_| !named) {
+    if let Some(lead) = (!named)
+        .then(|| described_lead(dom, &hidden, first_root, &text))
+        .flatten()
+    {
         text = if text.is_empty() {
             lead
         } else {
@@ -1196,7 +1218,7 @@ fn finish(raw: String) -> String {
             }
             continue;
         }
-        if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) {
+        if is_stock(p) || is_dateline(p) || is_byline(p) || is_credit(p) || is_bar(p) {
             continue;
         }
         if !out.is_empty() {
@@ -1204,8 +1226,59 @@ fn finish(raw: String) -> String {
         }
         out.push_str(p);
     }
+    // The same at the start: a kicker, a section's name or a label before
+    // the story's first paragraph.
+    while let Some(cut) = out.find("\n\n") {
+        let first = &out[..cut];
+        if first.chars().count() >= LEADING_LABEL || closes_sentence(first) {
+            break;
+        }
+        out.drain(..cut + 2);
+    }
+    // Short lines left at the end without a sentence's close (a heading
+    // whose links were dropped, "Related Posts", a category list's title)
+    // end nothing the story says; a lead-in ending in `:` may.
+    while let Some(cut) = out.rfind("\n\n") {
+        let last = &out[cut + 2..];
+        if last.chars().count() >= TRAILING_LABEL || closes_sentence(last) {
+            break;
+        }
+        out.truncate(cut);
+    }
     out
 }
+
+/// A bar of items between `|` ("Schweiz | Praxis | Video", "2021-10-16 |
+/// Botschaft", "Impressum | Datenschutz"): one short line, no sentence, no
+/// contact details (`www.`, `@`, `Label:`), not a range of dates.
+fn is_bar(p: &str) -> bool {
+    p.len() <= BAR_MAX
+        && p.contains(" | ")
+        && !p.contains(['\n', '@', ':'])
+        && !p.contains("www.")
+        && !p.ends_with(['.', '!', '?'])
+        && !p
+            .split(" | ")
+            .all(|part| part.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// The longest bar line, in bytes.
+const BAR_MAX: usize = 150;
+
+/// Whether a line ends like a sentence or a lead-in.
+fn closes_sentence(p: &str) -> bool {
+    p.ends_with([
+        '.', '!', '?', ':', '"', '“', '”', ')', '…', '。', '」', '）',
+    ])
+}
+
+/// A first paragraph shorter than this, in characters, and not closed like
+/// a sentence, is a label.
+const LEADING_LABEL: usize = 20;
+
+/// A last paragraph shorter than this, in characters, and not closed like
+/// a sentence, is a label.
+const TRAILING_LABEL: usize = 30;
 
 /// Text written before an end marker that makes it the end of the story.
 const END_AFTER: usize = 400;
@@ -1275,6 +1348,12 @@ const END_MARKERS: &[&str] = &[
     "inne artykuły",
     "czytaj także",
     "czytaj też",
+    "también te puede interesar",
+    "contenido relacionado",
+    "veja também",
+    "leia mais",
+    "zum weiterlesen",
+    "weiterlesen",
 ];
 
 /// A short paragraph that is one of [`END_MARKERS`] (trailing `:` or a
@@ -1309,8 +1388,12 @@ fn is_stock(p: &str) -> bool {
         || (p.len() < 40 && (lower.contains("min read") || lower.contains("reading time")))
 }
 
+/// Month names by their start: English, then those other languages of the
+/// pages we read spell differently (German, Romance, Polish).
 const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mär",
+    "mrz", "mai", "okt", "dez", "ene", "abr", "ago", "dic", "janv", "févr", "avr", "juil", "déc",
+    "giu", "lug", "ott", "sty", "lut", "kwi", "maj", "cze", "lip", "wrz", "paź", "gru",
 ];
 
 /// A line that only dates the story ("Updated: 19 November 2019, 09:01 AM",
@@ -1341,7 +1424,11 @@ fn is_dateline(p: &str) -> bool {
         .as_bytes()
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
-    month || clock
+    // "23.10.2018", "2021-04-20": nothing but the date.
+    let numeric = p
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'/' | b'-' | b'|' | b' '));
+    month || clock || numeric
 }
 
 /// "By Jane Doe" or "By Jane Doe on Monday, November 18th, 2019": a credit
@@ -1376,4 +1463,25 @@ fn is_credit(p: &str) -> bool {
         || lower.ends_with("contributed reporting.")
         || (lower.contains(" contributed reporting from ") && lower.ends_with('.'))
         || lower.starts_with("associated press writer")
+        || (p.len() < 120 && PICTURE_CREDITS.iter().any(|c| lower.starts_with(c)))
 }
+
+/// Labels of a picture's or a figure's credit line ("Titelbild: Jane
+/// Doe/Agency", "Quelle: Landesregierung").
+const PICTURE_CREDITS: &[&str] = &[
+    "titelbild:",
+    "beitragsbild:",
+    "bild:",
+    "bildquelle:",
+    "bildnachweis:",
+    "foto:",
+    "fotos:",
+    "fotocredit:",
+    "abbildung:",
+    "quelle:",
+    "photo:",
+    "photos:",
+    "image:",
+    "credit:",
+    "source:",
+];

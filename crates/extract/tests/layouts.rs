@@ -387,3 +387,126 @@ fn a_paragraph_above_the_body_that_is_the_pages_description_leads_the_text() {
     );
     assert!(!t.contains("newsletter"), "{t}");
 }
+
+#[test]
+fn teaser_items_are_boilerplate_but_a_teaser_text_lead_is_not() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><div class="teaser-text"><p>Four hours of debate, and a budget that spends more on roads.</p></div>{P1}{P2}{P3}
+        <div class="boxhead">More on this</div><div class="teaser"><p>Themes: the bridge over the river, closed since spring, and what the town does next.</p></div>
+        <div class="teaser"><p>Themes: the new school term and the bus timetable that comes with it, again.</p></div></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("Four hours of debate") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(!t.contains("Themes:"), "{t}");
+}
+
+#[test]
+fn related_reading_headings_in_spanish_portuguese_and_german_end_the_story() {
+    for heading in [
+        "También te puede interesar",
+        "Veja também:",
+        "Zum Weiterlesen:",
+    ] {
+        let html = format!(
+            r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<p>The new budget takes effect in January, once the county has checked its sums and signed it off.</p><h3>{heading}</h3>
+            <p>Another story entirely, about the harbour and its new ferry, long enough to be prose here.</p></article></body></html>"#
+        );
+        let t = text(&html);
+        assert!(t.contains("mayor said"), "{t}");
+        assert!(
+            !t.contains(heading) && !t.contains("harbour"),
+            "{heading}: {t}"
+        );
+    }
+}
+
+#[test]
+fn page_tool_labels_and_a_contents_heading_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><h2>Inhaltsverzeichnis</h2>{P1}{P2}{P3}<p>Seite teilen</p><p>Keine Kommentare</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Inhaltsverzeichnis")
+            && !t.contains("Seite teilen")
+            && !t.contains("Keine Kommentare"),
+        "{t}"
+    );
+}
+
+#[test]
+fn picture_and_source_credit_lines_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}<p>Titelbild: Jane Doe/Agency/picture-alliance</p>{P2}{P3}<p>Quelle: Landesregierung</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("Jane Doe") && !t.contains("Landesregierung"),
+        "{t}"
+    );
+}
+
+#[test]
+fn lines_that_only_date_the_story_in_any_language_are_not_text() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1><p>23.10.2018</p><p>7. oktober 2020</p><p>16. März 2021</p>{P1}{P2}{P3}<p>2021-04-20</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.starts_with("The council approved") && t.ends_with("matter most to it."),
+        "{t}"
+    );
+}
+
+#[test]
+fn short_labels_left_at_the_end_are_dropped_but_a_lead_in_stays() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<h4>Schlagworte</h4><h4>Similar Articles</h4></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.ends_with("matter most to it."), "{t}");
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{P1}{P2}{P3}<p>See more photos:</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.ends_with("See more photos:"), "{t}");
+}
+
+#[test]
+fn a_short_kicker_before_the_first_paragraph_is_dropped() {
+    let html = format!(
+        r#"<html><body><article><p class="kicker">Politik</p><h1>Budget passes</h1><p>11 minut czytania</p>{P1}{P2}{P3}</article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(t.starts_with("The council approved"), "{t}");
+    // A first line that closes like a sentence stays.
+    let html = format!(
+        r#"<html><body><article><p>Short, but said.</p>{P1}{P2}{P3}</article></body></html>"#
+    );
+    assert!(text(&html).starts_with("Short, but said."));
+}
+
+#[test]
+fn a_bar_of_items_between_pipes_is_not_text_but_a_contact_line_is() {
+    let html = format!(
+        r#"<html><body><article><p>Schweiz | Praxis | Video</p><h1>Budget passes</h1>{P1}{P2}<p>More info: www.example.org | +49 40 890 85-433</p>{P3}<p>Impressum | Datenschutz | Kontakt</p></article></body></html>"#
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("council approved") && t.contains("mayor said"),
+        "{t}"
+    );
+    assert!(t.contains("More info: www.example.org | +49"), "{t}");
+    assert!(!t.contains("Praxis") && !t.contains("Datenschutz"), "{t}");
+}
