@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod apikeys;
+mod config_cmd;
 mod desk_api;
 mod docs;
 mod editor;
@@ -33,15 +34,12 @@ mod topics;
     about = "A self-hosted news desk: ingest, normalize, store and export news."
 )]
 struct Cli {
-    /// The data folder (SQLite store and caches).
-    #[arg(
-        long,
-        global = true,
-        env = "NEWSDESK_DATA_DIR",
-        default_value = "newsdesk-data"
-    )]
-    data_dir: PathBuf,
-    /// The keyring file (default: $NEWSDESK_KEYS, then DATA_DIR/keys/keyring).
+    /// The data folder: the store, caches and newsdesk.toml (default:
+    /// $NEWSDESK_DATA_DIR, then newsdesk-data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// The keyring file (default: $NEWSDESK_KEYS, then `key_file` in
+    /// newsdesk.toml, then DATA_DIR/keys/keyring).
     #[arg(long, global = true)]
     key_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -169,29 +167,21 @@ enum Command {
     },
     /// Serve the JSON API, documents, /healthz and /metrics over HTTP
     /// (Ctrl-C stops it after the requests in flight).
+    /// Unset flags take their values from newsdesk.toml, NEWSDESK_*
+    /// variables, then the defaults (see `newsdesk config`).
     Serve {
-        /// Where to listen.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// The public base URL for links (default: http:// and the address).
+        #[command(flatten)]
+        flags: config_cmd::ServeFlags,
+    },
+    /// The effective configuration: every setting, its value and where it
+    /// came from (default, newsdesk.toml:LINE, env VAR, flag --x), secrets
+    /// redacted. Takes `serve`'s flags, to show their effect.
+    Config {
+        /// As JSON.
         #[arg(long)]
-        base_url: Option<String>,
-        /// Read connections to the store (concurrent queries).
-        #[arg(long, default_value_t = 4)]
-        readers: usize,
-        /// Allow browser requests from this origin (repeatable; `*`: any).
-        #[arg(long = "cors-origin")]
-        cors_origins: Vec<String>,
-        /// Requests per minute for each anonymous client address.
-        #[arg(long, default_value_t = 600)]
-        anonymous_rate: u32,
-        /// Requests per minute for an API key without its own rate.
-        #[arg(long, default_value_t = 6000)]
-        key_rate: u32,
-        /// Behind a reverse proxy: rate-limit anonymous clients by the last
-        /// X-Forwarded-For address (the proxy's), not the connection's.
-        #[arg(long)]
-        trust_forwarded_for: bool,
+        json: bool,
+        #[command(flatten)]
+        serve: config_cmd::ServeFlags,
     },
     /// The keyring that seals full text at rest: new, list, rotate, retire, seal, open.
     Keys {
@@ -318,17 +308,38 @@ enum ExportFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    keys::set_key_file(cli.key_file.clone());
+    // Commands that never open a data folder do not read its configuration.
+    let loader = newsdesk_config::Loader::new()
+        .with_process_env()
+        .data_dir_flag(cli.data_dir.clone());
+    let mut settings = match &cli.command {
+        Command::Generate { .. }
+        | Command::Extract { .. }
+        | Command::Docs { .. }
+        | Command::Topics { .. } => loader.defaults(),
+        _ => match loader.load() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {:#}", anyhow::Error::from(e));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    settings
+        .key_file
+        .flag(cli.key_file.clone().map(Some), "--key-file");
+    keys::set_key_file(settings.key_file_in_effect().map(PathBuf::from));
+    let data_dir = settings.data_dir.get().clone();
     let result = match cli.command {
-        Command::Init => ingest::init(&cli.data_dir),
+        Command::Init => ingest::init(&data_dir),
         Command::Ingest {
             paths,
             max_size,
             quiet,
             defer_analysis,
-        } => ingest::run(&cli.data_dir, &paths, max_size, quiet, !defer_analysis),
-        Command::Analyze => ingest::analyze(&cli.data_dir),
-        Command::Sources { command } => sources::run(&cli.data_dir, command),
+        } => ingest::run(&data_dir, &paths, max_size, quiet, !defer_analysis),
+        Command::Analyze => ingest::analyze(&data_dir),
+        Command::Sources { command } => sources::run(&data_dir, command),
         Command::Run {
             once,
             force,
@@ -341,7 +352,7 @@ fn main() -> ExitCode {
             serve,
             base_url,
         } => run::run(
-            &cli.data_dir,
+            &data_dir,
             &run::RunOptions {
                 once,
                 force,
@@ -361,52 +372,47 @@ fn main() -> ExitCode {
                 )
             }),
         ),
-        Command::Reanalyze => editor::reanalyze(&cli.data_dir),
-        Command::Explain { id, json } => editor::explain(&cli.data_dir, id, json),
+        Command::Reanalyze => editor::reanalyze(&data_dir),
+        Command::Explain { id, json } => editor::explain(&data_dir, id, json),
         Command::Override {
             id,
             action,
             by,
             reason,
-        } => editor::set_override(&cli.data_dir, id, action, by, reason),
-        Command::Rules { command } => editor::rules(&cli.data_dir, command),
-        Command::Audit { article, limit } => editor::audit(&cli.data_dir, article, limit),
+        } => {
+            let by = by.or_else(|| settings.editor.get().clone());
+            editor::set_override(&data_dir, id, action, by, reason)
+        }
+        Command::Rules { command } => editor::rules(&data_dir, command),
+        Command::Audit { article, limit } => editor::audit(&data_dir, article, limit),
         Command::Export {
             format,
             dir,
             include_stubs,
         } => match format {
             ExportFormat::Docs => match dir {
-                Some(dir) => export::docs(&cli.data_dir, &dir, include_stubs),
+                Some(dir) => export::docs(&data_dir, &dir, include_stubs),
                 None => Err(anyhow::anyhow!(
                     "export --format docs needs a folder: newsdesk export --format docs DIR"
                 )),
             },
-            ExportFormat::Jsonl => export::jsonl(&cli.data_dir),
+            ExportFormat::Jsonl => export::jsonl(&data_dir),
         },
-        Command::Serve {
-            addr,
-            base_url,
-            readers,
-            cors_origins,
-            anonymous_rate,
-            key_rate,
-            trust_forwarded_for,
-        } => serve_cmd::run(
-            &cli.data_dir,
-            addr,
-            serve_cmd::Options {
-                base_url,
-                readers,
-                cors_origins,
-                anonymous_rate,
-                key_rate,
-                trust_forwarded_for,
-            },
-        ),
-        Command::Keys { command } => keys::run(&cli.data_dir, command),
-        Command::Unseal { file } => keys::open_document(&cli.data_dir, &file),
-        Command::Apikeys { command } => apikeys::run(&cli.data_dir, command),
+        Command::Serve { flags } => {
+            flags.apply(&mut settings);
+            serve_cmd::run(
+                &data_dir,
+                *settings.server.addr.get(),
+                config_cmd::serve_options(&settings),
+            )
+        }
+        Command::Config { json, serve } => {
+            serve.apply(&mut settings);
+            config_cmd::run(&settings, json)
+        }
+        Command::Keys { command } => keys::run(&data_dir, command),
+        Command::Unseal { file } => keys::open_document(&data_dir, &file),
+        Command::Apikeys { command } => apikeys::run(&data_dir, command),
         Command::Search {
             query,
             topic,
@@ -419,7 +425,7 @@ fn main() -> ExitCode {
             newest,
             json,
         } => search_cmd::search(
-            &cli.data_dir,
+            &data_dir,
             search_cmd::SearchArgs {
                 query,
                 topics: topic,
@@ -433,9 +439,9 @@ fn main() -> ExitCode {
                 json,
             },
         ),
-        Command::Index { command } => search_cmd::index(&cli.data_dir, command),
-        Command::Stats { json } => stats::run(&cli.data_dir, json),
-        Command::Eval { command } => eval::run(&cli.data_dir, command),
+        Command::Index { command } => search_cmd::index(&data_dir, command),
+        Command::Stats { json } => stats::run(&data_dir, json),
+        Command::Eval { command } => eval::run(&data_dir, command),
         Command::Generate {
             out,
             events,
