@@ -63,4 +63,7 @@ pub enum ConfigError {
         expected: String,
         found: String,
     },
+    /// A variable for a setting that is read from files only.
+    #[error("environment variable {var}: `{key}` is read from newsdesk.toml or the file it includes only")]
+    NotInEnv { var: String, key: String },
 }

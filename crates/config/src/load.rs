@@ -309,11 +309,17 @@ fn set_from_file(
 
 fn apply_env(settings: &mut Settings, env: &BTreeMap<String, String>) -> Result<(), ConfigError> {
     for (meta, field) in settings.fields() {
-        if !meta.env {
-            continue;
-        }
         let var = meta.env_var();
         let Some(text) = env.get(&var) else { continue };
+        if !meta.env {
+            if meta.key.starts_with("editorial.") {
+                return Err(ConfigError::NotInEnv {
+                    var,
+                    key: meta.key.to_string(),
+                });
+            }
+            continue;
+        }
         if !field.set_env(text, Source::Env(var.clone())) {
             return Err(ConfigError::BadEnv {
                 var,

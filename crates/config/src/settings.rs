@@ -251,7 +251,9 @@ pub(crate) struct Meta {
     pub key: &'static str,
     /// Why a file may not set it (`None`: it may).
     pub not_in_file: Option<&'static str>,
-    /// Whether `NEWSDESK_<KEY>` sets it.
+    /// Whether `NEWSDESK_<KEY>` sets it. The editorial settings are read
+    /// from files only: the desk fingerprints its decisions by them, and
+    /// every command that decides (ingest, run, override...) reads the same.
     pub env: bool,
 }
 
@@ -367,12 +369,12 @@ keys! {
     "images.cache_mb" => images.cache_mb;
     "images.max_image_mb" => images.max_image_mb;
     "editorial.include", no_env x => editorial.include;
-    "editorial.topics" => editorial.topics;
-    "editorial.topic_model" => editorial.topic_model;
-    "editorial.scoring" => editorial.scoring;
-    "editorial.providers" => editorial.providers;
-    "editorial.keep_given" => editorial.keep_given;
-    "editorial.quality_bar" => editorial.quality_bar;
+    "editorial.topics", no_env x => editorial.topics;
+    "editorial.topic_model", no_env x => editorial.topic_model;
+    "editorial.scoring", no_env x => editorial.scoring;
+    "editorial.providers", no_env x => editorial.providers;
+    "editorial.keep_given", no_env x => editorial.keep_given;
+    "editorial.quality_bar", no_env x => editorial.quality_bar;
 }
 
 /// The sections a file may have.

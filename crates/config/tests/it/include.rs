@@ -50,10 +50,18 @@ fn newsdesk_toml_values_sit_on_top_of_the_included_file() {
             line: 5
         }
     );
-    // The include's other values still hold, and the environment beats both.
+    // The include's other values still hold.
     assert!(!*s.editorial.keep_given.get());
-    let s = load(dir.path(), &[("NEWSDESK_EDITORIAL_QUALITY_BAR", "70")]).unwrap();
-    assert_eq!(*s.editorial.quality_bar.get(), Some(70));
+}
+
+#[test]
+fn editorial_settings_are_not_taken_from_the_environment() {
+    let dir = data_dir(&[("desk.toml", DESK)]);
+    let e = load(dir.path(), &[("NEWSDESK_EDITORIAL_QUALITY_BAR", "70")]).unwrap_err();
+    assert!(
+        matches!(&e, ConfigError::NotInEnv { var, .. } if var == "NEWSDESK_EDITORIAL_QUALITY_BAR")
+    );
+    assert!(e.to_string().contains("newsdesk.toml"), "{e}");
 }
 
 #[test]
