@@ -1,4 +1,5 @@
 //! The desk library's tests, in-process: one integration-test binary.
 
+mod config;
 mod editorial;
 mod pipeline;
