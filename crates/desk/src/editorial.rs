@@ -31,7 +31,7 @@ use crate::error::{store as store_err, DeskError};
 pub const EDITORIAL_VERSION: u32 = 1;
 
 /// The desk's configuration file inside the data folder.
-pub const DESK_FILE: &str = "desk.toml";
+pub const DESK_FILE: &str = newsdesk_config::DESK_FILE;
 
 /// Articles read from the store per step.
 const PAGE: usize = 1_000;
@@ -46,10 +46,10 @@ const REHEAT_AFTER_HOURS: i64 = 1;
 /// cooled down; their heat is left as it is.
 const ACTIVE_DAYS: i64 = 7;
 
-/// `desk.toml`: where the editorial configuration lives. Every field is
-/// optional; paths are relative to the data folder.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The editorial settings (`newsdesk_config::Editorial`: `desk.toml`, or
+/// the file `newsdesk.toml` includes, beneath `newsdesk.toml`'s own
+/// `[editorial]` values). Paths are relative to the data folder.
+#[derive(Debug, Default)]
 struct DeskFile {
     /// The topics file (default: `topics.toml` when present, else the
     /// built-in AI & cloud desk topics).
@@ -143,31 +143,10 @@ impl Editorial {
     /// The configuration with these rules instead of the stored ones
     /// (`rules test` compares the two).
     pub fn with_rules(data_dir: &Path, rules: Vec<Rule>) -> Result<Editorial, DeskError> {
-        let desk_path = data_dir.join(DESK_FILE);
         let mut fp = xxhash_rust::xxh3::Xxh3::new();
         fp.update(&EDITORIAL_VERSION.to_le_bytes());
         let mut sources = Vec::new();
-        let desk: DeskFile = if desk_path.is_file() {
-            let text = std::fs::read_to_string(&desk_path).map_err(|source| DeskError::Read {
-                what: desk_path.display().to_string(),
-                source,
-            })?;
-            fp.update(text.as_bytes());
-            sources.push(desk_path.display().to_string());
-            toml::from_str(&text).map_err(|e| {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-                DeskError::Config(format!(
-                    "{}{}: {}",
-                    desk_path.display(),
-                    line.map(|l| format!(":{l}")).unwrap_or_default(),
-                    e.message().trim()
-                ))
-            })?
-        } else {
-            DeskFile::default()
-        };
+        let desk = desk_file(data_dir, &mut fp, &mut sources)?;
         let in_data = |p: &Path| {
             if p.is_absolute() {
                 p.to_path_buf()
@@ -645,4 +624,51 @@ fn read_part(
     fp.update(text.as_bytes());
     sources.push(format!("{label}: {}", p.display()));
     Ok(text)
+}
+
+/// The editorial settings from the data folder's configuration files. The
+/// fingerprint takes the included file's text (as it always took
+/// `desk.toml`'s) and any value `newsdesk.toml` sets itself, so a folder
+/// without `newsdesk.toml` keeps the fingerprint it had.
+fn desk_file(
+    data_dir: &Path,
+    fp: &mut xxhash_rust::xxh3::Xxh3,
+    sources: &mut Vec<String>,
+) -> Result<DeskFile, DeskError> {
+    let settings = newsdesk_config::Loader::new()
+        .data_dir_flag(Some(data_dir.to_path_buf()))
+        .load()
+        .map_err(|e| DeskError::Config(e.to_string()))?;
+    let include = settings.in_data_dir(settings.editorial.include.get());
+    if include.is_file() {
+        let text = std::fs::read_to_string(&include).map_err(|source| DeskError::Read {
+            what: include.display().to_string(),
+            source,
+        })?;
+        fp.update(text.as_bytes());
+        sources.push(include.display().to_string());
+    }
+    let own = settings.config_file();
+    let mut from_own = false;
+    for e in settings.entries() {
+        let is_own =
+            matches!(&e.source, newsdesk_config::Source::File { path, .. } if *path == own);
+        if e.key.starts_with("editorial.") && e.key != "editorial.include" && is_own {
+            fp.update(e.key.as_bytes());
+            fp.update(e.value.to_string().as_bytes());
+            from_own = true;
+        }
+    }
+    if from_own {
+        sources.push(format!("{} [editorial]", own.display()));
+    }
+    let e = settings.editorial;
+    Ok(DeskFile {
+        topics: e.topics.into_value(),
+        topic_model: e.topic_model.into_value(),
+        scoring: e.scoring.into_value(),
+        providers: e.providers.into_value(),
+        keep_given: Some(e.keep_given.into_value()),
+        quality_bar: e.quality_bar.into_value(),
+    })
 }

@@ -11,6 +11,7 @@ use newsdesk_desk::{DeskPaths, KeySource, KeysVar};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod apikeys;
+mod config_cmd;
 mod docs;
 mod editor;
 mod eval;
@@ -33,15 +34,12 @@ mod topics;
     about = "A self-hosted news desk: ingest, normalize, store and export news."
 )]
 struct Cli {
-    /// The data folder (SQLite store and caches).
-    #[arg(
-        long,
-        global = true,
-        env = "NEWSDESK_DATA_DIR",
-        default_value = "newsdesk-data"
-    )]
-    data_dir: PathBuf,
-    /// The keyring file (default: $NEWSDESK_KEYS, then DATA_DIR/keys/keyring).
+    /// The data folder: the store, caches and newsdesk.toml (default:
+    /// $NEWSDESK_DATA_DIR, then newsdesk-data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// The keyring file (default: $NEWSDESK_KEYS, then `key_file` in
+    /// newsdesk.toml, then DATA_DIR/keys/keyring).
     #[arg(long, global = true)]
     key_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -169,29 +167,21 @@ enum Command {
     },
     /// Serve the JSON API, documents, /healthz and /metrics over HTTP
     /// (Ctrl-C stops it after the requests in flight).
+    /// Unset flags take their values from newsdesk.toml, NEWSDESK_*
+    /// variables, then the defaults (see `newsdesk config`).
     Serve {
-        /// Where to listen.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// The public base URL for links (default: http:// and the address).
+        #[command(flatten)]
+        flags: config_cmd::ServeFlags,
+    },
+    /// The effective configuration: every setting, its value and where it
+    /// came from (default, newsdesk.toml:LINE, env VAR, flag --x), secrets
+    /// redacted. Takes `serve`'s flags, to show their effect.
+    Config {
+        /// As JSON.
         #[arg(long)]
-        base_url: Option<String>,
-        /// Read connections to the store (concurrent queries).
-        #[arg(long, default_value_t = 4)]
-        readers: usize,
-        /// Allow browser requests from this origin (repeatable; `*`: any).
-        #[arg(long = "cors-origin")]
-        cors_origins: Vec<String>,
-        /// Requests per minute for each anonymous client address.
-        #[arg(long, default_value_t = 600)]
-        anonymous_rate: u32,
-        /// Requests per minute for an API key without its own rate.
-        #[arg(long, default_value_t = 6000)]
-        key_rate: u32,
-        /// Behind a reverse proxy: rate-limit anonymous clients by the last
-        /// X-Forwarded-For address (the proxy's), not the connection's.
-        #[arg(long)]
-        trust_forwarded_for: bool,
+        json: bool,
+        #[command(flatten)]
+        serve: config_cmd::ServeFlags,
     },
     /// The keyring that seals full text at rest: new, list, rotate, retire, seal, open.
     Keys {
@@ -318,10 +308,30 @@ enum ExportFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Commands that never open a data folder do not read its configuration.
+    let loader = newsdesk_config::Loader::new()
+        .with_process_env()
+        .data_dir_flag(cli.data_dir.clone());
+    let mut settings = match &cli.command {
+        Command::Generate { .. }
+        | Command::Extract { .. }
+        | Command::Docs { .. }
+        | Command::Topics { .. } => loader.defaults(),
+        _ => match loader.load() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {:#}", anyhow::Error::from(e));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    settings
+        .key_file
+        .flag(cli.key_file.clone().map(Some), "--key-file");
     let paths = DeskPaths::new(
-        cli.data_dir.clone(),
+        settings.data_dir.get().clone(),
         KeySource {
-            file: cli.key_file.clone(),
+            file: settings.key_file_in_effect().map(PathBuf::from),
             var: KeysVar::from_process(),
         },
     )
@@ -375,7 +385,10 @@ fn main() -> ExitCode {
             action,
             by,
             reason,
-        } => editor::set_override(&paths, id, action, by, reason),
+        } => {
+            let by = by.or_else(|| settings.editor.get().clone());
+            editor::set_override(&paths, id, action, by, reason)
+        }
         Command::Rules { command } => editor::rules(&paths, command),
         Command::Audit { article, limit } => editor::audit(&paths, article, limit),
         Command::Export {
@@ -391,26 +404,18 @@ fn main() -> ExitCode {
             },
             ExportFormat::Jsonl => export::jsonl(&paths),
         },
-        Command::Serve {
-            addr,
-            base_url,
-            readers,
-            cors_origins,
-            anonymous_rate,
-            key_rate,
-            trust_forwarded_for,
-        } => serve_cmd::run(
-            &paths,
-            addr,
-            serve_cmd::Options {
-                base_url,
-                readers,
-                cors_origins,
-                anonymous_rate,
-                key_rate,
-                trust_forwarded_for,
-            },
-        ),
+        Command::Serve { flags } => {
+            flags.apply(&mut settings);
+            serve_cmd::run(
+                &paths,
+                *settings.server.addr.get(),
+                config_cmd::serve_options(&settings),
+            )
+        }
+        Command::Config { json, serve } => {
+            serve.apply(&mut settings);
+            config_cmd::run(&settings, json)
+        }
         Command::Keys { command } => keys::run(&paths, command),
         Command::Unseal { file } => keys::open_document(&paths, &file),
         Command::Apikeys { command } => apikeys::run(&paths, command),

@@ -1,6 +1,7 @@
 //! The desk library's tests, in-process: one integration-test binary.
 
 mod apikeys;
+mod config;
 mod docs;
 mod editorial;
 mod ingest;

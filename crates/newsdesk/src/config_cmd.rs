@@ -1,0 +1,101 @@
+//! `newsdesk config`, and the flags that lay command-line values over the
+//! configuration (`newsdesk_config`): a flag that is not given leaves the
+//! value the defaults, `newsdesk.toml` or a `NEWSDESK_*` variable set.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use newsdesk_config::{show, Settings};
+
+/// `newsdesk serve`'s settings as flags (also accepted by `newsdesk config`,
+/// to show their effect). Each names the key it overrides.
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeFlags {
+    /// Where to listen (`server.addr`; default 127.0.0.1:8080).
+    #[arg(long)]
+    pub addr: Option<SocketAddr>,
+    /// The public base URL for links (`server.base_url`; default: http://
+    /// and the address).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Read connections to the store, concurrent queries (`server.readers`;
+    /// default 4).
+    #[arg(long)]
+    pub readers: Option<usize>,
+    /// Allow browser requests from this origin (repeatable; `*`: any)
+    /// (`server.cors_origins`; default none).
+    #[arg(long = "cors-origin")]
+    pub cors_origins: Vec<String>,
+    /// Requests per minute for each anonymous client address
+    /// (`server.anonymous_rate`; default 600).
+    #[arg(long)]
+    pub anonymous_rate: Option<u32>,
+    /// Requests per minute for an API key without its own rate
+    /// (`server.key_rate`; default 6000).
+    #[arg(long)]
+    pub key_rate: Option<u32>,
+    /// Behind a reverse proxy: rate-limit anonymous clients by the last
+    /// X-Forwarded-For address (the proxy's), not the connection's
+    /// (`server.trust_forwarded_for`).
+    #[arg(long)]
+    pub trust_forwarded_for: bool,
+}
+
+impl ServeFlags {
+    /// The flags given, over `settings`.
+    pub fn apply(self, s: &mut Settings) {
+        s.server.addr.flag(self.addr, "--addr");
+        s.server
+            .base_url
+            .flag(self.base_url.map(Some), "--base-url");
+        s.server.readers.flag(self.readers, "--readers");
+        s.server.cors_origins.flag(
+            Some(self.cors_origins).filter(|o| !o.is_empty()),
+            "--cors-origin",
+        );
+        s.server
+            .anonymous_rate
+            .flag(self.anonymous_rate, "--anonymous-rate");
+        s.server.key_rate.flag(self.key_rate, "--key-rate");
+        s.server.trust_forwarded_for.flag(
+            self.trust_forwarded_for.then_some(true),
+            "--trust-forwarded-for",
+        );
+    }
+}
+
+/// The server's options from the settings.
+pub fn serve_options(s: &Settings) -> crate::serve_cmd::Options {
+    crate::serve_cmd::Options {
+        base_url: s.server.base_url.get().clone(),
+        readers: *s.server.readers.get(),
+        cors_origins: s.server.cors_origins.get().clone(),
+        anonymous_rate: *s.server.anonymous_rate.get(),
+        key_rate: *s.server.key_rate.get(),
+        trust_forwarded_for: *s.server.trust_forwarded_for.get(),
+    }
+}
+
+/// Prints the effective configuration: each value and where it came from,
+/// secrets redacted.
+pub fn run(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&show::to_json(settings))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let file = settings.config_file();
+    println!(
+        "# {} ({}); later layers win: default < file < env < flag",
+        file.display(),
+        if file.is_file() {
+            "read"
+        } else {
+            "not present"
+        }
+    );
+    print!("{}", show::to_text(settings));
+    Ok(ExitCode::SUCCESS)
+}
