@@ -8,7 +8,7 @@
 //! override the default configuration (for exploring; the figures in
 //! BENCHMARKS.md are the defaults').
 
-#[path = "../tests/common/real_sets.rs"]
+#[path = "../tests/it/real_sets.rs"]
 mod real_sets;
 
 use std::path::PathBuf;

@@ -5,7 +5,7 @@
 //! every fourth story). `reuters eval --reuters DIR [options]` trains on
 //! the train side and prints micro/macro F1 on the test side and the times.
 
-#[path = "../tests/support/modapte.rs"]
+#[path = "../tests/it/modapte.rs"]
 mod modapte;
 
 use std::io::Write;

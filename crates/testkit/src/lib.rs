@@ -1,5 +1,6 @@
-//! Test support: where the shared real-data fixtures live, and latency
-//! percentiles for the benchmark examples ([`latency`]).
+//! Test support: where the shared real-data fixtures live, the harness of
+//! the command-line and HTTP tests ([`cli`]), and latency percentiles for
+//! the benchmark examples ([`latency`]).
 //!
 //! The fixtures are not part of this repository. They sit in `../shared` beside
 //! the project root (or wherever `NEWSDESK_SHARED` points). A fresh clone has no
@@ -8,6 +9,7 @@
 
 use std::path::PathBuf;
 
+pub mod cli;
 pub mod latency;
 
 /// The workspace root (the folder holding the top `Cargo.toml`).

@@ -4,16 +4,16 @@
 //! 3,019 test stories. Needs `../shared` (skips with a message without it,
 //! fails when `NEWSDESK_REQUIRE_SHARED=1`).
 
-mod support;
-
 use newsdesk_classify::{eval, TopicModel, TrainOptions};
+
+use crate::modapte;
 
 #[test]
 fn modapte_90_topics_micro_and_macro_f1() {
     let Some(dir) = newsdesk_testkit::shared("data/reuters-21578") else {
         return;
     };
-    let split = support::modapte::modapte90(&dir).expect("read the Reuters SGML files");
+    let split = modapte::modapte90(&dir).expect("read the Reuters SGML files");
     assert_eq!(split.topics.len(), 90);
     assert_eq!(split.train.len(), 7770);
     assert_eq!(split.test.len(), 3019);

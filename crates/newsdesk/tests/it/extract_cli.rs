@@ -2,9 +2,10 @@
 //! JSON object per file out.
 
 use std::io::Write;
-use std::process::{Command, Output};
 
 use serde_json::Value;
+
+use crate::common::*;
 
 const PAGE: &str = r#"<!doctype html>
 <html lang="en-gb"><head><meta charset="utf-8">
@@ -24,13 +25,6 @@ const PAGE: &str = r#"<!doctype html>
 <footer><p>© Coast Gazette. All rights reserved. Contact us at the office on the quay.</p></footer>
 </body></html>"#;
 
-fn newsdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .args(args)
-        .output()
-        .expect("run newsdesk")
-}
-
 #[test]
 fn extract_prints_one_object_per_file_plain_and_gzip() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,19 +35,15 @@ fn extract_prints_one_object_per_file_plain_and_gzip() {
     enc.write_all(PAGE.as_bytes()).unwrap();
     std::fs::write(&gz, enc.finish().unwrap()).unwrap();
 
-    let o = newsdesk(&[
+    let o = bare(&[
         "extract",
         plain.to_str().unwrap(),
         gz.to_str().unwrap(),
         "--url",
         "https://coast.example/2021/03/09/harbour",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let lines: Vec<Value> = String::from_utf8(o.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = json_lines(&stdout(&o));
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["file"], plain.to_str().unwrap());
     assert_eq!(lines[1]["file"], gz.to_str().unwrap());
@@ -86,14 +76,14 @@ fn extract_reports_bad_files_and_goes_on() {
     let empty = dir.path().join("empty.html");
     std::fs::write(&empty, "  \n").unwrap();
     let missing = dir.path().join("missing.html");
-    let o = newsdesk(&[
+    let o = bare(&[
         "extract",
         missing.to_str().unwrap(),
         empty.to_str().unwrap(),
         good.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert!(
         err.contains("missing.html") && err.contains("cannot read"),
         "{err}"

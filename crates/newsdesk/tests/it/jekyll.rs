@@ -7,22 +7,14 @@
 //! `../shared` is present. Without `jekyll` on PATH the test skips with a
 //! message, unless `NEWSDESK_REQUIRE_PEERS=1` (CI), where it fails.
 
-mod common;
-use common::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use newsdesk_model::document::format_date;
 use newsdesk_model::Document;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::*;
 
 fn jekyll_available() -> bool {
     Command::new("jekyll")
@@ -162,7 +154,7 @@ fn jekyll_build(site: &Path, dest: &str, unpublished: bool) -> (HashMap<String, 
         cmd.arg("--unpublished");
     }
     let o = cmd.output().expect("run jekyll");
-    let log = text(&o);
+    let log = both(&o);
     assert!(o.status.success(), "jekyll build failed:\n{log}");
     (built_pages(&site.join(dest)), log)
 }
@@ -201,7 +193,7 @@ fn export_site(dir: &Path, inputs: &[PathBuf], config: &str) -> (PathBuf, Vec<(S
     let mut args = vec!["ingest"];
     args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
     let o = newsdesk(&data, &args);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}", both(&o));
 
     let site = dir.join("site");
     let news = site.join("_news");
@@ -209,7 +201,7 @@ fn export_site(dir: &Path, inputs: &[PathBuf], config: &str) -> (PathBuf, Vec<(S
         &data,
         &["export", "--format", "docs", news.to_str().unwrap()],
     );
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}", both(&o));
     std::fs::write(site.join("_config.yml"), config).unwrap();
     std::fs::create_dir_all(site.join("_layouts")).unwrap();
     std::fs::write(site.join("_layouts/default.html"), LAYOUT).unwrap();

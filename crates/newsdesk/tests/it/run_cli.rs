@@ -5,13 +5,10 @@
 //! redirect to a private address. The real `newsdesk` binary follows them;
 //! the tests read back what it stored and what it reported.
 
-mod common;
-use common::{newsdesk, serve, Served};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -20,6 +17,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
 use serde_json::Value;
+
+use crate::common::*;
 
 // ---------------------------------------------------------------- the web
 
@@ -290,30 +289,8 @@ impl Server {
 
 // ---------------------------------------------------------------- the desk
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        text(&o.stdout),
-        text(&o.stderr)
-    );
-    text(&o.stdout)
-}
-
-fn jsonl(data: &Path) -> Vec<Value> {
-    ok(&newsdesk(data, &["export", "--format", "jsonl"]))
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
-}
-
 fn sources(data: &Path) -> Vec<Value> {
-    let out = ok(&newsdesk(data, &["sources", "list", "--json"]));
+    let out = ok(data, &["sources", "list", "--json"]);
     match serde_json::from_str(&out).expect("sources list --json is JSON") {
         Value::Array(rows) => rows,
         other => panic!("expected an array, got {other}"),
@@ -367,10 +344,10 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
         "/private.xml",
     ];
     for f in feeds {
-        let out = ok(&newsdesk(&data, &["sources", "add", &web.url(f)]));
+        let out = ok(&data, &["sources", "add", &web.url(f)]);
         assert!(out.starts_with("following "), "{out}");
     }
-    let out = ok(&newsdesk(
+    let out = ok(
         &data,
         &[
             "sources",
@@ -379,7 +356,7 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
             "--title",
             "Desk Weekly",
         ],
-    ));
+    );
     assert!(out.starts_with("already following"), "{out}");
     let before = sources(&data);
     assert_eq!(before.len(), 5);
@@ -391,8 +368,8 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
 
     // --- first run: everything due.
     let o = newsdesk(&data, &["run", "--once", "--allow-loopback"]);
-    let stdout = ok(&o);
-    let log = text(&o.stderr);
+    let stdout = succeeded(&o);
+    let log = stderr(&o);
     eprintln!("--- newsdesk run:\n{stdout}{log}");
     assert!(
         stdout.starts_with("5 polls: 2 fetched, 0 unchanged, 3 failed; 4 articles stored"),
@@ -503,14 +480,11 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
 
     // The desk serves its cached copy at the image's cachedUrl.
     {
-        let Served {
-            child: mut server,
-            addr,
-            ..
-        } = serve(&data, &[]);
-        let (status, body) = http_get(&addr, "/api/v1/articles?published=any&limit=100");
+        let mut server = serve(&data, &[]);
+        let addr = server.addr.clone();
+        let (status, body) = server.get("/api/v1/articles?published=any&limit=100");
         assert_eq!(status, 200);
-        let page: Value = serde_json::from_slice(&body).unwrap();
+        let page: Value = serde_json::from_str(&body).unwrap();
         let listed = page["articles"]
             .as_array()
             .unwrap()
@@ -524,15 +498,12 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
         let path = cached_url
             .strip_prefix(&format!("http://{addr}"))
             .expect("served by this desk");
-        let (status, bytes) = http_get(&addr, path);
+        let (status, bytes) = http_bytes(&addr, "GET", path, &[], "");
         assert_eq!(status, 200, "{cached_url}");
         assert_eq!(bytes, png(640, 360), "the cached bytes are the image's");
-        let (status, _) = http_get(&addr, "/images/0000000000000000");
+        let (status, _) = server.get("/images/0000000000000000");
         assert_eq!(status, 404);
-        let _ = Command::new("kill")
-            .args(["-INT", &server.id().to_string()])
-            .status();
-        assert!(server.wait().unwrap().success());
+        assert!(server.process.interrupt().status.success());
     }
 
     // Health: the good sources polled, the bad ones failing, each error
@@ -577,22 +548,22 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
     // page text the desk fetched is searchable.
     let o = newsdesk(&data, &["index", "check"]);
     assert!(
-        ok(&o).contains("ok: the index is in step"),
+        succeeded(&o).contains("ok: the index is in step"),
         "{}",
-        text(&o.stdout)
+        describe(&o)
     );
 
     // --- a second run right away: nothing is due.
     let o = newsdesk(&data, &["run", "--once", "--allow-loopback"]);
-    assert!(ok(&o).starts_with("0 polls"), "{}", text(&o.stderr));
+    assert!(succeeded(&o).starts_with("0 polls"), "{}", stderr(&o));
 
     // --- forced: every source polled again; the feed is read again but
     // nothing is new or changed, no page is fetched again, and the ETag feed
     // answers 304 to the validator it gave.
     let pages_before = web.web.hits("/articles/cloud");
     let o = newsdesk(&data, &["run", "--once", "--force", "--allow-loopback"]);
-    let stdout = ok(&o);
-    let log = text(&o.stderr);
+    let stdout = succeeded(&o);
+    let log = stderr(&o);
     eprintln!("--- newsdesk run:\n{stdout}{log}");
     assert!(
         stdout.starts_with(
@@ -619,15 +590,12 @@ fn run_once_follows_the_web_and_a_second_run_changes_nothing() {
     assert_eq!(web.web.hits("/feed.xml"), 2);
 
     // Removing a source stops following it; its articles stay.
-    ok(&newsdesk(
-        &data,
-        &["sources", "remove", &web.url("/etag.xml")],
-    ));
+    ok(&data, &["sources", "remove", &web.url("/etag.xml")]);
     assert_eq!(sources(&data).len(), 4);
     assert_eq!(jsonl(&data).len(), 4);
     let o = newsdesk(&data, &["sources", "remove", &web.url("/etag.xml")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("is not a followed source"));
+    assert!(stderr(&o).contains("is not a followed source"));
 }
 
 /// With a keyring, `run` seals what it stores (the page text too), and a
@@ -638,15 +606,11 @@ fn run_with_a_keyring_stores_bodies_sealed_and_a_repeat_changes_nothing() {
     let web = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    ok(&newsdesk(&data, &["keys", "new"]));
-    ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
+    ok(&data, &["keys", "new"]);
+    ok(&data, &["sources", "add", &web.url("/feed.xml")]);
     let o = newsdesk(&data, &["run", "--once", "--allow-loopback"]);
-    let stdout = ok(&o);
-    assert!(
-        stdout.contains("articles stored"),
-        "{stdout}{}",
-        text(&o.stderr)
-    );
+    let stdout = succeeded(&o);
+    assert!(stdout.contains("articles stored"), "{stdout}{}", stderr(&o));
     let (b, html) = body(&data, "cloud-1");
     let b = b.expect("a body");
     assert!(b.starts_with("v1:"), "{b}");
@@ -658,7 +622,7 @@ fn run_with_a_keyring_stores_bodies_sealed_and_a_repeat_changes_nothing() {
     let all = jsonl(&data);
     let pages_before = web.web.hits("/articles/cloud");
     let o = newsdesk(&data, &["run", "--once", "--force", "--allow-loopback"]);
-    let stdout = ok(&o);
+    let stdout = succeeded(&o);
     assert!(stdout.contains("0 articles stored, 0 updated"), "{stdout}");
     assert_eq!(web.web.hits("/articles/cloud"), pages_before);
     assert_eq!(jsonl(&data), all, "a repeat changes nothing");
@@ -675,7 +639,7 @@ fn sources_add_refuses_what_is_not_a_web_url_and_import_reads_opml() {
     ] {
         let o = newsdesk(&data, &["sources", "add", bad]);
         assert!(!o.status.success(), "{bad} accepted");
-        let err = text(&o.stderr);
+        let err = stderr(&o);
         assert!(err.contains(bad), "the error names {bad:?}: {err}");
     }
     let opml = dir.path().join("subs.opml");
@@ -688,18 +652,12 @@ fn sources_add_refuses_what_is_not_a_web_url_and_import_reads_opml() {
 </body></opml>"#,
     )
     .unwrap();
-    let out = ok(&newsdesk(
-        &data,
-        &["sources", "import", opml.to_str().unwrap()],
-    ));
+    let out = ok(&data, &["sources", "import", opml.to_str().unwrap()]);
     assert!(
         out.contains("2 newly followed, 0 already followed, 1 skipped"),
         "{out}"
     );
-    let out = ok(&newsdesk(
-        &data,
-        &["sources", "import", opml.to_str().unwrap()],
-    ));
+    let out = ok(&data, &["sources", "import", opml.to_str().unwrap()]);
     assert!(
         out.contains("0 newly followed, 2 already followed"),
         "{out}"
@@ -711,7 +669,7 @@ fn sources_add_refuses_what_is_not_a_web_url_and_import_reads_opml() {
         ["https://one.example/feed.xml", "https://two.example/rss"]
     );
     assert_eq!(list[0]["title"], "One");
-    let plain = ok(&newsdesk(&data, &["sources", "list"]));
+    let plain = ok(&data, &["sources", "list"]);
     assert!(
         plain.contains("https://one.example/feed.xml (One)"),
         "{plain}"
@@ -727,33 +685,18 @@ fn run_stops_cleanly_on_sigint() {
     let web = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
-    ok(&newsdesk(&data, &["sources", "add", &web.url("/slow.xml")]));
-    let (mut child, rx, reader) = spawn_logged(&data, &["run", "--allow-loopback"]);
-    // Wait (with a generous guard against a hang) for the good feed's poll.
+    ok(&data, &["sources", "add", &web.url("/feed.xml")]);
+    ok(&data, &["sources", "add", &web.url("/slow.xml")]);
+    let mut run = spawn(&data, &["run", "--allow-loopback"]);
+    // Wait for the good feed's poll.
     let feed_line = format!("poll {}: ", web.url("/feed.xml"));
-    let mut log = Vec::new();
-    loop {
-        match rx.recv_timeout(Duration::from_secs(600)) {
-            Ok(line) => {
-                let done = line.starts_with(&feed_line);
-                log.push(line);
-                if done {
-                    break;
-                }
-            }
-            Err(e) => {
-                let _ = child.kill();
-                panic!("no poll line ({e}):\n{}", log.join("\n"));
-            }
-        }
-    }
-    let status = interrupt(&mut child, &log);
-    reader.join().unwrap();
-    log.extend(rx.try_iter());
+    run.wait_for(|line| line.starts_with(&feed_line));
+    let Finished {
+        status,
+        stdout,
+        log,
+    } = run.interrupt();
     let log = log.join("\n");
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
     eprintln!("--- newsdesk run:\n{stdout}{log}");
     assert!(status.success(), "{status:?}\n{log}");
     assert!(log.contains("stopping (SIGINT)"), "{log}");
@@ -781,90 +724,38 @@ fn run_stops_cleanly_on_sigint() {
     assert_eq!(check, "ok");
 }
 
-/// A plain HTTP/1.1 GET: (status, body).
-fn http_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
-    use std::io::Read;
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete response");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let mut body = raw[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    (status, body)
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(end) = b.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&b[..end]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[end + 2..end + 2 + size]);
-        b = &b[end + 2 + size + 2..];
-    }
-}
-
 #[test]
 fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
     let web = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    ok(&newsdesk(&data, &["sources", "add", &web.url("/feed.xml")]));
-    let (mut child, rx, reader) = spawn_logged(
+    ok(&data, &["sources", "add", &web.url("/feed.xml")]);
+    let mut run = spawn(
         &data,
         &["run", "--allow-loopback", "--serve", "127.0.0.1:0"],
     );
     // The server says where it listens; the pipeline logs the feed's poll.
     let feed_line = format!("poll {}: ", web.url("/feed.xml"));
-    let (mut addr, mut polled, mut log) = (None, false, Vec::new());
-    while addr.is_none() || !polled {
-        let Ok(line) = rx.recv_timeout(Duration::from_secs(600)) else {
-            let _ = child.kill();
-            panic!("no listening or poll line:\n{}", log.join("\n"));
-        };
+    let (mut addr, mut polled) = (None, false);
+    run.wait_for(|line| {
         if line.contains("\"listening\"") {
-            let v: Value = serde_json::from_str(&line).unwrap();
-            addr = Some(v["addr"].as_str().unwrap().to_string());
+            addr = Some(listening_addr(line));
         }
         polled |= line.starts_with(&feed_line);
-        log.push(line);
-    }
-    let addr = addr.unwrap();
+        addr.is_some() && polled
+    });
+    let addr = addr.expect("the server listens");
     // The articles are served, and the poll is in the server's metrics
     // (counted right after the poll's line: wait for it, with a guard).
-    let (status, body) = http_get(&addr, "/api/v1/stats");
+    let (status, body) = http(&addr, "GET", "/api/v1/stats", &[], "");
     assert_eq!(status, 200);
-    let stats: Value = serde_json::from_slice(&body).unwrap();
+    let stats: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(stats["articles"], 3, "{stats}");
     let mut metrics = String::new();
     for _ in 0..600 {
-        let (status, body) = http_get(&addr, "/metrics");
+        let (status, body) = http(&addr, "GET", "/metrics", &[], "");
         assert_eq!(status, 200);
-        metrics = String::from_utf8(body).unwrap();
+        metrics = body;
         if metrics.contains("newsdesk_fetch_polls_total 1") {
             break;
         }
@@ -883,60 +774,6 @@ fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
         "{metrics}"
     );
     // SIGINT stops both.
-    let status = interrupt(&mut child, &log);
-    reader.join().unwrap();
-    log.extend(rx.try_iter());
+    let Finished { status, log, .. } = run.interrupt();
     assert!(status.success(), "{status:?}\n{}", log.join("\n"));
-}
-
-/// Starts `newsdesk --data-dir DATA ARGS...` with its standard error read
-/// line by line into a channel (by the returned thread).
-fn spawn_logged(
-    data: &Path,
-    args: &[&str],
-) -> (
-    std::process::Child,
-    mpsc::Receiver<String>,
-    std::thread::JoinHandle<()>,
-) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx, reader)
-}
-
-/// Sends SIGINT and waits for the process to end (the wait is a guard
-/// against a hang, not a time limit on stopping); `log` explains a hang.
-fn interrupt(child: &mut std::process::Child, log: &[String]) -> std::process::ExitStatus {
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut waited = 0;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if waited > 6000 {
-            let _ = child.kill();
-            panic!("newsdesk did not stop after SIGINT:\n{}", log.join("\n"));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        waited += 1;
-    }
 }

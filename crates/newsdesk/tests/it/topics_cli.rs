@@ -2,20 +2,10 @@
 //! a small labelled file written here, a model folder, predictions read back.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-fn newsdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .args(args)
-        .output()
-        .expect("run newsdesk")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::common::*;
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
@@ -69,7 +59,7 @@ fn train_then_predict_writes_one_line_per_article() {
     let dir = tempfile::tempdir().unwrap();
     let (train, test) = write_fixture(dir.path());
     let model = dir.path().join("model");
-    let o = newsdesk(&[
+    let o = bare(&[
         "topics",
         "train",
         "--input",
@@ -85,7 +75,7 @@ fn train_then_predict_writes_one_line_per_article() {
     );
     assert!(model.join("manifest.json").is_file());
 
-    let o = newsdesk(&[
+    let o = bare(&[
         "topics",
         "predict",
         "--model",
@@ -94,11 +84,7 @@ fn train_then_predict_writes_one_line_per_article() {
         path(&test),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<Value> = String::from_utf8(o.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let lines = json_lines(&stdout(&o));
     assert_eq!(
         lines,
         vec![
@@ -120,7 +106,7 @@ fn a_bad_line_is_named_and_nothing_is_written() {
     )
     .unwrap();
     let model = dir.path().join("model");
-    let o = newsdesk(&[
+    let o = bare(&[
         "topics",
         "train",
         "--input",
@@ -137,7 +123,7 @@ fn a_bad_line_is_named_and_nothing_is_written() {
     assert!(!model.exists(), "no model folder after a failed training");
 
     // Predicting with a folder that holds no model says so.
-    let o = newsdesk(&[
+    let o = bare(&[
         "topics",
         "predict",
         "--model",
@@ -155,7 +141,7 @@ fn a_bad_line_is_named_and_nothing_is_written() {
     // Training data without topics.
     let none = dir.path().join("none.jsonl");
     std::fs::write(&none, "{\"id\": 1, \"title\": \"a\", \"body\": \"b\"}\n").unwrap();
-    let o = newsdesk(&[
+    let o = bare(&[
         "topics",
         "train",
         "--input",

@@ -3,25 +3,9 @@
 //! against the document (status codes, content types, schemas, the error
 //! shape), then the server shuts down cleanly on SIGINT.
 
-mod common;
-use common::{serve, Served};
-use std::path::Path;
 use std::process::Command;
 
-fn newsdesk(data: &Path, args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run newsdesk");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use crate::common::*;
 
 fn schemathesis() -> Option<&'static str> {
     for bin in ["st", "schemathesis"] {
@@ -46,7 +30,7 @@ fn the_api_answers_as_its_openapi_document_says() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let out = dir.path().join("newsroom");
-    newsdesk(
+    ok(
         &data,
         &[
             "generate",
@@ -59,15 +43,15 @@ fn the_api_answers_as_its_openapi_document_says() {
             "3",
         ],
     );
-    newsdesk(
+    ok(
         &data,
         &["ingest", "--quiet", out.join("feeds").to_str().unwrap()],
     );
     let examples = newsdesk_testkit::workspace_root().join("examples");
-    newsdesk(&data, &["ingest", "--quiet", examples.to_str().unwrap()]);
+    ok(&data, &["ingest", "--quiet", examples.to_str().unwrap()]);
     // Schemathesis acts as an admin (every operation, editor actions
     // included); the operations' security lets it check 401s without one.
-    let token = newsdesk(
+    let token = ok(
         &data,
         &[
             "apikeys",
@@ -82,12 +66,8 @@ fn the_api_answers_as_its_openapi_document_says() {
     );
     let auth = format!("Authorization: Bearer {}", token.trim());
 
-    let Served {
-        child: mut server,
-        addr,
-        log: reader,
-    } = serve(&data, &["--anonymous-rate", "0"]);
-    let schema = format!("http://{addr}/api/v1/openapi.json");
+    let mut server = serve(&data, &["--anonymous-rate", "0"]);
+    let schema = format!("http://{}/api/v1/openapi.json", server.addr);
 
     // Every check, every operation; except that a random string is a valid
     // `cursor` as far as a schema can say, which the server rightly refuses
@@ -95,7 +75,7 @@ fn the_api_answers_as_its_openapi_document_says() {
     // without it (and so is adding a rule, whose query must parse). The
     // same holds for search text (a random string is often not a query:
     // 400 invalid_query), so the searches are left out of that check too
-    // (their refusals are tested in crates/server/tests/search.rs).
+    // (their refusals are tested in crates/server/tests/it/search.rs).
     let runs: [&[&str]; 2] = [
         &[
             "--checks",
@@ -130,17 +110,14 @@ fn the_api_answers_as_its_openapi_document_says() {
         if !o.status.success() {
             failures.push(format!(
                 "schemathesis {extra:?} failed:\n{}\n{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
+                stdout(&o),
+                stderr(&o)
             ));
         }
     }
 
     // Ctrl-C: the server finishes and exits 0.
-    let pid = server.id().to_string();
-    let _ = Command::new("kill").args(["-INT", &pid]).status();
-    let status = server.wait().unwrap();
-    let log = reader.join().unwrap();
+    let Finished { status, log, .. } = server.process.interrupt();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(status.success(), "exit {status:?}");
     assert!(

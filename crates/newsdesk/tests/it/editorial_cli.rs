@@ -2,30 +2,12 @@
 //! publish decision with reasons; overrides, rules, re-analysis and the audit
 //! log, through the `newsdesk` command on a real store.
 
-mod common;
-use common::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-fn ok(data: &Path, args: &[&str]) -> String {
-    let o = newsdesk(data, args);
-    assert!(
-        o.status.success(),
-        "newsdesk {args:?} failed\n{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn jsonl(data: &Path) -> Vec<Value> {
-    ok(data, &["export", "--format", "jsonl"])
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
-}
+use crate::common::*;
 
 fn by_id(all: &[Value]) -> HashMap<i64, Value> {
     all.iter()
@@ -169,7 +151,7 @@ fn every_article_is_decided_with_its_reasons_and_breakdowns() {
     assert_eq!(j["decision"]["published"], true);
     let o = newsdesk(&data, &["explain", "999999"]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("there is no article 999999"));
+    assert!(stderr(&o).contains("there is no article 999999"));
 }
 
 #[test]
@@ -256,7 +238,7 @@ fn overrides_win_survive_reanalysis_and_are_audited() {
 
     let o = newsdesk(&data, &["override", "999999", "publish"]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("there is no article 999999"));
+    assert!(stderr(&o).contains("there is no article 999999"));
 }
 
 #[test]
@@ -358,7 +340,7 @@ fn rules_are_tested_before_they_apply_and_apply_to_existing_articles() {
     // (copies stay unpublished).
     let o = newsdesk(&data, &["rules", "add", "bad", "AI AND (", "--keep"]);
     assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert!(
         err.contains("rule \"bad\"") && err.contains("column"),
         "{err}"
@@ -376,11 +358,7 @@ fn rules_are_tested_before_they_apply_and_apply_to_existing_articles() {
         ],
     );
     assert!(!o.status.success());
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("No Such Topic"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(stderr(&o).contains("No Such Topic"), "{}", stderr(&o));
     let list = ok(&data, &["rules", "list"]);
     assert_eq!(
         list.lines().count(),
@@ -415,7 +393,7 @@ fn a_changed_topics_file_takes_effect_on_reanalyze_and_a_bad_one_changes_nothing
     .unwrap();
     let o = newsdesk(&data, &["reanalyze"]);
     assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert!(err.contains("topics.toml"), "{err}");
     std::fs::remove_file(data.join("topics.toml")).unwrap();
     assert_eq!(jsonl(&data), before);
@@ -568,10 +546,6 @@ fn a_trained_topic_model_in_the_data_folder_is_applied() {
     }
     let o = newsdesk(&data, &["reanalyze"]);
     assert!(!o.status.success());
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("topic-model"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(stderr(&o).contains("topic-model"), "{}", stderr(&o));
     assert_eq!(jsonl(&data), after);
 }

@@ -11,40 +11,12 @@
 //! Skips with a message when `../shared` is missing (fails instead under
 //! `NEWSDESK_REQUIRE_SHARED=1`).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn newsdesk(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    c.arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("NEWSDESK_EDITOR", "test-editor")
-        .env_remove("NEWSDESK_FAILPOINT");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run newsdesk")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\n{}\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let o = newsdesk(data, args, &[]);
-    assert!(o.status.success(), "newsdesk {args:?} failed\n{}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::common::*;
 
 fn corpus() -> Option<PathBuf> {
     newsdesk_testkit::shared("corpus/everyday-ai")
@@ -52,8 +24,8 @@ fn corpus() -> Option<PathBuf> {
 
 /// `index check`'s three counts (store, index, outbox) and whether it passed.
 fn check(data: &Path) -> (u64, u64, u64, bool) {
-    let o = newsdesk(data, &["index", "check"], &[]);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let o = newsdesk(data, &["index", "check"]);
+    let out = stdout(&o);
     let num = |prefix: &str| -> u64 {
         out.lines()
             .find_map(|l| l.strip_prefix(prefix))
@@ -128,10 +100,10 @@ fn search_follows_an_editors_override() {
     let out = ok(&data, &["search", "\"machine learning\"", "--limit", "3"]);
     assert!(out.contains("matching articles"), "{out}");
     assert!(out.to_lowercase().contains("*machine* *learning*"), "{out}");
-    let o = newsdesk(&data, &["search", "\"unclosed"], &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("never closed"));
-    let o = newsdesk(&data, &["search", "ai", "--limit", "1000"], &[]);
+    let o = newsdesk(&data, &["search", "\"unclosed"]);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+    assert!(stderr(&o).contains("never closed"));
+    let o = newsdesk(&data, &["search", "ai", "--limit", "1000"]);
     assert!(!o.status.success());
     let dated = search(
         &data,
@@ -174,13 +146,13 @@ fn a_crash_between_store_and_index_is_caught_up() {
     let data = dir.path().join("data");
     let corpus = corpus.to_str().unwrap();
     // Killed right after the 60th input's store commit.
-    let o = newsdesk(
+    let o = newsdesk_env(
         &data,
         &["ingest", "-q", corpus],
         &[("NEWSDESK_FAILPOINT", "after_store_commit:60")],
     );
-    assert!(!o.status.success(), "aborted\n{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("failpoint after_store_commit:60"));
+    assert!(!o.status.success(), "aborted\n{}", describe(&o));
+    assert!(stderr(&o).contains("failpoint after_store_commit:60"));
     let (store, index, outbox, passed) = check(&data);
     assert!(!passed, "the gap is reported");
     assert!(store >= 59, "the 60 inputs committed are stored: {store}");
@@ -198,7 +170,7 @@ fn a_crash_between_store_and_index_is_caught_up() {
 
     // Again, caught up by `index sync` this time.
     let data2 = dir.path().join("data2");
-    let o = newsdesk(
+    let o = newsdesk_env(
         &data2,
         &["ingest", "-q", corpus],
         &[("NEWSDESK_FAILPOINT", "after_store_commit:150")],
@@ -233,17 +205,13 @@ fn an_index_of_another_layout_is_rebuilt() {
         "newsdesk_en_v1",
     );
     std::fs::write(&meta, old).unwrap();
-    let o = newsdesk(&data, &["index", "check"], &[]);
+    let o = newsdesk(&data, &["index", "check"]);
     assert!(!o.status.success());
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("another layout"),
-        "{}",
-        text(&o)
-    );
+    assert!(stdout(&o).contains("another layout"), "{}", describe(&o));
     // Any writer rebuilds it; here a search.
-    let o = newsdesk(&data, &["search", "cloud", "--json"], &[]);
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("rebuilding it from the store"));
+    let o = newsdesk(&data, &["search", "cloud", "--json"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    assert!(stderr(&o).contains("rebuilding it from the store"));
     let (store, index, outbox, passed) = check(&data);
     assert!(passed && store == expected && index == expected && outbox == 0);
 }
@@ -258,56 +226,28 @@ fn a_running_server_drains_the_outbox() {
     ok(&data, &["ingest", "-q", corpus.to_str().unwrap()]);
     let ids = hit_ids(&search(&data, &["cloud", "--published", "true"]));
     let id = ids[0].to_string();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = server.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
+    // The server takes the index writer (it is killed when the test ends).
+    let mut server = spawn(&data, &["serve", "--addr", "127.0.0.1:0"]);
+    server.wait_for(|line| line.contains("holds the index writer"));
+    let o = newsdesk(&data, &["override", &id, "unpublish"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    assert!(
+        stderr(&o).contains("held by another process"),
+        "{}",
+        describe(&o)
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (store, index, outbox, passed) = check(&data);
+        if passed {
+            assert_eq!((store, index, outbox), (store, store, 0));
+            break;
         }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut holds = false;
-    while Instant::now() < deadline && !holds {
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            holds = line.contains("holds the index writer");
-        }
+        assert!(Instant::now() < deadline, "the server drained the outbox");
+        std::thread::sleep(Duration::from_millis(300));
     }
-    let result = std::panic::catch_unwind(|| {
-        assert!(holds, "the server takes the index writer");
-        let o = newsdesk(&data, &["override", &id, "unpublish"], &[]);
-        assert!(o.status.success(), "{}", text(&o));
-        assert!(
-            String::from_utf8_lossy(&o.stderr).contains("held by another process"),
-            "{}",
-            text(&o)
-        );
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let (store, index, outbox, passed) = check(&data);
-            if passed {
-                assert_eq!((store, index, outbox), (store, store, 0));
-                break;
-            }
-            assert!(Instant::now() < deadline, "the server drained the outbox");
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        // Searching reads what the server committed.
-        let after = search(&data, &["cloud", "--published", "true", "--limit", "100"]);
-        assert!(!hit_ids(&after).contains(&id.parse().unwrap()));
-    });
-    let _ = server.kill();
-    let _ = server.wait();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
+    // Searching reads what the server committed.
+    let after = search(&data, &["cloud", "--published", "true", "--limit", "100"]);
+    assert!(!hit_ids(&after).contains(&id.parse().unwrap()));
+    drop(server);
 }

@@ -1,24 +1,14 @@
 //! The `newsdesk` command as a user runs it: real files in, a real SQLite
 //! store, output read back.
 
-mod common;
-use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
+use crate::common::*;
+
 fn examples() -> PathBuf {
     newsdesk_testkit::workspace_root().join("examples")
-}
-
-fn jsonl(data: &Path) -> Vec<Value> {
-    let o = newsdesk(data, &["export", "--format", "jsonl"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
 }
 
 #[test]
@@ -413,9 +403,8 @@ fn an_interrupted_ingest_leaves_every_input_whole_or_absent() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     for delay_ms in [150u64, 600] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-            .arg("--data-dir")
-            .arg(&data)
+        let mut child = cli()
+            .command(Some(&data))
             .arg("ingest")
             .arg("--quiet")
             .args(&files)
@@ -473,11 +462,7 @@ fn a_generated_newsroom_ingests_with_every_article_found() {
         &out,
         &["--events", "30", "--providers", "12", "--seed", "7"],
     );
-    let truth: Vec<Value> = std::fs::read_to_string(out.join("truth.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let truth = json_lines(&std::fs::read_to_string(out.join("truth.jsonl")).unwrap());
     assert!(truth.len() > 30);
     let o = newsdesk(&data, &["ingest", out.join("feeds").to_str().unwrap()]);
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));

@@ -4,26 +4,10 @@
 //! tampering refused, and the server giving clear text to `fulltext` keys
 //! only, taking editor actions, and never logging key material.
 
-mod common;
-use common::*;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-/// Runs a command that must succeed; returns stdout + stderr (both are
-/// checked for key material by the callers).
-fn ok(data: &Path, args: &[&str]) -> String {
-    let o = newsdesk(data, args);
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(o.status.success(), "newsdesk {args:?} failed\n{out}");
-    out
-}
+use crate::common::*;
 
 /// The sentence only item `i`'s body holds, well after its excerpt.
 fn sentence(i: usize) -> String {
@@ -101,12 +85,12 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
     let data = dir.path().join("data");
     let mut outputs = String::new();
     let f1 = feed(dir.path(), "one.xml", 0, 4);
-    outputs += &ok(&data, &["ingest", "--quiet", f1.to_str().unwrap()]);
+    outputs += &ok_all(&data, &["ingest", "--quiet", f1.to_str().unwrap()]);
     // Before any keyring the text is in clear: the grep below can see it.
     assert!(contains(&store_bytes(&data), &sentence(0)));
 
     // `keys new` creates the keyring (0600) and seals what is there.
-    outputs += &ok(&data, &["keys", "new"]);
+    outputs += &ok_all(&data, &["keys", "new"]);
     let key_file = data.join("keys").join("keyring");
     #[cfg(unix)]
     {
@@ -121,8 +105,8 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
     }
     // New bodies are sealed as they are written, by every path.
     let f2 = feed(dir.path(), "two.xml", 4, 8);
-    outputs += &ok(&data, &["ingest", "--quiet", f2.to_str().unwrap()]);
-    outputs += &ok(&data, &["reanalyze"]);
+    outputs += &ok_all(&data, &["ingest", "--quiet", f2.to_str().unwrap()]);
+    outputs += &ok_all(&data, &["reanalyze"]);
     let bytes = store_bytes(&data);
     assert!(
         !contains(&bytes, "lantern cipher"),
@@ -131,9 +115,9 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
     // Sealed bodies are still searched (the index reads them opened), and
     // the index keeps no text of them: a body is indexed, not stored.
     let found: serde_json::Value =
-        serde_json::from_str(&ok(&data, &["search", "quarrymaster", "--json"])).unwrap();
+        serde_json::from_str(&ok_all(&data, &["search", "quarrymaster", "--json"])).unwrap();
     assert_eq!(found["total"], 8, "{found}");
-    ok(&data, &["index", "check"]);
+    ok_all(&data, &["index", "check"]);
     let mut index_bytes = Vec::new();
     for e in std::fs::read_dir(data.join("search")).unwrap() {
         index_bytes.extend(std::fs::read(e.unwrap().path()).unwrap_or_default());
@@ -143,7 +127,7 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         "body text stored in the index"
     );
 
-    let list = ok(&data, &["keys", "list"]);
+    let list = ok_all(&data, &["keys", "list"]);
     outputs += &list;
     let first = key_ids(&list);
     assert_eq!(first.len(), 1, "{list}");
@@ -151,7 +135,7 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
 
     // Documents carry `secured`, never the text; `unseal` opens them.
     let docs = dir.path().join("docs");
-    outputs += &ok(
+    outputs += &ok_all(
         &data,
         &["export", "--format", "docs", docs.to_str().unwrap()],
     );
@@ -166,7 +150,7 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         let text = std::fs::read_to_string(f).unwrap();
         assert!(text.contains("\nsecured: "), "{text}");
         assert!(!text.contains("lantern cipher"));
-        let opened = ok(&data, &["unseal", f.to_str().unwrap()]);
+        let opened = ok_all(&data, &["unseal", f.to_str().unwrap()]);
         assert!(opened.contains("lantern cipher"), "{opened}");
         texts.push(text);
     }
@@ -180,7 +164,7 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         (files[k].clone(), texts[k].clone())
     };
     let (f0, t0) = doc_of(0);
-    let opened = ok(&data, &["keys", "open", f0.to_str().unwrap()]);
+    let opened = ok_all(&data, &["keys", "open", f0.to_str().unwrap()]);
     assert!(opened.contains(&sentence(0)));
 
     // Tampering: a changed byte in the ciphertext, in the nonce, or the
@@ -206,19 +190,19 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         let o = newsdesk(&data, &["unseal", path.to_str().unwrap()]);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{name}: {err}");
         assert!(
             err.contains(name) && err.contains("`secured`"),
             "{name}: {err}"
         );
-        assert!(!String::from_utf8_lossy(&o.stdout).contains("lantern"));
+        assert!(!stdout(&o).contains("lantern"));
     }
 
     // Rotation: a new current key, every body re-sealed under it, the old
     // key's id gone from the store; old documents still open until retired.
-    outputs += &ok(&data, &["keys", "rotate"]);
-    let list = ok(&data, &["keys", "list"]);
+    outputs += &ok_all(&data, &["keys", "rotate"]);
+    let list = ok_all(&data, &["keys", "list"]);
     let ids = key_ids(&list);
     assert_eq!(ids.len(), 2, "{list}");
     let old = &first[0];
@@ -228,19 +212,19 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
         "old key still in the store"
     );
     assert!(!contains(&bytes, "lantern cipher"));
-    outputs += &ok(&data, &["reanalyze"]);
-    assert!(ok(&data, &["unseal", f0.to_str().unwrap()]).contains(&sentence(0)));
+    outputs += &ok_all(&data, &["reanalyze"]);
+    assert!(ok_all(&data, &["unseal", f0.to_str().unwrap()]).contains(&sentence(0)));
     let docs2 = dir.path().join("docs2");
-    outputs += &ok(
+    outputs += &ok_all(
         &data,
         &["export", "--format", "docs", docs2.to_str().unwrap()],
     );
     for e in std::fs::read_dir(&docs2).unwrap() {
         let p = e.unwrap().path();
-        assert!(ok(&data, &["unseal", p.to_str().unwrap()]).contains("lantern cipher"));
+        assert!(ok_all(&data, &["unseal", p.to_str().unwrap()]).contains("lantern cipher"));
     }
-    outputs += &ok(&data, &["keys", "retire", old]);
-    let list = ok(&data, &["keys", "list"]);
+    outputs += &ok_all(&data, &["keys", "retire", old]);
+    let list = ok_all(&data, &["keys", "list"]);
     assert!(!list.contains(old.as_str()), "{list}");
     // A document sealed under the retired key no longer opens.
     let o = newsdesk(&data, &["unseal", f0.to_str().unwrap()]);
@@ -257,11 +241,11 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
     let moved_key = dir.path().join("elsewhere.keys");
     std::fs::rename(&key_file, &moved_key).unwrap();
     let o = newsdesk(&data, &["ingest", "--quiet", f1.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert!(!o.status.success() && err.contains("keyring"), "{err}");
     let o = newsdesk_env(&data, &["stats"], &[("NEWSDESK_KEYS", &keys_text)]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    ok(
+    assert!(o.status.success(), "{}", stderr(&o));
+    ok_all(
         &data,
         &[
             "--key-file",
@@ -274,46 +258,19 @@ fn bodies_are_sealed_at_rest_documents_open_and_rotation_keeps_them_readable() {
     // `rotate --retire` with a key file elsewhere: one key left, the one
     // before gone from the store, everything still readable.
     let kf = moved_key.to_str().unwrap();
-    let before = key_ids(&ok(&data, &["--key-file", kf, "keys", "list"]));
-    ok(&data, &["--key-file", kf, "keys", "rotate", "--retire"]);
-    let after = key_ids(&ok(&data, &["--key-file", kf, "keys", "list"]));
+    let before = key_ids(&ok_all(&data, &["--key-file", kf, "keys", "list"]));
+    ok_all(&data, &["--key-file", kf, "keys", "rotate", "--retire"]);
+    let after = key_ids(&ok_all(&data, &["--key-file", kf, "keys", "list"]));
     assert_eq!(after.len(), 1);
     assert_ne!(after, before);
     let bytes = store_bytes(&data);
     assert!(!contains(&bytes, &format!("v1:{}:", before[0])));
     assert!(!contains(&bytes, "lantern cipher"));
-    ok(&data, &["--key-file", kf, "reanalyze"]);
+    ok_all(&data, &["--key-file", kf, "reanalyze"]);
     // NEWSDESK_KEYS cannot be changed by newsdesk.
     let o = newsdesk_env(&data, &["keys", "new"], &[("NEWSDESK_KEYS", &keys_text)]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("NEWSDESK_KEYS"));
-}
-
-/// One HTTP/1.1 request; returns status and body.
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out[9..12].parse().unwrap();
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|x| x.1)
-        .unwrap_or("")
-        .to_string();
-    (status, body)
+    assert!(stderr(&o).contains("NEWSDESK_KEYS"));
 }
 
 fn issue(data: &Path, name: &str, role: &str, scope: &str) -> String {
@@ -321,9 +278,7 @@ fn issue(data: &Path, name: &str, role: &str, scope: &str) -> String {
     if !scope.is_empty() {
         args.extend(["--scope", scope]);
     }
-    let o = newsdesk(data, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap().trim().to_string()
+    ok(data, &args).trim().to_string()
 }
 
 #[test]
@@ -331,12 +286,12 @@ fn the_server_gives_clear_text_to_fulltext_keys_only_and_takes_editor_actions() 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let f1 = feed(dir.path(), "one.xml", 0, 5);
-    ok(&data, &["keys", "new"]);
-    ok(&data, &["ingest", "--quiet", f1.to_str().unwrap()]);
+    ok_all(&data, &["keys", "new"]);
+    ok_all(&data, &["ingest", "--quiet", f1.to_str().unwrap()]);
     let reader = issue(&data, "desk-reader", "reader", "");
     let analyst = issue(&data, "desk-analyst", "reader", "fulltext");
     let editor = issue(&data, "desk-editor", "editor", "");
-    let list = ok(&data, &["apikeys", "list"]);
+    let list = ok_all(&data, &["apikeys", "list"]);
     assert!(
         list.contains("desk-analyst") && list.contains("fulltext"),
         "{list}"
@@ -345,11 +300,8 @@ fn the_server_gives_clear_text_to_fulltext_keys_only_and_takes_editor_actions() 
         assert!(t.starts_with("nd_") && !list.contains(&t[20..]), "{list}");
     }
 
-    let Served {
-        child: mut server,
-        addr,
-        log,
-    } = serve(&data, &[]);
+    let mut server = serve(&data, &[]);
+    let addr = server.addr.clone();
     let bearer = |t: &str| format!("Bearer {t}");
 
     let (_, page) = http(
@@ -441,7 +393,7 @@ fn the_server_gives_clear_text_to_fulltext_keys_only_and_takes_editor_actions() 
 
     // A revoked key stops working within seconds.
     let reader_id = &reader[3..19];
-    ok(&data, &["apikeys", "revoke", reader_id]);
+    ok_all(&data, &["apikeys", "revoke", reader_id]);
     std::thread::sleep(Duration::from_millis(3_500));
     let auth = bearer(&reader);
     let (status, body) = http(
@@ -454,11 +406,10 @@ fn the_server_gives_clear_text_to_fulltext_keys_only_and_takes_editor_actions() 
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("revoked_api_key"), "{body}");
 
-    let pid = server.id().to_string();
-    let _ = Command::new("kill").args(["-INT", &pid]).status();
-    assert!(server.wait().unwrap().success());
-    let log = log.join().unwrap().join("\n");
-    let audit = ok(&data, &["audit"]);
+    let Finished { status, log, .. } = server.process.interrupt();
+    assert!(status.success());
+    let log = log.join("\n");
+    let audit = ok_all(&data, &["audit"]);
     assert!(
         audit.contains("desk-editor unpublish") && audit.contains("legal hold"),
         "{audit}"

@@ -1,4 +1,4 @@
-//! Stories and copies on real labelled news (see `common/real_sets.rs`):
+//! Stories and copies on real labelled news (see `real_sets.rs`):
 //! the UCI News Aggregator development half (headlines only; the
 //! aggregator's coarse clusters of an ongoing story) and the everyday-ai
 //! records with this crate's development labels (title and excerpt; many
@@ -7,10 +7,9 @@
 //! (BENCHMARKS.md, "Stories on real news"). Skips without `../shared`
 //! unless `NEWSDESK_REQUIRE_SHARED=1`.
 
-#[path = "common/real_sets.rs"]
-mod real_sets;
-
 use newsdesk_analyze::desk::Config;
+
+use crate::real_sets;
 
 fn report(name: &str, s: &real_sets::Scores) {
     eprintln!(

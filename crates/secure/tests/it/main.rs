@@ -1,0 +1,6 @@
+//! The integration tests of this crate, one binary (each module was a
+//! test binary of its own; one link instead of many).
+
+mod apikey;
+mod keyring;
+mod secured;
