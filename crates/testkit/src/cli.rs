@@ -308,6 +308,47 @@ pub fn http_bytes(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, Vec<u8>) {
+    let (head, body) = exchange(addr, method, path, headers, body);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status line");
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(&body)
+    } else {
+        body
+    };
+    (status, body)
+}
+
+/// The response head (status line and headers, lower-cased) of one
+/// `GET path` to `addr`.
+pub fn http_head(addr: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    let (head, _) = exchange(addr, "GET", path, headers, "");
+    head
+}
+
+/// [`http_bytes`] with the body as text.
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let (status, body) = http_bytes(addr, method, path, headers, body);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// One HTTP/1.1 request: the response head, lower-cased, and its raw body.
+fn exchange(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (String, Vec<u8>) {
     let mut s = std::net::TcpStream::connect(addr).expect("connect to the server");
     s.set_read_timeout(Some(GUARD)).expect("set a read timeout");
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -323,30 +364,7 @@ pub fn http_bytes(
         .position(|w| w == b"\r\n\r\n")
         .expect("a complete response");
     let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("a status line");
-    let body = &raw[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") {
-        dechunk(body)
-    } else {
-        body.to_vec()
-    };
-    (status, body)
-}
-
-/// [`http_bytes`] with the body as text.
-pub fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let (status, body) = http_bytes(addr, method, path, headers, body);
-    (status, String::from_utf8_lossy(&body).into_owned())
+    (head, raw[split + 4..].to_vec())
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {

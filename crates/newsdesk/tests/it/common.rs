@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Output;
 
 pub use newsdesk_testkit::cli::{
-    both, describe, http, http_bytes, json_lines, listening_addr, stderr, stdout, succeeded, Cli,
-    Finished, Running, Served,
+    both, describe, http, http_bytes, http_head, json_lines, listening_addr, stderr, stdout,
+    succeeded, Cli, Finished, Running, Served,
 };
 use serde_json::Value;
 

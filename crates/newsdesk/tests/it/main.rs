@@ -5,6 +5,7 @@
 mod common;
 
 mod cli;
+mod config_cli;
 mod editorial_cli;
 mod extract_cli;
 mod jekyll;

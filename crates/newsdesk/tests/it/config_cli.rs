@@ -2,12 +2,9 @@
 //! `DATA/newsdesk.toml`, `NEWSDESK_*` variables and flags, and `serve`
 //! taking its settings from them.
 
-mod common;
-
-use std::io::{Read, Write};
 use std::path::Path;
 
-use common::{newsdesk, newsdesk_env, serve, stderr, stdout};
+use crate::common::{cli, http_head, newsdesk, newsdesk_env, serve, stderr, stdout};
 
 fn write(data: &Path, name: &str, text: &str) {
     std::fs::create_dir_all(data).unwrap();
@@ -147,10 +144,10 @@ fn the_data_folder_variable_still_works() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("elsewhere");
     write(&data, "newsdesk.toml", "[images]\ncache_mb = 64\n");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+    let o = cli()
+        .command(None)
         .arg("config")
         .env("NEWSDESK_DATA_DIR", &data)
-        .env_remove("NEWSDESK_KEYS")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -162,24 +159,6 @@ fn the_data_folder_variable_still_works() {
     assert!(line(&out, "images.cache_mb").contains("= 64"), "{out}");
 }
 
-/// The response head of one request.
-fn head(addr: &str, path: &str, headers: &[(&str, &str)]) -> String {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw);
-    raw.split("\r\n\r\n")
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
 #[test]
 fn serve_takes_cors_origins_and_rates_from_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,8 +168,8 @@ fn serve_takes_cors_origins_and_rates_from_the_file() {
         "newsdesk.toml",
         "[server]\ncors_origins = [\"https://desk.example\"]\nanonymous_rate = 2\n",
     );
-    let mut served = serve(&data, &[]);
-    let allowed = head(
+    let served = serve(&data, &[]);
+    let allowed = http_head(
         &served.addr,
         "/api/v1/articles",
         &[("Origin", "https://desk.example")],
@@ -200,15 +179,13 @@ fn serve_takes_cors_origins_and_rates_from_the_file() {
         allowed.contains("access-control-allow-origin: https://desk.example"),
         "{allowed}"
     );
-    let other = head(
+    let other = http_head(
         &served.addr,
         "/api/v1/articles",
         &[("Origin", "https://other.example")],
     );
     assert!(!other.contains("access-control-allow-origin"), "{other}");
     // Two requests a minute for an anonymous client: the third is refused.
-    let third = head(&served.addr, "/api/v1/articles", &[]);
+    let third = http_head(&served.addr, "/api/v1/articles", &[]);
     assert!(third.starts_with("http/1.1 429"), "{third}");
-    let _ = served.child.kill();
-    let _ = served.child.wait();
 }
