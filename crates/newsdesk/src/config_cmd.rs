@@ -64,6 +64,57 @@ impl ServeFlags {
     }
 }
 
+/// `newsdesk run`'s settings as flags. Each names the key it overrides.
+#[derive(clap::Args, Debug, Default)]
+pub struct RunFlags {
+    /// Allow loopback addresses (127.0.0.0/8, ::1), refused by default
+    /// (`run.allow_loopback`).
+    #[arg(long)]
+    pub allow_loopback: bool,
+    /// Allow private, link-local and shared addresses (RFC 1918, fc00::/7,
+    /// 169.254.0.0/16, 100.64.0.0/10), refused by default. Cloud metadata
+    /// addresses are always refused (`run.allow_private`).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Fetch each new item's article page for its text, date, lead image,
+    /// canonical link and more (`run.fetch_pages`; the default).
+    #[arg(long, overrides_with = "no_fetch_pages")]
+    pub fetch_pages: bool,
+    /// Take new items as the feed gives them: no page or image requests.
+    #[arg(long, overrides_with = "fetch_pages")]
+    pub no_fetch_pages: bool,
+    /// Sources polled at once; each host still gets at most
+    /// `fetch.per_host_concurrency` requests at a time (`run.concurrency`;
+    /// default 8).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// The lead-image cache's size cap, in MiB, oldest images going first
+    /// (`images.cache_mb`; default 512).
+    #[arg(long)]
+    pub image_cache_mb: Option<u64>,
+}
+
+impl RunFlags {
+    /// The flags given, over `settings`.
+    pub fn apply(self, s: &mut Settings) {
+        s.run
+            .allow_loopback
+            .flag(self.allow_loopback.then_some(true), "--allow-loopback");
+        s.run
+            .allow_private
+            .flag(self.allow_private.then_some(true), "--allow-private");
+        if self.no_fetch_pages {
+            s.run.fetch_pages.flag(Some(false), "--no-fetch-pages");
+        } else if self.fetch_pages {
+            s.run.fetch_pages.flag(Some(true), "--fetch-pages");
+        }
+        s.run.concurrency.flag(self.concurrency, "--concurrency");
+        s.images
+            .cache_mb
+            .flag(self.image_cache_mb, "--image-cache-mb");
+    }
+}
+
 /// The server's options from the settings.
 pub fn serve_options(s: &Settings) -> crate::serve_cmd::Options {
     crate::serve_cmd::Options {

@@ -81,31 +81,11 @@ enum Command {
         /// Poll every followed source now, due or not (dead ones excepted).
         #[arg(long)]
         force: bool,
-        /// Allow loopback addresses (127.0.0.0/8, ::1), refused by default.
-        #[arg(long)]
-        allow_loopback: bool,
-        /// Allow private, link-local and shared addresses (RFC 1918, fc00::/7,
-        /// 169.254.0.0/16, 100.64.0.0/10), refused by default. Cloud metadata
-        /// addresses are always refused.
-        #[arg(long)]
-        allow_private: bool,
-        /// Fetch each new item's article page for its text, date, lead image,
-        /// canonical link and more (the default).
-        #[arg(long, overrides_with = "no_fetch_pages")]
-        fetch_pages: bool,
-        /// Take new items as the feed gives them: no page or image requests.
-        #[arg(long, overrides_with = "fetch_pages")]
-        no_fetch_pages: bool,
-        /// Sources polled at once (each host still gets at most two requests
-        /// at a time, a second apart).
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-        /// The lead-image cache's size cap, in MiB (oldest images go first).
-        #[arg(long, default_value_t = 512)]
-        image_cache_mb: u64,
+        #[command(flatten)]
+        flags: config_cmd::RunFlags,
         /// Also serve the API, feeds and documents on this address (as
-        /// `newsdesk serve` with its defaults), with the poll counters in
-        /// its /metrics.
+        /// `newsdesk serve` with the `[server]` settings), with the poll
+        /// counters in its /metrics.
         #[arg(long, value_name = "HOST:PORT", conflicts_with = "once")]
         serve: Option<std::net::SocketAddr>,
         /// With --serve: the public base URL for links.
@@ -349,33 +329,25 @@ fn main() -> ExitCode {
         Command::Run {
             once,
             force,
-            allow_loopback,
-            allow_private,
-            fetch_pages: _,
-            no_fetch_pages,
-            concurrency,
-            image_cache_mb,
+            flags,
             serve,
             base_url,
         } => run::run(
             &paths,
-            &newsdesk_desk::run::RunOptions {
-                once,
-                force,
-                allow_loopback,
-                allow_private,
-                fetch_pages: !no_fetch_pages,
-                concurrency,
-                image_cache_bytes: image_cache_mb.saturating_mul(1 << 20),
+            &{
+                flags.apply(&mut settings);
+                newsdesk_desk::run::RunOptions {
+                    once,
+                    force,
+                    ..newsdesk_desk::run::RunOptions::from_settings(&settings)
+                }
             },
             serve.map(|addr| {
-                (
-                    addr,
-                    serve_cmd::Options {
-                        base_url,
-                        ..serve_cmd::Options::default()
-                    },
-                )
+                let mut options = config_cmd::serve_options(&settings);
+                if base_url.is_some() {
+                    options.base_url = base_url;
+                }
+                (addr, options)
             }),
         ),
         Command::Reanalyze => editor::reanalyze(&paths),

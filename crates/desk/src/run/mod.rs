@@ -39,6 +39,7 @@ use crate::pipeline::{add_decided, batch_of, Desk};
 use crate::search_sync::Syncer;
 use crate::sources::{health_of, poll_record};
 use crate::{Decided, DeskError, DeskPaths};
+use newsdesk_config::Settings;
 
 /// How a run behaves. Plain data: the binary fills it from its flags.
 #[derive(Debug, Clone)]
@@ -57,6 +58,13 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// The image cache's cap, in bytes.
     pub image_cache_bytes: u64,
+    /// One lead image larger than this is not cached.
+    pub max_image_bytes: u64,
+    /// The fetcher's politeness and limits (its address policy is set from
+    /// `allow_loopback` and `allow_private`).
+    pub fetch: FetchConfig,
+    /// How often sources are polled.
+    pub poll: PollPolicy,
 }
 
 impl Default for RunOptions {
@@ -70,6 +78,48 @@ impl Default for RunOptions {
             fetch_pages: true,
             concurrency: 8,
             image_cache_bytes: 512 << 20,
+            max_image_bytes: MAX_IMAGE_BYTES,
+            fetch: FetchConfig::default(),
+            poll: PollPolicy::default(),
+        }
+    }
+}
+
+impl RunOptions {
+    /// A run as the configuration describes it (`[run]`, `[fetch]`,
+    /// `[images]`); `once` and `force` are the caller's. What the settings do
+    /// not name keeps the fetcher's and the scheduler's own defaults.
+    pub fn from_settings(s: &Settings) -> RunOptions {
+        let mib = |n: &u64| n.saturating_mul(1 << 20);
+        let f = &s.fetch;
+        RunOptions {
+            once: false,
+            force: false,
+            allow_loopback: *s.run.allow_loopback.get(),
+            allow_private: *s.run.allow_private.get(),
+            fetch_pages: *s.run.fetch_pages.get(),
+            concurrency: *s.run.concurrency.get(),
+            image_cache_bytes: mib(s.images.cache_mb.get()),
+            max_image_bytes: mib(s.images.max_image_mb.get()),
+            fetch: FetchConfig {
+                user_agent: f.user_agent.get().clone(),
+                per_host_concurrency: *f.per_host_concurrency.get(),
+                per_host_delay: Duration::from_millis(*f.per_host_delay_ms.get()),
+                max_crawl_delay: Duration::from_secs(*f.max_crawl_delay_secs.get()),
+                connect_timeout: Duration::from_secs(*f.connect_timeout_secs.get()),
+                total_timeout: Duration::from_secs(*f.total_timeout_secs.get()),
+                idle_timeout: Duration::from_secs(*f.idle_timeout_secs.get()),
+                max_redirects: *f.max_redirects.get(),
+                max_body_bytes: mib(f.max_body_mb.get()),
+                max_decoded_bytes: mib(f.max_decoded_mb.get()),
+                retries: *f.retries.get(),
+                ..FetchConfig::default()
+            },
+            poll: PollPolicy {
+                min_interval: Duration::from_secs(*s.run.min_poll_interval_secs.get()),
+                max_interval: Duration::from_secs(*s.run.max_poll_interval_secs.get()),
+                ..PollPolicy::default()
+            },
         }
     }
 }
@@ -239,21 +289,20 @@ where
             allow_loopback: opts.allow_loopback,
             allow_private: opts.allow_private,
         },
-        ..FetchConfig::default()
+        ..opts.fetch.clone()
     };
     let images_dir = paths.data_dir.join("images");
     let shared = Arc::new(Shared {
         fetcher: Fetcher::new(config)?,
-        images: ImageCache::new(&images_dir, MAX_IMAGE_BYTES, opts.image_cache_bytes).map_err(
-            |source| DeskError::Create {
+        images: ImageCache::new(&images_dir, opts.max_image_bytes, opts.image_cache_bytes)
+            .map_err(|source| DeskError::Create {
                 what: format!("the image cache {}", images_dir.display()),
                 source,
-            },
-        )?,
+            })?,
         reader: Mutex::new(paths.open_store()?),
         fetch_pages: opts.fetch_pages,
     });
-    let policy = PollPolicy::default();
+    let policy = opts.poll;
     let mut tasks: JoinSet<Polled> = JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, String> = HashMap::new();
     let mut started: HashSet<String> = HashSet::new();

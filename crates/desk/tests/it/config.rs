@@ -104,3 +104,50 @@ fn a_bad_editorial_value_in_newsdesk_toml_names_file_line_and_key() {
         "{msg}"
     );
 }
+
+/// Settings with nothing configured.
+fn default_settings() -> newsdesk_config::Settings {
+    let dir = tempfile::tempdir().unwrap();
+    newsdesk_config::Loader::new()
+        .data_dir_flag(Some(dir.path().join("data")))
+        .load()
+        .unwrap()
+}
+
+#[test]
+fn a_run_with_nothing_configured_is_the_run_of_the_defaults() {
+    let from = newsdesk_desk::run::RunOptions::from_settings(&default_settings());
+    assert_eq!(
+        format!("{from:?}"),
+        format!("{:?}", newsdesk_desk::run::RunOptions::default())
+    );
+}
+
+#[test]
+fn each_run_setting_reaches_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("newsdesk.toml"),
+        "[run]\nallow_loopback = true\nfetch_pages = false\nconcurrency = 3\n\
+         min_poll_interval_secs = 120\n\n[fetch]\nuser_agent = \"configured/1\"\n\
+         per_host_delay_ms = 2500\n\n[images]\ncache_mb = 64\nmax_image_mb = 2\n",
+    )
+    .unwrap();
+    let settings = newsdesk_config::Loader::new()
+        .data_dir_flag(Some(data))
+        .load()
+        .unwrap();
+    let run = newsdesk_desk::run::RunOptions::from_settings(&settings);
+    assert!(run.allow_loopback && !run.allow_private && !run.fetch_pages);
+    assert_eq!(run.concurrency, 3);
+    assert_eq!(run.image_cache_bytes, 64 << 20);
+    assert_eq!(run.max_image_bytes, 2 << 20);
+    assert_eq!(run.fetch.user_agent, "configured/1");
+    assert_eq!(
+        run.fetch.per_host_delay,
+        std::time::Duration::from_millis(2500)
+    );
+    assert_eq!(run.poll.min_interval, std::time::Duration::from_secs(120));
+}

@@ -28,6 +28,8 @@ struct Web {
     hits: Mutex<HashMap<String, usize>>,
     /// `If-None-Match` of each request for /etag.xml, in order.
     etag_requests: Mutex<Vec<Option<String>>>,
+    /// The `User-Agent` of every request, in order.
+    user_agents: Mutex<Vec<String>>,
 }
 
 impl Web {
@@ -159,6 +161,13 @@ fn etag_feed(base: &str) -> String {
 async fn handle(State(web): State<Arc<Web>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
     let path = uri.path().to_string();
     *web.hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    web.user_agents.lock().unwrap().push(
+        headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+    );
     let base = web.base.lock().unwrap().clone();
     let html = |s: String| {
         resp(200)
@@ -626,6 +635,40 @@ fn run_with_a_keyring_stores_bodies_sealed_and_a_repeat_changes_nothing() {
     assert!(stdout.contains("0 articles stored, 0 updated"), "{stdout}");
     assert_eq!(web.web.hits("/articles/cloud"), pages_before);
     assert_eq!(jsonl(&data), all, "a repeat changes nothing");
+}
+
+#[test]
+fn run_takes_its_address_policy_pages_and_user_agent_from_newsdesk_toml() {
+    let web = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Without the file (and without --allow-loopback) the loopback web is refused.
+    let refused = dir.path().join("refused");
+    ok(&refused, &["sources", "add", &web.url("/feed.xml")]);
+    let _ = newsdesk(&refused, &["run", "--once"]);
+    assert_eq!(
+        web.web.hits("/feed.xml"),
+        0,
+        "loopback is refused by default"
+    );
+
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("newsdesk.toml"),
+        "[run]\nallow_loopback = true\nfetch_pages = false\n\n[fetch]\nuser_agent = \"configured-agent/1\"\n",
+    )
+    .unwrap();
+    ok(&data, &["sources", "add", &web.url("/feed.xml")]);
+    let o = newsdesk(&data, &["run", "--once"]);
+    let stdout = succeeded(&o);
+    assert!(stdout.contains("articles stored"), "{stdout}{}", stderr(&o));
+    assert_eq!(web.web.hits("/feed.xml"), 1);
+    assert_eq!(web.web.hits("/articles/cloud"), 0, "fetch_pages = false");
+    let agents = web.web.user_agents.lock().unwrap().clone();
+    assert!(
+        agents.iter().all(|a| a == "configured-agent/1"),
+        "{agents:?}"
+    );
 }
 
 #[test]
