@@ -22,7 +22,7 @@ fn publication_date_sources_in_order() {
         {"@type":"NewsArticle","headline":"Budget","datePublished":"2020-05-04T09:30:00+02:00"}]}</script>"#;
     let meta = r#"<meta property="article:published_time" content="2020-05-03T10:00:00Z">"#;
     let time = r#"<time datetime="2020-05-02T08:00:00Z" pubdate>2 May</time>"#;
-    // A full date in the URL wins over all of them (tests/dates.rs); meta
+    // A full date in the URL wins over all of them (tests/it/dates.rs); meta
     // tags over JSON-LD, as htmldate reads them.
     let url = Some("https://news.example/budget");
     assert_eq!(

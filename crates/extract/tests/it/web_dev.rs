@@ -4,26 +4,18 @@
 //! figures (BENCHMARKS.md, "Pages of any site"). The peers' own scores come
 //! from `bench/web.sh`, which runs them in the same process as ours.
 
-use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use newsdesk_extract::{extract_page, PageInfo};
 use serde_json::Value;
 
+use crate::common::read_gz;
+
 /// Measured 0.938 (htmldate 1.11: 0.905 on the same pages).
 const DATES_ACCURACY: f64 = 0.937;
 /// Measured 0.932 (trafilatura 2.3.1: 0.917 on the same pages).
 const TEXT_F1: f64 = 0.929;
-
-fn read_gz(path: &Path) -> Vec<u8> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(file)
-        .read_to_end(&mut out)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    out
-}
 
 fn labels(path: &Path) -> serde_json::Map<String, Value> {
     let raw = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -3,23 +3,14 @@
 //! outputs of 31 other extractors.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::Path;
 
 use newsdesk_extract::metric::{prepare, score_prepared, summarize, Prepared, Summary};
 use serde_json::Value;
 
+use crate::common::read_gz;
+
 /// The F1 this extractor reaches (see BENCHMARKS.md); a drop fails the test.
 const OUR_F1: f64 = 0.975;
-
-fn read_gz(path: &Path) -> Vec<u8> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_end(&mut out)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    out
-}
 
 /// `id → articleBody` from an output file (flat, or under `"output"`).
 fn bodies(v: &Value) -> BTreeMap<String, String> {
