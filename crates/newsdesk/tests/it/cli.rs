@@ -402,7 +402,19 @@ fn an_interrupted_ingest_leaves_every_input_whole_or_absent() {
     files.sort();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    for delay_ms in [150u64, 600] {
+    // Killed twice mid-ingest: each time once one more file than before is
+    // committed (watched in the store, not guessed from a delay, so a slow
+    // machine does not kill it before it starts).
+    let committed = || -> i64 {
+        rusqlite::Connection::open_with_flags(
+            data.join("newsdesk.sqlite3"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .and_then(|c| c.query_row("SELECT COUNT(*) FROM sources", [], |r| r.get(0)))
+        .unwrap_or(0)
+    };
+    for _ in 0..2 {
+        let want = committed() + 1;
         let mut child = cli()
             .command(Some(&data))
             .arg("ingest")
@@ -412,10 +424,22 @@ fn an_interrupted_ingest_leaves_every_input_whole_or_absent() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while committed() < want
+            && std::time::Instant::now() < deadline
+            && child.try_wait().unwrap().is_none()
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         let _ = child.kill();
         let _ = child.wait();
     }
+    let stored = committed();
+    assert!(
+        stored >= 2 && stored < files.len() as i64,
+        "killed mid-ingest: {stored} of {} files stored",
+        files.len()
+    );
     // Every Reuters file is stored with all its stories or not at all.
     let conn = rusqlite::Connection::open(data.join("newsdesk.sqlite3")).unwrap();
     let mut stmt = conn
