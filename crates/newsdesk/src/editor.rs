@@ -41,7 +41,8 @@ pub enum RulesCommand {
         /// Only within this topic.
         #[arg(long)]
         topic: Option<String>,
-        /// Who adds it (default: $NEWSDESK_EDITOR, then $USER).
+        /// Who adds it (default: $NEWSDESK_EDITOR, then `editor` in
+        /// newsdesk.toml, then $USER).
         #[arg(long)]
         by: Option<String>,
         /// Why.
@@ -75,11 +76,17 @@ pub enum RulesCommand {
     },
 }
 
-fn editor_name(by: Option<String>) -> anyhow::Result<String> {
-    by.or_else(|| std::env::var("NEWSDESK_EDITOR").ok())
+/// Who is acting: `--by`, else the configuration's `editor`
+/// (`NEWSDESK_EDITOR` or `newsdesk.toml`), else the login name.
+fn editor_name(by: Option<String>, configured: Option<&str>) -> anyhow::Result<String> {
+    by.or_else(|| configured.map(str::to_string))
         .or_else(|| std::env::var("USER").ok())
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| anyhow::anyhow!("who is acting? pass --by NAME (or set NEWSDESK_EDITOR)"))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "who is acting? pass --by NAME (or set NEWSDESK_EDITOR, or `editor` in newsdesk.toml)"
+            )
+        })
 }
 
 fn print_decided(what: &str, d: &Decided) {
@@ -219,9 +226,10 @@ pub fn set_override(
     id: i64,
     action: OverrideRequest,
     by: Option<String>,
+    configured: Option<&str>,
     reason: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let editor = editor_name(by)?;
+    let editor = editor_name(by, configured)?;
     let after = lib::set_override(paths, id, action, &editor, reason, Utc::now())?;
     println!(
         "article {id}: {} ({})",
@@ -240,7 +248,11 @@ pub fn set_override(
 }
 
 /// `newsdesk rules ...`.
-pub fn rules(paths: &DeskPaths, command: RulesCommand) -> anyhow::Result<ExitCode> {
+pub fn rules(
+    paths: &DeskPaths,
+    command: RulesCommand,
+    configured: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     match command {
         RulesCommand::List => {
             let store = paths.open_store()?;
@@ -277,7 +289,7 @@ pub fn rules(paths: &DeskPaths, command: RulesCommand) -> anyhow::Result<ExitCod
             by,
             reason,
         } => {
-            let editor = editor_name(by)?;
+            let editor = editor_name(by, configured)?;
             let now = Utc::now();
             let rule = Rule {
                 name: name.clone(),
@@ -297,7 +309,7 @@ pub fn rules(paths: &DeskPaths, command: RulesCommand) -> anyhow::Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Remove { name, by, reason } => {
-            let editor = editor_name(by)?;
+            let editor = editor_name(by, configured)?;
             if lib::remove_rule(paths, &name, &editor, reason, Utc::now())?.is_none() {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }

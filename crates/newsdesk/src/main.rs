@@ -357,11 +357,17 @@ fn main() -> ExitCode {
             action,
             by,
             reason,
-        } => {
-            let by = by.or_else(|| settings.editor.get().clone());
-            editor::set_override(&paths, id, action, by, reason)
+        } => editor::set_override(
+            &paths,
+            id,
+            action,
+            by,
+            settings.editor.get().as_deref(),
+            reason,
+        ),
+        Command::Rules { command } => {
+            editor::rules(&paths, command, settings.editor.get().as_deref())
         }
-        Command::Rules { command } => editor::rules(&paths, command),
         Command::Audit { article, limit } => editor::audit(&paths, article, limit),
         Command::Export {
             format,

@@ -189,3 +189,33 @@ fn serve_takes_cors_origins_and_rates_from_the_file() {
     let third = http_head(&served.addr, "/api/v1/articles", &[]);
     assert!(third.starts_with("http/1.1 429"), "{third}");
 }
+
+#[test]
+fn editors_actions_are_signed_with_the_configured_editor_unless_by_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    write(&data, "newsdesk.toml", "editor = \"file-editor\"\n");
+    let run = |args: &[&str]| {
+        let o = cli()
+            .command(Some(&data))
+            .env_remove("NEWSDESK_EDITOR")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    run(&["rules", "add", "no-ads", "advertorial", "--mute"]);
+    run(&[
+        "rules",
+        "add",
+        "keep-ai",
+        "robots",
+        "--keep",
+        "--by",
+        "flag-editor",
+    ]);
+    let rules = run(&["rules", "list"]);
+    assert!(rules.contains("by file-editor"), "{rules}");
+    assert!(rules.contains("by flag-editor"), "{rules}");
+}
