@@ -161,7 +161,10 @@ impl Live {
 
     fn pull(&mut self) -> Option<Generated> {
         let mut g = self.stream.next()?;
-        let t = g.article.published_at.map_or(self.origin, |d| d.timestamp());
+        let t = g
+            .article
+            .published_at
+            .map_or(self.origin, |d| d.timestamp());
         g.article.published_at = DateTime::from_timestamp(self.real(t), 0);
         Some(g)
     }

@@ -188,7 +188,10 @@ async fn feed(
     drop(live);
     (
         [
-            (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/rss+xml; charset=utf-8".to_string(),
+            ),
             (header::ETAG, etag),
         ],
         body,

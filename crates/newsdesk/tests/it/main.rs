@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod config_cli;
+mod demo_cli;
 mod editorial_cli;
 mod extract_cli;
 mod jekyll;
