@@ -11,8 +11,9 @@
 //! than real time (at 60, an hour of the newsroom's news, a story's burst
 //! of coverage, passes in a minute). Publication times are rewritten to the
 //! wall-clock second an article appears, so a reader that weighs how recent
-//! coverage is (heat) sees it live. The text (weekdays named in it, dated
-//! URL paths) keeps the newsroom's own, uncompressed calendar.
+//! coverage is (heat) sees it live. The newsroom's own calendar is not
+//! compressed (the text and dated URL paths keep it); its days are busy by
+//! day and quiet at night, and the first clock falls on a morning.
 //!
 //! The same configuration and the same clock give the same feeds, however
 //! the clock got there.
@@ -34,7 +35,9 @@ pub struct LiveConfig {
     pub events_per_day: f64,
     /// How many times faster than real time the news plays (0 is taken as 1).
     pub speed: u32,
-    /// Real time of news already published when the view is made.
+    /// Real time of news already published when the view is made (at
+    /// least; the newsroom's days begin on whole days and a morning
+    /// before).
     pub history: Duration,
     /// Real time of news still to come after that.
     pub ahead: Duration,
@@ -44,7 +47,7 @@ pub struct LiveConfig {
 
 impl Default for LiveConfig {
     /// 24 outlets, about 80 events a newsroom day, played 60 times faster
-    /// than real time: about 20 articles a minute (one every few seconds),
+    /// than real time: 15 to 25 articles a minute (one every few seconds),
     /// two hours of history, a day to come.
     fn default() -> LiveConfig {
         LiveConfig {
@@ -96,6 +99,9 @@ impl std::fmt::Debug for Live {
     }
 }
 
+/// How far into its day the newsroom is at the first clock (09:00).
+const MORNING: i64 = 9 * 3600;
+
 fn secs(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
@@ -105,8 +111,11 @@ impl Live {
     pub fn new(config: &LiveConfig, now: DateTime<Utc>) -> Live {
         let speed = i64::from(config.speed.max(1));
         let origin = now.timestamp();
-        // Newsroom seconds before and after `now`.
+        // Newsroom seconds before and after `now`. Its days (busy by day,
+        // quiet at night) count from its start: whole days and a morning
+        // before the first clock, so that it opens on a busy morning.
         let before = secs(config.history).saturating_mul(speed);
+        let before = before.saturating_add(86_399) / 86_400 * 86_400 + MORNING;
         let after = secs(config.ahead).saturating_mul(speed);
         let span = before.saturating_add(after).max(1);
         let days = u32::try_from(span.saturating_add(86_399) / 86_400)

@@ -72,7 +72,9 @@ fn demo_serves_a_living_desk_and_stops_cleanly_on_sigint() {
     let story = wait_until("a story of several articles", || story_with_several(&addr));
     assert!(story > 0);
     // The news goes on: articles published since arrive.
-    let later = wait_until("new articles", || Some(stored(&addr)).filter(|&n| n > first));
+    let later = wait_until("new articles", || {
+        Some(stored(&addr)).filter(|&n| n > first)
+    });
     assert!(later > first);
 
     let Finished {
