@@ -7,6 +7,8 @@
 //! over them with [`demo_run_options`], and runs beside them what the
 //! caller gives (the binary's HTTP server, which this crate does not know),
 //! until the stop future resolves; then everything it started stops.
+//! The data folder's scoring file plays heat as fast as the news
+//! ([`SCORING_FILE`]).
 //!
 //! Why the feed server lives in the newsroom crate (behind its `serve`
 //! feature) and not here: it renders the newsroom's own RSS writer, and
@@ -115,6 +117,41 @@ pub fn pick_port(addr: SocketAddr) -> std::io::Result<SocketAddr> {
     std::net::TcpListener::bind(addr)?.local_addr()
 }
 
+/// The scoring file of the demo's data folder: heat's time constants (its
+/// half-life, the window of its velocity) shortened by the news's speed,
+/// so that stories cool as fast as the news plays. Named by the folder's
+/// `newsdesk.toml` (`[editorial] scoring`), as a user would.
+fn write_scoring(dir: &Path, speed: u32) -> Result<(), DeskError> {
+    let heat = newsdesk_score::HeatConfig::default();
+    let speed = f64::from(speed.max(1));
+    let files = [
+        (
+            SCORING_FILE,
+            format!(
+                "# newsdesk demo: heat plays {speed} times faster than real time.\n\
+                 [heat]\nhalf_life_hours = {}\nwindow_hours = {}\n",
+                heat.half_life_hours / speed,
+                heat.window_hours / speed
+            ),
+        ),
+        (
+            newsdesk_config::CONFIG_FILE,
+            format!("[editorial]\nscoring = \"{SCORING_FILE}\"\n"),
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| DeskError::Write {
+            what: path.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// The demo's scoring file, in its data folder.
+pub const SCORING_FILE: &str = "demo-scoring.toml";
+
 /// A started demo: its data folder, the newsroom bound, its feeds followed.
 pub struct Demo {
     paths: DeskPaths,
@@ -129,6 +166,7 @@ impl Demo {
     /// and every outlet's feed followed. The desk's log goes to `log`.
     pub fn start(data_dir: Option<&Path>, live: &LiveConfig, log: Log) -> Result<Demo, DemoError> {
         let dir = fresh_data_dir(data_dir)?;
+        write_scoring(&dir, live.speed)?;
         let paths = DeskPaths::new(dir, KeySource::default()).with_log(log);
         let now = Utc::now();
         let feeds = FeedServer::bind(SocketAddr::from(([127, 0, 0, 1], 0)), Live::new(live, now))?;
@@ -238,5 +276,56 @@ impl Demo {
                 "the newsroom stopped unexpectedly: {e}"
             )))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn a_demo_starts_in_a_fresh_folder_and_follows_every_outlet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let busy = tmp.path().join("busy");
+        std::fs::create_dir_all(&busy).unwrap();
+        std::fs::write(busy.join("mine.txt"), "keep").unwrap();
+        let refused = Demo::start(Some(&busy), &LiveConfig::default(), Arc::new(|_| {}));
+        assert!(refused.is_err_and(|e| e.to_string().contains("not empty")));
+        assert!(busy.join("mine.txt").is_file());
+
+        let dir = tmp.path().join("new").join("demo");
+        let demo = Demo::start(Some(&dir), &LiveConfig::default(), Arc::new(|_| {})).unwrap();
+        assert_eq!(demo.data_dir(), dir);
+        assert!(demo.newsroom_addr().ip().is_loopback());
+        let store = demo.paths().open_store().unwrap();
+        let followed: Vec<String> = store
+            .followed_sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.locator)
+            .collect();
+        let mut feeds: Vec<String> = demo.feeds().iter().map(|f| f.url.clone()).collect();
+        feeds.sort();
+        assert_eq!(followed, feeds);
+        assert_eq!(followed.len(), 24);
+        // Heat plays as fast as the news: a 24-hour half-life becomes 24 minutes.
+        let scoring = std::fs::read_to_string(dir.join(SCORING_FILE)).unwrap();
+        let config = newsdesk_score::ScoreConfig::from_toml_str(&scoring, "s").unwrap();
+        assert!(
+            (config.heat.half_life_hours - 0.4).abs() < 1e-9,
+            "{scoring}"
+        );
+        let opts = demo.run_options();
+        assert!(opts.allow_loopback && !opts.allow_private && !opts.fetch_pages);
+    }
+
+    #[test]
+    fn port_zero_is_resolved_and_others_kept() {
+        let any = pick_port("127.0.0.1:0".parse().unwrap()).unwrap();
+        assert_ne!(any.port(), 0);
+        let fixed: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        assert_eq!(pick_port(fixed).unwrap(), fixed);
     }
 }
