@@ -42,7 +42,7 @@ pub fn run(args: DemoArgs, data_dir: Option<std::path::PathBuf>) -> anyhow::Resu
     };
     let sum = runtime.block_on(demo.run(server, stop, &mut Arrivals))?;
     println!("{} polls; {} articles stored", sum.polls, sum.stored);
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(u8::from(sum.desk_errors > 0)))
 }
 
 /// One line per poll that brought articles.
