@@ -22,6 +22,7 @@ pub mod assets;
 pub mod cards;
 pub mod home;
 pub mod layout;
+pub mod story;
 pub mod topic;
 
 use std::collections::HashMap;

@@ -692,3 +692,83 @@ async fn hostile_feed_text_is_escaped_everywhere() {
     }
     assert!(shown >= 1, "the hostile title is shown, escaped");
 }
+
+#[tokio::test]
+async fn the_story_page_folds_copies_under_their_original_and_orders_the_timeline() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    let all = desk.articles();
+    let by_id: HashMap<i64, &StoredArticle> = all.iter().map(|a| (a.id, a)).collect();
+    // A copy whose original is an original of the same story.
+    let copy = all
+        .iter()
+        .find(|a| {
+            a.duplicate_of
+                .and_then(|d| by_id.get(&d))
+                .is_some_and(|o| o.story == a.story && o.duplicate_of.is_none())
+        })
+        .expect("the newsroom republishes agency copy");
+    let original = a_original(copy, &by_id);
+    let story = copy.story.unwrap();
+    let uri = format!("/stories/{story}");
+    let body = page(&app, &uri).await;
+    let orig_at = body
+        .find(&format!(
+            "<li class=\"card\" id=\"article-{}\"",
+            original.id
+        ))
+        .expect("the original is a top-level entry");
+    let copy_at = body
+        .find(&format!("<li id=\"article-{}\"", copy.id))
+        .expect("the copy is listed");
+    assert!(copy_at > orig_at);
+    let next_original = body[orig_at + 1..]
+        .find("<li class=\"card\"")
+        .map(|i| i + orig_at + 1)
+        .unwrap_or(body.len());
+    assert!(
+        copy_at < next_original,
+        "the copy {} is folded under its original {}",
+        copy.id,
+        original.id
+    );
+    let folded = &body[orig_at..copy_at];
+    assert!(folded.contains("<details>") && folded.contains("<ol class=\"copies\">"));
+    // Every member is on the page, originals before copies.
+    let members: Vec<&StoredArticle> = all.iter().filter(|a| a.story == Some(story)).collect();
+    for m in &members {
+        assert!(
+            body.contains(&format!("id=\"article-{}\"", m.id)),
+            "{}",
+            m.id
+        );
+    }
+    // The timeline lists each article once, oldest first.
+    let tl = &body[body.find("<ol class=\"timeline\">").unwrap()..];
+    let tl = &tl[..tl.find("</ol>").unwrap()];
+    let times: Vec<&str> = tl
+        .match_indices("datetime=\"")
+        .map(|(i, m)| &tl[i + m.len()..i + m.len() + 20])
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    assert_eq!(tl.matches("<li>").count(), members.len());
+    // Links out are web links only; the quality breakdown is on demand.
+    assert!(body.contains("Quality breakdown"));
+    if let Some(u) = &copy.article.web_url {
+        assert!(body.contains(&askama_escape(u)), "{u}");
+    }
+    let (status, _, _) = get(&app, "/stories/999999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(&app, "/stories/x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+fn a_original<'a>(a: &StoredArticle, by_id: &HashMap<i64, &'a StoredArticle>) -> &'a StoredArticle {
+    let mut at = by_id[&a.duplicate_of.unwrap()];
+    while let Some(up) = at.duplicate_of.and_then(|d| by_id.get(&d)) {
+        at = up;
+    }
+    at
+}
