@@ -192,7 +192,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/topics", get(api::list_topics))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/stats", get(api::stats))
-        .route("/articles/{file}", get(api::document))
+        .route("/articles/{file}", get(web::article::dispatch))
         .route("/images/{key}", get(api::image))
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .route("/api/v1/search", get(search::search))

@@ -18,6 +18,7 @@
 //!   `/stories/{id}`, [`article`] `/articles/{id}`, [`search`] `/search`,
 //!   [`sources`] `/sources`.
 
+pub mod article;
 pub mod assets;
 pub mod cards;
 pub mod home;

@@ -772,3 +772,57 @@ fn a_original<'a>(a: &StoredArticle, by_id: &HashMap<i64, &'a StoredArticle>) ->
     }
     at
 }
+
+#[tokio::test]
+async fn the_article_page_shows_the_decision_topics_and_related_coverage() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    let s = desk.store();
+    let all = desk.articles();
+    // An unpublished article: its page says so and why.
+    let off = all
+        .iter()
+        .find(|a| a.article.published == Some(false))
+        .expect("the desk leaves some articles unpublished");
+    let full = s.article(off.id).unwrap().unwrap();
+    let body = page(&app, &format!("/articles/{}", off.id)).await;
+    assert!(body.contains("not published"));
+    let detail: serde_json::Value =
+        serde_json::from_str(full.editorial.as_deref().expect("decided")).unwrap();
+    let first_reason = detail["reasons"][0].as_str().expect("a reason");
+    assert!(
+        body.contains(&askama_escape(first_reason)),
+        "the reason {first_reason:?}"
+    );
+    for t in &off.article.topics {
+        assert!(body.contains(&askama_escape(t)), "topic {t}");
+    }
+    // An article with related coverage lists it, by title.
+    if let Some(with_related) = all.iter().find_map(|a| {
+        let f = s.article(a.id).unwrap().unwrap();
+        (!f.related.is_empty()).then_some(f)
+    }) {
+        let body = page(&app, &format!("/articles/{}", with_related.id)).await;
+        let r = s.article(with_related.related[0]).unwrap().unwrap();
+        assert!(
+            body.contains(&format!("href=\"/articles/{}\"", r.id)),
+            "related {} on {}",
+            r.id,
+            with_related.id
+        );
+        assert!(body.contains("Related coverage"));
+    }
+    // The document route still answers by its suffix.
+    let (status, headers, doc) =
+        common::exchange(&app, "GET", &format!("/articles/{}.md", off.id), &[], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
+    assert!(String::from_utf8(doc).unwrap().starts_with("---\n"));
+    // Clear text is never on the page.
+    assert!(!body.contains("secret"));
+    let (status, _, _) = get(&app, "/articles/999999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
