@@ -176,6 +176,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(web::home::page_handler))
         .route("/topics/{slug}", get(web::topic::page_handler))
         .route("/stories/{id}", get(web::story::page_handler))
+        .route("/search", get(web::search::page_handler))
         .route("/assets/{file}", get(web::assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))

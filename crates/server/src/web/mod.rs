@@ -23,6 +23,7 @@ pub mod assets;
 pub mod cards;
 pub mod home;
 pub mod layout;
+pub mod search;
 pub mod story;
 pub mod topic;
 

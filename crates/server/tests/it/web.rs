@@ -826,3 +826,69 @@ async fn the_article_page_shows_the_decision_topics_and_related_coverage() {
     let (status, _, _) = get(&app, "/articles/999999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn search_marks_matches_in_escaped_text_and_links_its_feeds() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    // The form alone.
+    let body = page(&app, "/search").await;
+    assert!(body.contains("name=\"q\""));
+    // A word of a published title finds it, marked.
+    let s = desk.store();
+    let top = s
+        .query_articles(&ArticleQuery {
+            published: Some(true),
+            sort: Sort::Heat,
+            limit: 1,
+            ..ArticleQuery::default()
+        })
+        .unwrap()
+        .articles
+        .remove(0);
+    let word = top
+        .article
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 5)
+        .max_by_key(|w| w.len())
+        .expect("a long word in the headline")
+        .to_string();
+    let body = page(&app, &format!("/search?q={word}")).await;
+    assert!(body.contains("<mark>"), "{word} marked");
+    assert!(
+        body.contains(&format!("href=\"/articles/{}\"", top.id)),
+        "{word} finds {}",
+        top.id
+    );
+    // The feeds of the search are announced, linked and answer.
+    let alt = alternates(&body);
+    assert_eq!(alt.len(), 3);
+    for (_, href) in &alt {
+        let href = unescape(href);
+        assert!(href.contains(&format!("q={word}")), "{href}");
+        let (status, _, _) = common::exchange(&app, "GET", &href, &[], "").await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+    }
+    // Hostile text in a hit is escaped before it is marked.
+    let body = page(&app, "/search?q=alert+quotes&published=any").await;
+    assert!(
+        body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"),
+        "the hostile title is found and shown escaped"
+    );
+    assert!(!body.contains("<script>alert"));
+    assert!(!body.contains("<b>tags</b>"));
+    // A filter by topic keeps to the topic; a broken query is explained.
+    let body = page(
+        &app,
+        &format!("/search?q={word}&topic=ai&provider=&published="),
+    )
+    .await;
+    assert!(body.contains("selected>AI</option>"));
+    let (status, headers, body) = get(&app, "/search?q=%22unclosed").await;
+    check_page("/search?q=\"unclosed", &headers, &body);
+    assert!(
+        status == StatusCode::BAD_REQUEST || status == StatusCode::OK,
+        "{status}"
+    );
+}
