@@ -24,6 +24,7 @@ pub mod cards;
 pub mod home;
 pub mod layout;
 pub mod search;
+pub mod sources;
 pub mod story;
 pub mod topic;
 

@@ -892,3 +892,84 @@ async fn search_marks_matches_in_escaped_text_and_links_its_feeds() {
         "{status}"
     );
 }
+
+#[tokio::test]
+async fn the_sources_page_shows_each_followed_source_with_its_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        for (url, title) in [
+            ("https://good.example/feed.xml", "Good <News>"),
+            ("https://bad.example/rss", "Bad feed"),
+            ("https://new.example/atom", ""),
+        ] {
+            s.follow_source(
+                &SourceInfo {
+                    locator: url.into(),
+                    kind: "subscription".into(),
+                    title: (!title.is_empty()).then(|| title.to_string()),
+                },
+                now,
+            )
+            .unwrap();
+        }
+        let ok = newsdesk_model::SourceHealth {
+            last_attempt: Some(now - Duration::minutes(10)),
+            last_success: Some(now - Duration::minutes(10)),
+            next_poll: Some(now + Duration::minutes(20)),
+            items_per_day: Some(12.5),
+            ..Default::default()
+        };
+        let bad = newsdesk_model::SourceHealth {
+            last_attempt: Some(now - Duration::minutes(5)),
+            last_success: Some(now - Duration::hours(30)),
+            consecutive_errors: 3,
+            last_error: Some("HTTP 503 <script>alert(1)</script>".into()),
+            last_error_kind: Some("http".into()),
+            next_poll: Some(now + Duration::hours(1)),
+            ..Default::default()
+        };
+        for (url, h) in [
+            ("https://good.example/feed.xml", ok),
+            ("https://bad.example/rss", bad),
+        ] {
+            s.record_poll(
+                url,
+                &newsdesk_store::PollRecord {
+                    health: serde_json::to_string(&h).unwrap(),
+                    next_poll: h.next_poll,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+    }
+    let state = AppState::open(
+        &ServerConfig {
+            data_dir: dir.path().to_path_buf(),
+            base_url: "https://desk.example".into(),
+            readers: 1,
+        },
+        Arc::new(Metrics::default()),
+    )
+    .unwrap();
+    let app = router(Arc::new(state));
+    let body = page(&app, "/sources").await;
+    let bad = body.find("Bad feed").expect("the failing source");
+    let good = body.find("Good &#60;News&#62;").expect("titles escaped");
+    let new = body
+        .find("https://new.example/atom")
+        .expect("a source without title by URL");
+    assert!(bad < new && new < good, "failing first, then new, then ok");
+    let bad_row = &body[bad..new];
+    assert!(bad_row.contains("failing"));
+    assert!(bad_row.contains(">3<"), "three errors in a row: {bad_row}");
+    assert!(bad_row.contains("http: HTTP 503 &#60;script&#62;"));
+    assert!(bad_row.contains("30 h ago") || bad_row.contains("1 day ago"));
+    let new_row = &body[new..good];
+    assert!(new_row.contains("never") && new_row.contains("due now"));
+    let good_row = &body[good..];
+    assert!(good_row.contains("10 min ago") && good_row.contains("12.5"));
+    assert!(!body.contains("<script>alert"));
+}
