@@ -973,3 +973,36 @@ async fn the_sources_page_shows_each_followed_source_with_its_health() {
     assert!(good_row.contains("10 min ago") && good_row.contains("12.5"));
     assert!(!body.contains("<script>alert"));
 }
+
+#[tokio::test]
+async fn every_page_is_well_formed_with_landmarks_and_the_shortcut_hooks() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    let home = page(&app, "/").await;
+    let story = card_links(&home)[0].clone();
+    let story_page = page(&app, &story).await;
+    let article = card_links(&story_page)[0].clone();
+    let mut sizes = Vec::new();
+    for uri in [
+        "/".to_string(),
+        "/?sort=newest".to_string(),
+        "/topics/ai".to_string(),
+        "/topics/aws-ai?sort=newest".to_string(),
+        "/topics/ai?show=all".to_string(),
+        story,
+        article,
+        "/search".to_string(),
+        "/search?q=cloud".to_string(),
+        "/sources".to_string(),
+    ] {
+        let body = page(&app, &uri).await;
+        // Cards carry the headline link the j/k/o shortcuts use.
+        if uri != "/search" && uri != "/sources" && !uri.starts_with("/articles/") {
+            assert!(body.contains("class=\"headline\""), "{uri}");
+        }
+        assert!(body.contains("id=\"q\""), "{uri}: the search box for /");
+        assert!(body.contains("id=\"topics\""), "{uri}: the topics for g t");
+        sizes.push((uri, body.len()));
+    }
+    eprintln!("page sizes (bytes of HTML): {sizes:?}");
+}
