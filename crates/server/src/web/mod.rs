@@ -4,6 +4,10 @@
 //! `|safe` (the one exception is the search's highlighted title and snippet,
 //! which the search library escapes before it marks the matches).
 //!
+//! Unlike the API, pages ignore query parameters they do not know (links
+//! shared with tracking tags still open); a bad value of a known one is a
+//! 400 page.
+//!
 //! Every page is usable without script; `assets/app.js` only adds keyboard
 //! shortcuts, the theme toggle and relative times that keep up. The pages
 //! carry no inline script or style, so their Content-Security-Policy

@@ -64,16 +64,11 @@ pub async fn page_handler(
     axum::extract::Query(params): Params,
 ) -> Result<Response, WebError> {
     const KNOWN: &[&str] = &["q", "topic", "provider", "published", "sort", "offset"];
-    if let Some(k) = params.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(WebError::bad_request(format!(
-            "The search takes {}, not {k:?}.",
-            KNOWN.join(", ")
-        )));
-    }
-    // The form sends every field; an empty one is no filter.
+    // The form sends every field; an empty one is no filter. Parameters
+    // the page does not know (a link's tracking tags) are left out.
     let given: HashMap<String, String> = params
         .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
+        .filter(|(k, v)| KNOWN.contains(&k.as_str()) && !v.trim().is_empty())
         .collect();
     let get = |k: &str| given.get(k).cloned().unwrap_or_default();
     let q = get("q");

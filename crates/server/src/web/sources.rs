@@ -56,13 +56,8 @@ fn time(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Time> {
 
 pub async fn page_handler(
     State(state): State<Arc<AppState>>,
-    axum::extract::Query(params): Params,
+    _params: Params,
 ) -> Result<Response, WebError> {
-    if let Some(k) = params.keys().next() {
-        return Err(WebError::bad_request(format!(
-            "The sources page takes no parameters, not {k:?}."
-        )));
-    }
     let sources = state
         .pool
         .with(|s| s.followed_sources())

@@ -146,13 +146,8 @@ fn entry(a: &StoredArticle, images: &std::path::Path, now: chrono::DateTime<Utc>
 pub async fn page_handler(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
-    axum::extract::Query(params): Params,
+    _params: Params,
 ) -> Result<Response, WebError> {
-    if let Some(k) = params.keys().next() {
-        return Err(WebError::bad_request(format!(
-            "A story's page takes no parameters, not {k:?}."
-        )));
-    }
     let id = parse_id("story", &id)?;
     let images = state.images_dir.clone();
     let now = Utc::now();

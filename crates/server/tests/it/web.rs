@@ -489,6 +489,11 @@ async fn unknown_pages_are_html_for_browsers_and_json_for_the_api() {
     check_page("/topics/no-such-topic", &headers, &body);
     let (status, _, body) = get(&app, "/topics/ai?cursor=zz").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _, body) = get(&app, "/topics/ai?sort=coldest").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // A shared link's tracking tags do not break a page.
+    page(&app, "/topics/ai?utm_source=newsletter").await;
+    page(&app, "/search?q=cloud&utm_medium=mail").await;
 }
 
 #[tokio::test]
