@@ -66,9 +66,10 @@ struct ArticlePage {
     stub: bool,
 }
 
-/// `/articles/{file}`: the document when the name ends in `.md`, else the
-/// page (a client that does not ask for HTML gets the API's JSON error for
-/// a name that is not an id, as before the pages existed).
+/// `/articles/{file}`: the document when the name ends in `.md`; the page
+/// for a browser (`Accept: text/html`). Other clients get what the route
+/// answered before the pages existed (the document, or its JSON errors, as
+/// `openapi.json` describes).
 pub async fn dispatch(
     state: State<Arc<AppState>>,
     Path(file): Path<String>,
@@ -79,8 +80,7 @@ pub async fn dispatch(
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    let id_like = !file.is_empty() && file.bytes().all(|b| b.is_ascii_digit());
-    if file.ends_with(".md") || (!browser && !id_like) {
+    if file.ends_with(".md") || !browser {
         return crate::api::document(state, Path(file), params)
             .await
             .into_response();

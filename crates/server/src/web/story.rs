@@ -127,7 +127,11 @@ fn entry(a: &StoredArticle, images: &std::path::Path, now: chrono::DateTime<Utc>
         title: art.title.clone(),
         provider: provider(a),
         time: Time::of(art.published_at, now),
-        excerpt: art.excerpt.clone().filter(|e| !e.trim().is_empty()),
+        excerpt: art
+            .excerpt
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| super::shorten(e, super::EXCERPT_CHARS)),
         image: thumb(a, images),
         quality: art.quality,
         published: art.published == Some(true),
