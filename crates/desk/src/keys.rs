@@ -244,6 +244,31 @@ fn created_file(key_file: &Path) -> PathBuf {
     key_file.with_file_name(name)
 }
 
+/// The keyring as a table: where it comes from, then each key's id,
+/// whether it is current and when it was created (never the keys).
+pub fn list_text(loaded: &LoadedKeys) -> String {
+    use std::fmt::Write;
+    let (mut out, created) = match &loaded.origin {
+        KeyOrigin::File(p) => (format!("keyring: {}\n", p.display()), read_created(p)),
+        KeyOrigin::Env => (format!("keyring: {KEYS_ENV}\n"), Vec::new()),
+    };
+    let keyring = &loaded.keyring;
+    let _ = writeln!(out, "{:<12} {:<8} created", "id", "current");
+    for id in keyring.ids() {
+        let at = created
+            .iter()
+            .find(|(k, _)| k == id.as_str())
+            .map_or("-", |(_, at)| at.as_str());
+        let current = if id == keyring.current_id() {
+            "yes"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{:<12} {:<8} {at}", id.as_str(), current);
+    }
+    out
+}
+
 /// When each key of a key file was created (`id`, RFC 3339), as recorded
 /// beside it.
 pub fn read_created(key_file: &Path) -> Vec<(String, String)> {
@@ -480,4 +505,31 @@ pub fn open_document(paths: &DeskPaths, file: &Path) -> Result<newsdesk_secure::
     newsdesk_secure::SecuredValue::parse(secured)
         .and_then(|_| keyring.open(&identity, secured))
         .map_err(|e| DeskError::Config(format!("{shown}: field `secured`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_secure::Key;
+
+    #[test]
+    fn the_key_list_marks_the_current_key_and_shows_no_key_material() {
+        let key = Key::from_bytes([7; 32]);
+        let mut keyring = Keyring::new(KeyId::new("k-old").unwrap(), key);
+        let new = KeyId::new("k-new").unwrap();
+        keyring
+            .insert(new.clone(), Key::from_bytes([9; 32]))
+            .unwrap();
+        keyring.set_current(&new).unwrap();
+        let loaded = LoadedKeys {
+            keyring,
+            origin: KeyOrigin::Env,
+            warnings: Vec::new(),
+        };
+        let text = list_text(&loaded);
+        assert!(text.starts_with("keyring: NEWSDESK_KEYS\nid           current  created\n"));
+        assert!(text.contains("k-new        yes      -\n"), "{text}");
+        assert!(text.contains("k-old                 -\n"), "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+    }
 }

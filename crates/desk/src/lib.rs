@@ -42,6 +42,7 @@ pub mod pipeline;
 pub mod run;
 pub mod search_sync;
 pub mod sources;
+pub mod text;
 
 pub use editorial::{Decided, Detail, Editorial, TopicWhy, DESK_FILE, EDITORIAL_VERSION};
 pub use error::DeskError;

@@ -7,9 +7,8 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsdesk_desk::analysis::Done;
 use newsdesk_desk::ingest::{IngestObserver, IngestOptions};
-use newsdesk_desk::{Decided, DeskPaths};
+use newsdesk_desk::{text, DeskPaths};
 
 pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
@@ -43,33 +42,8 @@ pub fn run(
     )?;
     bar.bar.finish_and_clear();
 
-    println!(
-        "{} inputs: {} stored, {} updated, {} unchanged, {} related articles added, {} sources registered, {} failed, {} entries skipped",
-        sum.inputs,
-        sum.stored,
-        sum.updated,
-        sum.unchanged,
-        sum.related,
-        sum.sources,
-        sum.failed.len(),
-        sum.skipped.len()
-    );
-    match &sum.analysed {
-        Some(done) => {
-            print_analysis(done);
-            print_decided(&sum.decided);
-        }
-        None => println!("analysis: deferred (run `newsdesk analyze`)"),
-    }
-    for f in &sum.failed {
-        eprintln!("failed: {f}");
-    }
-    for s in &sum.skipped {
-        eprintln!("skipped: {s}");
-    }
-    for w in &sum.warnings {
-        eprintln!("warning: {w}");
-    }
+    print!("{}", text::ingested(&sum));
+    eprint!("{}", text::ingest_problems(&sum));
     // Skipped entries (an empty story in a good file) are reported, but only a
     // failed input makes the run fail.
     Ok(if sum.failed.is_empty() {
@@ -131,25 +105,14 @@ fn failpoint_after_store_commit() {
     }
 }
 
-pub fn print_analysis(d: &Done) {
-    println!(
-        "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
-        d.analysed, d.copies, d.changed
-    );
-}
-
-pub fn print_decided(d: &Decided) {
-    println!(
-        "editorial: {} articles decided ({} published, {} changed), {} story heats updated",
-        d.decided, d.published, d.changed, d.stories
-    );
-}
-
 /// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is
 /// pending.
 pub fn analyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let (done, decided) = newsdesk_desk::editor::analyze_pending(paths, Utc::now())?;
-    print_analysis(&done);
-    print_decided(&decided);
+    print!(
+        "{}{}",
+        text::analysed(&done),
+        text::decided("editorial", &decided)
+    );
     Ok(ExitCode::SUCCESS)
 }

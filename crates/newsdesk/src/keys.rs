@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use anyhow::bail;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_desk::keys::{self as lib, KeyOrigin, Sealed};
+use newsdesk_desk::keys::{self as lib, Sealed};
 use newsdesk_desk::DeskPaths;
-use newsdesk_secure::{KeyId, KEYS_ENV};
+use newsdesk_secure::KeyId;
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -101,34 +101,9 @@ fn print_retired(r: &lib::Retired) {
 }
 
 fn list(paths: &DeskPaths) -> anyhow::Result<()> {
-    let Some(loaded) = paths.keyring()? else {
-        println!("no keyring (run `newsdesk keys new`)");
-        return Ok(());
-    };
-    let created = match &loaded.origin {
-        KeyOrigin::File(p) => {
-            println!("keyring: {}", p.display());
-            lib::read_created(p)
-        }
-        KeyOrigin::Env => {
-            println!("keyring: {KEYS_ENV}");
-            Vec::new()
-        }
-    };
-    let keyring = &loaded.keyring;
-    println!("{:<12} {:<8} created", "id", "current");
-    for id in keyring.ids() {
-        let at = created
-            .iter()
-            .find(|(k, _)| k == id.as_str())
-            .map(|(_, at)| at.as_str())
-            .unwrap_or("-");
-        let current = if id == keyring.current_id() {
-            "yes"
-        } else {
-            ""
-        };
-        println!("{:<12} {:<8} {at}", id.as_str(), current);
+    match paths.keyring()? {
+        Some(loaded) => print!("{}", lib::list_text(&loaded)),
+        None => println!("no keyring (run `newsdesk keys new`)"),
     }
     Ok(())
 }

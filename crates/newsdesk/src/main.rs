@@ -180,35 +180,7 @@ enum Command {
     },
     /// Full-text search over the stored articles (title, excerpt, body,
     /// provider, topics): words, "phrases", OR, -word, field:word.
-    Search {
-        /// What to look for (blank: the newest articles that pass the filters).
-        query: String,
-        /// Only articles with this topic (repeat for all of several).
-        #[arg(long)]
-        topic: Vec<String>,
-        /// Only articles of this provider, name or domain (repeat for any of several).
-        #[arg(long)]
-        provider: Vec<String>,
-        /// Published at or after (YYYY-MM-DD or RFC 3339).
-        #[arg(long)]
-        since: Option<String>,
-        /// Published before (YYYY-MM-DD or RFC 3339).
-        #[arg(long)]
-        until: Option<String>,
-        /// Only published (true) or unpublished (false) articles.
-        #[arg(long)]
-        published: Option<bool>,
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Newest first instead of by relevance.
-        #[arg(long)]
-        newest: bool,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Search(search_cmd::SearchArgs),
     /// The full-text index (DATA_DIR/search): rebuild, check against the store, sync.
     Index {
         #[command(subcommand)]
@@ -397,32 +369,7 @@ fn main() -> ExitCode {
         Command::Keys { command } => keys::run(&paths, command),
         Command::Unseal { file } => keys::open_document(&paths, &file),
         Command::Apikeys { command } => apikeys::run(&paths, command),
-        Command::Search {
-            query,
-            topic,
-            provider,
-            since,
-            until,
-            published,
-            limit,
-            offset,
-            newest,
-            json,
-        } => search_cmd::search(
-            &paths,
-            search_cmd::SearchArgs {
-                query,
-                topics: topic,
-                providers: provider,
-                since,
-                until,
-                published,
-                limit,
-                offset,
-                newest,
-                json,
-            },
-        ),
+        Command::Search(args) => search_cmd::search(&paths, args),
         Command::Index { command } => search_cmd::index(&paths, command),
         Command::Stats { json } => stats::run(&paths, json),
         Command::Eval { command } => eval::run(&paths, command),

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use newsdesk_desk::analysis::Done;
-use newsdesk_desk::run::{NextPoll, PollOutcome, PollReport, RunObserver, RunOptions, RunSummary};
+use newsdesk_desk::run::{PollReport, RunObserver, RunOptions};
+use newsdesk_desk::text::{self, count};
 use newsdesk_desk::{Decided, DeskPaths};
 use newsdesk_server::Metrics;
 
@@ -93,7 +94,7 @@ async fn desk_loop(
         metrics,
     };
     let sum = newsdesk_desk::run::run(paths, opts, stop, &mut printer).await?;
-    print_summary(&sum);
+    print!("{}", text::run_summary(&sum));
     Ok(if sum.desk_errors > 0 {
         ExitCode::from(1)
     } else {
@@ -132,37 +133,7 @@ impl RunObserver for Printer<'_> {
     }
 
     fn polled(&mut self, p: &PollReport) {
-        let next = match p.next {
-            NextPoll::Dead => {
-                "dead: no more polls (`newsdesk sources add` follows it again)".to_string()
-            }
-            NextPoll::At(t) => format!("next poll {}", newsdesk_normalize::format_date(&t)),
-            NextPoll::Now => "next poll now".to_string(),
-        };
-        let what = match &p.outcome {
-            PollOutcome::Fetched {
-                items,
-                new,
-                updated,
-                pages,
-            } => format!(
-                "fetched, {}, {new} new, {updated} updated, {} fetched",
-                count(*items, "item"),
-                count(*pages, "page")
-            ),
-            PollOutcome::Unchanged => "unchanged (304)".to_string(),
-            PollOutcome::Failed {
-                message,
-                consecutive_errors,
-            } => format!(
-                "error: {message} ({} in a row)",
-                count(*consecutive_errors as usize, "error")
-            ),
-        };
-        eprintln!("poll {}: {what}; {next}", p.locator);
-        for note in &p.notes {
-            eprintln!("  {}: {note}", p.locator);
-        }
+        eprint!("{}", text::poll(p));
         let (m, c) = (self.metrics, &p.counts);
         m.add("fetch_polls_total", c.polls as u64);
         m.add("fetch_feeds_fetched_total", c.fetched as u64);
@@ -189,24 +160,4 @@ impl RunObserver for Printer<'_> {
             count(abandoned, "poll")
         );
     }
-}
-
-fn print_summary(sum: &RunSummary) {
-    println!(
-        "{}: {} fetched, {} unchanged, {} failed; {} stored, {} updated, {} fetched",
-        count(sum.polls, "poll"),
-        sum.fetched,
-        sum.unchanged,
-        sum.failed,
-        count(sum.stored, "article"),
-        sum.updated,
-        count(sum.pages, "page")
-    );
-    crate::ingest::print_analysis(&sum.analysed);
-    crate::ingest::print_decided(&sum.decided);
-}
-
-/// `1 item`, `2 items`.
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -8,7 +8,6 @@ use chrono::Utc;
 use clap::Subcommand;
 use newsdesk_desk::sources::{self, feed_url, follow, health_of, Followed};
 use newsdesk_desk::DeskPaths;
-use newsdesk_store::FollowedSource;
 
 #[derive(Subcommand)]
 pub enum SourcesCommand {
@@ -76,40 +75,28 @@ fn import(paths: &DeskPaths, file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn remove(paths: &DeskPaths, raw: &str) -> anyhow::Result<ExitCode> {
-    let mut store = paths.open_store()?;
-    // As given first (a locator stored before canonical forms), then canonical.
-    let mut removed = store.unfollow_source(raw.trim())?;
-    if !removed {
-        if let Ok(url) = feed_url(raw) {
-            removed = store.unfollow_source(&url)?;
-        }
-    }
+    let removed = sources::unfollow(&mut *paths.open_store()?, raw)?;
+    let raw = raw.trim();
     if removed {
-        println!("stopped following {} (its articles stay)", raw.trim());
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!(
-            "error: {} is not a followed source (see `newsdesk sources list`)",
-            raw.trim()
-        );
-        Ok(ExitCode::from(1))
+        println!("stopped following {raw} (its articles stay)");
+        return Ok(ExitCode::SUCCESS);
     }
+    eprintln!("error: {raw} is not a followed source (see `newsdesk sources list`)");
+    Ok(ExitCode::from(1))
 }
 
 /// One line of `sources list --json` (the API's `/api/v1/sources` shape).
 type Row = newsdesk_server::sources::SourceView;
-
-fn row(paths: &DeskPaths, s: FollowedSource) -> Row {
-    let h = health_of(paths, &s);
-    Row::new(s, h)
-}
 
 fn list(paths: &DeskPaths, json: bool) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let rows: Vec<Row> = store
         .followed_sources()?
         .into_iter()
-        .map(|s| row(paths, s))
+        .map(|s| {
+            let h = health_of(paths, &s);
+            Row::new(s, h)
+        })
         .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);

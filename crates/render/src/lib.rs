@@ -6,6 +6,7 @@
 //! writes to it.
 
 pub mod feeds;
+pub mod text;
 
 pub use feeds::{
     conditional, etag, last_modified, render, Conditional, FeedError, FeedFormat, FeedImage,

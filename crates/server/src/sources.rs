@@ -31,16 +31,6 @@ pub struct SourceView {
     pub items_per_day: Option<f64>,
 }
 
-/// A source's health record, read from the store's JSON; `Err` names what
-/// is wrong with a damaged record (the caller says so and treats the
-/// source as new).
-pub fn health(source: &FollowedSource) -> Result<SourceHealth, String> {
-    match source.health.as_deref() {
-        None => Ok(SourceHealth::default()),
-        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string()),
-    }
-}
-
 fn status(h: &SourceHealth) -> &'static str {
     if h.dead {
         "dead"
