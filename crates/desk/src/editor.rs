@@ -206,16 +206,27 @@ pub struct RuleTest {
     pub changed: Vec<(i64, bool, String)>,
 }
 
-/// What adding `rule` (named [`TESTED_RULE`] here) would change, without
-/// applying it.
-pub fn test_rule(paths: &DeskPaths, rule: Rule, now: DateTime<Utc>) -> Result<RuleTest, DeskError> {
-    check_query(None, &rule.query)?;
+/// What adding a rule with `query` (a keep rule with `keep`, else a mute
+/// rule; only within `topic`) would change, without applying it.
+pub fn test_rule(
+    paths: &DeskPaths,
+    query: String,
+    keep: bool,
+    topic: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RuleTest, DeskError> {
+    check_query(None, &query)?;
     let (store, current) = open_desk(paths, now)?;
     let mut rules = store.rules().map_err(store_err("reading the rules"))?;
-    rules.push(Rule {
-        name: TESTED_RULE.into(),
-        ..rule
-    });
+    rules.push(draft_rule(
+        TESTED_RULE,
+        query,
+        keep,
+        topic,
+        String::new(),
+        None,
+        now,
+    ));
     let tested = Editorial::with_rules(&paths.data_dir, rules)?;
     let mut out = RuleTest::default();
     let mut after = 0;

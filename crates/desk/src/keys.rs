@@ -302,6 +302,28 @@ pub struct AddedKey {
     pub file: PathBuf,
 }
 
+impl AddedKey {
+    /// The keyring's other keys (those `keys rotate --retire` retires).
+    pub fn older_ids(&self) -> Vec<KeyId> {
+        self.keyring
+            .ids()
+            .filter(|k| **k != self.id)
+            .cloned()
+            .collect()
+    }
+}
+
+impl std::fmt::Display for AddedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "key {} added to {} (current)",
+            self.id,
+            self.file.display()
+        )
+    }
+}
+
 /// Adds a new current key to the writable key file (creating it, and its
 /// folder with mode 0700), and records when.
 pub fn add_key(paths: &DeskPaths, now: DateTime<Utc>) -> Result<AddedKey, DeskError> {
@@ -351,6 +373,16 @@ pub struct Sealed {
     pub resealed: usize,
     /// The current key.
     pub key: String,
+}
+
+impl std::fmt::Display for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} articles with full text: {} texts sealed, {} re-sealed under key {}",
+            self.seen, self.sealed, self.resealed, self.key
+        )
+    }
 }
 
 /// Seals every clear body and re-seals every value not under the current
@@ -423,6 +455,19 @@ pub struct Retired {
     pub id: KeyId,
     /// The key file it was removed from.
     pub file: PathBuf,
+}
+
+impl std::fmt::Display for Retired {
+    /// The re-sealing, then the retirement, on two lines.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}\nkey {} retired from {}",
+            self.sealed,
+            self.id,
+            self.file.display()
+        )
+    }
 }
 
 /// Re-seals anything not under the current key, checks that nothing is
@@ -531,5 +576,36 @@ mod tests {
         assert!(text.contains("k-new        yes      -\n"), "{text}");
         assert!(text.contains("k-old                 -\n"), "{text}");
         assert_eq!(text.lines().count(), 4, "{text}");
+    }
+
+    #[test]
+    fn keys_added_and_retired_read_as_sentences() {
+        let mut keyring = Keyring::new(KeyId::new("k1").unwrap(), Key::from_bytes([1; 32]));
+        let id = KeyId::new("k2").unwrap();
+        keyring
+            .insert(id.clone(), Key::from_bytes([2; 32]))
+            .unwrap();
+        let added = AddedKey {
+            keyring,
+            id: id.clone(),
+            file: PathBuf::from("keys/keyring"),
+        };
+        assert_eq!(added.to_string(), "key k2 added to keys/keyring (current)");
+        assert_eq!(added.older_ids(), vec![KeyId::new("k1").unwrap()]);
+        let sealed = Sealed {
+            seen: 3,
+            sealed: 2,
+            resealed: 1,
+            key: "k2".into(),
+        };
+        let retired = Retired {
+            sealed,
+            id: KeyId::new("k1").unwrap(),
+            file: PathBuf::from("keys/keyring"),
+        };
+        assert_eq!(
+            retired.to_string(),
+            "3 articles with full text: 2 texts sealed, 1 re-sealed under key k2\nkey k1 retired from keys/keyring"
+        );
     }
 }

@@ -38,6 +38,7 @@ mod error;
 pub mod eval;
 pub mod ingest;
 pub mod keys;
+pub mod pages;
 pub mod pipeline;
 pub mod run;
 pub mod search_sync;

@@ -413,6 +413,33 @@ pub fn poll(p: &crate::run::PollReport) -> String {
     out
 }
 
+/// What the running desk caught up on as it opened (`None`: nothing).
+pub fn caught_up(analysed: &Done, decided: &Decided) -> Option<String> {
+    (analysed.analysed > 0 || decided.decided > 0).then(|| {
+        format!(
+            "caught up: {} articles analysed, {} decided\n",
+            analysed.analysed, decided.decided
+        )
+    })
+}
+
+/// The sources followed and due; `once`: a single round (no Ctrl-C hint).
+pub fn following(sources: usize, due: usize, once: bool) -> String {
+    let hint = if once { "" } else { " (Ctrl-C stops)" };
+    format!(
+        "following {}, {due} due now{hint}\n",
+        count(sources, "source")
+    )
+}
+
+/// The running desk stopping on `signal`, `abandoned` polls in flight.
+pub fn stopping(signal: &str, abandoned: usize) -> String {
+    format!(
+        "stopping ({signal}): {} in flight abandoned, nothing of theirs written; their sources stay due\n",
+        count(abandoned, "poll")
+    )
+}
+
 /// A run's totals, its analysis and decisions.
 pub fn run_summary(sum: &crate::run::RunSummary) -> String {
     format!(
@@ -581,6 +608,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_running_desk_says_what_it_follows_and_abandons() {
+        assert_eq!(following(1, 0, true), "following 1 source, 0 due now\n");
+        assert_eq!(
+            following(2, 1, false),
+            "following 2 sources, 1 due now (Ctrl-C stops)\n"
+        );
+        assert!(
+            stopping("SIGTERM", 1).starts_with("stopping (SIGTERM): 1 poll in flight abandoned")
+        );
+        assert_eq!(caught_up(&Done::default(), &Decided::default()), None);
+        let d = Decided {
+            decided: 2,
+            ..Decided::default()
+        };
+        assert_eq!(
+            caught_up(&Done::default(), &d).as_deref(),
+            Some("caught up: 0 articles analysed, 2 decided\n")
+        );
+    }
+
+    #[test]
     fn counts_are_singular_for_one() {
         assert_eq!(count(1, "poll"), "1 poll");
         assert_eq!(count(0, "poll"), "0 polls");
@@ -663,5 +711,141 @@ mod tests {
             synced(&s, 9),
             "index synced: 2 articles indexed, 1 removed; 9 in the index\n"
         );
+    }
+
+    #[test]
+    fn a_poll_reads_outcome_next_poll_and_notes() {
+        use crate::run::{NextPoll, PollOutcome, PollReport, RunSummary};
+        let mut p = PollReport {
+            locator: "https://example.com/feed".into(),
+            outcome: PollOutcome::Fetched {
+                items: 1,
+                new: 1,
+                updated: 0,
+                pages: 2,
+            },
+            next: NextPoll::Now,
+            notes: vec!["one page failed".into()],
+            counts: RunSummary::default(),
+            took: std::time::Duration::ZERO,
+        };
+        assert_eq!(
+            poll(&p),
+            "poll https://example.com/feed: fetched, 1 item, 1 new, 0 updated, 2 pages fetched; next poll now\n  https://example.com/feed: one page failed\n"
+        );
+        p.outcome = PollOutcome::Failed {
+            message: "timed out".into(),
+            consecutive_errors: 3,
+        };
+        (p.next, p.notes) = (NextPoll::Dead, Vec::new());
+        assert_eq!(
+            poll(&p),
+            "poll https://example.com/feed: error: timed out (3 errors in a row); dead: no more polls (`newsdesk sources add` follows it again)\n"
+        );
+    }
+
+    #[test]
+    fn related_recall_is_found_of_given() {
+        let r = crate::eval::RelatedReport {
+            records: 2,
+            given: 4,
+            found: 1,
+            same_story: 1,
+            with_any: 1,
+        };
+        assert_eq!(r.recall(), 0.25);
+        assert!(r.text().contains("hold 1 of them (25.0%)"), "{}", r.text());
+        let v = serde_json::to_value(r.view()).unwrap();
+        assert_eq!(v["relatedGiven"], 4);
+        assert_eq!(v["recordsWithAHit"], 1);
+        let none = crate::eval::RelatedReport { given: 0, ..r };
+        assert_eq!(none.recall(), 0.0);
+    }
+
+    fn explained(detail: Option<crate::Detail>) -> Explanation {
+        let mut article = newsdesk_model::Article {
+            title: "Cloud spend grows".into(),
+            ..Default::default()
+        };
+        article.quality = Some(40);
+        article.topics = vec!["Cloud".into()];
+        let now = chrono::Utc::now();
+        Explanation {
+            article: newsdesk_store::StoredArticle {
+                id: 7,
+                identity: "url:https://example.com/a".into(),
+                article,
+                sealed_body: None,
+                sealed_html: None,
+                stub: false,
+                first_seen: now,
+                updated_at: now,
+                story: Some(3),
+                duplicate_of: None,
+                related: Vec::new(),
+                similar: Vec::new(),
+                reason: Some("started story 3".into()),
+                given: Given::default(),
+                editor_override: None,
+                editorial: None,
+                pinned: false,
+            },
+            detail,
+            heat: None,
+            heat_breakdown: None,
+            audit: Vec::new(),
+            configuration: vec!["topics: built-in".into(), "scoring: built-in".into()],
+        }
+    }
+
+    #[test]
+    fn an_explanation_gives_reasons_topics_and_quality() {
+        let undecided = explained(None).text();
+        assert_eq!(
+            undecided,
+            "article 7: Cloud spend grows\n  unknown provider, undated\nstory: started story 3\ndecision: not decided yet\n"
+        );
+        let detail = crate::Detail {
+            topics: vec![crate::TopicWhy {
+                name: "Cloud".into(),
+                by: "query".into(),
+            }],
+            desk_topics: Vec::new(),
+            quality: 40,
+            quality_breakdown: Breakdown {
+                score: 40,
+                components: Vec::new(),
+            },
+            quality_from: "desk".into(),
+            published: false,
+            pinned: false,
+            bar: Some(50),
+            rules: Vec::new(),
+            reasons: vec!["quality 40 is below the bar of 50".into()],
+        };
+        let e = explained(Some(detail));
+        let text = e.text();
+        assert!(
+            text.contains("published: no\n  - quality 40 is below the bar of 50\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("topics: Cloud (query)\nquality: 40\n"),
+            "{text}"
+        );
+        assert!(text.contains("heat: -1\n"), "{text}");
+        assert!(
+            text.ends_with("configuration: topics: built-in; scoring: built-in\n"),
+            "{text}"
+        );
+        let v = serde_json::to_value(e.view()).unwrap();
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["analysis"], "started story 3");
+        assert_eq!(v["decision"]["bar"], 50);
+        assert!(v["override"].is_null());
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "the printed JSON's keys are sorted");
     }
 }

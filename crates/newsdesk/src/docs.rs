@@ -6,8 +6,22 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-pub fn check(paths: &[PathBuf], roundtrip: bool) -> anyhow::Result<ExitCode> {
-    let r = newsdesk_desk::docs::check(paths, roundtrip, Utc::now());
+#[derive(clap::Subcommand)]
+pub enum DocsCommand {
+    /// Validate documents: required fields, types, dates, URLs.
+    Check {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also list every file whose bytes would change when re-written.
+        #[arg(long)]
+        roundtrip: bool,
+    },
+}
+
+pub fn run(command: DocsCommand) -> anyhow::Result<ExitCode> {
+    let DocsCommand::Check { paths, roundtrip } = command;
+    let r = newsdesk_desk::docs::check(&paths, roundtrip, Utc::now());
     for f in &r.findings {
         println!("{f}");
     }

@@ -11,10 +11,10 @@ use newsdesk_store::EditorAction;
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for
 /// `clear` (the desk decides again).
-pub type OverrideRequest = Option<EditorAction>;
+type OverrideRequest = Option<EditorAction>;
 
 /// The ACTION argument: `publish`, `unpublish`, `pin` or `clear`.
-pub fn override_request_parser() -> impl clap::builder::TypedValueParser<Value = OverrideRequest> {
+fn override_request_parser() -> impl clap::builder::TypedValueParser<Value = OverrideRequest> {
     use clap::builder::TypedValueParser;
     let mut names: Vec<&'static str> = EditorAction::ALL.iter().map(|a| a.as_str()).collect();
     names.push(newsdesk_model::editor::CLEAR);
@@ -40,21 +40,14 @@ pub enum RulesCommand {
         /// Only within this topic.
         #[arg(long)]
         topic: Option<String>,
-        /// Who adds it (default: $NEWSDESK_EDITOR, then `editor` in
-        /// newsdesk.toml, then $USER).
-        #[arg(long)]
-        by: Option<String>,
-        /// Why.
-        #[arg(long)]
-        reason: Option<String>,
+        #[command(flatten)]
+        who: Who,
     },
     /// Remove a rule and decide every article again without it.
     Remove {
         name: String,
-        #[arg(long)]
-        by: Option<String>,
-        #[arg(long)]
-        reason: Option<String>,
+        #[command(flatten)]
+        who: Who,
     },
     /// Show what a rule would change, without applying it.
     Test {
@@ -75,8 +68,22 @@ pub enum RulesCommand {
     },
 }
 
-fn editor(by: Option<String>, configured: Option<&str>) -> anyhow::Result<String> {
-    Ok(acting_editor(by, configured, std::env::var("USER").ok())?)
+/// Who acts on the desk, and why.
+#[derive(clap::Args)]
+pub struct Who {
+    /// Who acts (default: $NEWSDESK_EDITOR, then `editor` in newsdesk.toml, then $USER).
+    #[arg(long)]
+    by: Option<String>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl Who {
+    fn editor(&mut self, configured: Option<&str>) -> anyhow::Result<String> {
+        let by = self.by.take();
+        Ok(acting_editor(by, configured, std::env::var("USER").ok())?)
+    }
 }
 
 /// `newsdesk explain ID`.
@@ -90,17 +97,25 @@ pub fn explain(paths: &DeskPaths, id: i64, as_json: bool) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+#[derive(clap::Args)]
+pub struct OverrideArgs {
+    id: i64,
+    /// publish, unpublish, pin (publish and keep on top of its topics)
+    /// or clear (the desk decides again).
+    #[arg(value_parser = override_request_parser())]
+    action: OverrideRequest,
+    #[command(flatten)]
+    who: Who,
+}
+
 /// `newsdesk override ID ACTION`.
 pub fn set_override(
     paths: &DeskPaths,
-    id: i64,
-    action: OverrideRequest,
-    by: Option<String>,
+    mut a: OverrideArgs,
     configured: Option<&str>,
-    reason: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let editor = editor(by, configured)?;
-    let after = lib::set_override(paths, id, action, &editor, reason, Utc::now())?;
+    let editor = a.who.editor(configured)?;
+    let after = lib::set_override(paths, a.id, a.action, &editor, a.who.reason, Utc::now())?;
     print!("{}", text::override_result(&after));
     Ok(ExitCode::SUCCESS)
 }
@@ -127,18 +142,17 @@ pub fn rules(
             query,
             keep,
             topic,
-            by,
-            reason,
+            mut who,
             ..
         } => {
-            let editor = editor(by, configured)?;
-            let rule = draft_rule(&name, query, keep, topic, editor, reason, now);
+            let editor = who.editor(configured)?;
+            let rule = draft_rule(&name, query, keep, topic, editor, who.reason, now);
             let d = lib::add_rule(paths, &rule, now)?;
             print!("{}", text::decided(&format!("rule {name} added"), &d));
         }
-        RulesCommand::Remove { name, by, reason } => {
-            let editor = editor(by, configured)?;
-            if lib::remove_rule(paths, &name, &editor, reason, now)?.is_none() {
+        RulesCommand::Remove { name, mut who } => {
+            let editor = who.editor(configured)?;
+            if lib::remove_rule(paths, &name, &editor, who.reason, now)?.is_none() {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
             println!("rule {name} removed; every article was decided again without it");
@@ -150,16 +164,10 @@ pub fn rules(
             limit,
             ..
         } => {
-            let rule = draft_rule(
-                lib::TESTED_RULE,
-                query,
-                keep,
-                topic,
-                String::new(),
-                None,
-                now,
+            print!(
+                "{}",
+                lib::test_rule(paths, query, keep, topic, now)?.text(limit)
             );
-            print!("{}", lib::test_rule(paths, rule, now)?.text(limit));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,5 @@
-//! `newsdesk init`, `newsdesk ingest` and `newsdesk analyze`: the desk
-//! library's ingest (`newsdesk_desk::ingest`) with a progress bar, and the
-//! summaries they print.
+//! `newsdesk init`, `ingest` and `analyze`: the desk library's ingest
+//! (`newsdesk_desk::ingest`) with a progress bar.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,37 +19,43 @@ pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(
-    paths: &DeskPaths,
-    inputs: &[PathBuf],
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or folders (read recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, default_value_t = newsdesk_ingest::input::DEFAULT_MAX_BYTES)]
     max_size: u64,
+    /// No progress bar.
+    #[arg(long, short)]
     quiet: bool,
-    analyse: bool,
-) -> anyhow::Result<ExitCode> {
+    /// Store only; leave analysis, decisions and the search index for
+    /// `newsdesk analyze` or the next ingest (for bulk imports).
+    #[arg(long)]
+    defer_analysis: bool,
+}
+
+pub fn run(paths: &DeskPaths, a: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar {
-        quiet,
+        quiet: a.quiet,
         bar: ProgressBar::hidden(),
     };
     let sum = newsdesk_desk::ingest::ingest(
         paths,
-        inputs,
+        &a.paths,
         &IngestOptions {
-            max_bytes: max_size,
-            analyse,
+            max_bytes: a.max_size,
+            analyse: !a.defer_analysis,
         },
         &mut bar,
     )?;
     bar.bar.finish_and_clear();
-
     print!("{}", text::ingested(&sum));
     eprint!("{}", text::ingest_problems(&sum));
     // Skipped entries (an empty story in a good file) are reported, but only a
     // failed input makes the run fail.
-    Ok(if sum.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(ExitCode::from(u8::from(!sum.failed.is_empty())))
 }
 
 /// The progress bar (none with `--quiet` or a single input), and the

@@ -10,14 +10,11 @@ use newsdesk_search::{SearchError, SearchQuery, Sort};
 
 #[derive(Subcommand)]
 pub enum IndexCommand {
-    /// Build the whole index again from the store (one commit: searches see
-    /// the old index until the new one is complete).
+    /// Build the whole index again from the store (searches see the old one until it is done).
     Rebuild,
-    /// Compare the store's indexable articles with the index and show the
-    /// outbox; exit 1 when they disagree or changes wait to be indexed.
+    /// Compare the store with the index and show the outbox; exit 1 unless in step.
     Check,
-    /// Index what the outbox holds (what `ingest`, `run` and the editor
-    /// commands do after each change).
+    /// Index what the outbox holds (as `ingest`, `run` and the editor commands do).
     Sync,
 }
 
@@ -57,18 +54,8 @@ pub fn search(paths: &DeskPaths, a: SearchArgs) -> anyhow::Result<ExitCode> {
     q.limit = page_limit(a.limit).context("--limit")?;
     (q.strict, q.topics, q.providers, q.published, q.offset) =
         (true, a.topic, a.provider, a.published, a.offset);
-    q.from = a
-        .since
-        .as_deref()
-        .map(time_bound)
-        .transpose()
-        .context("--since")?;
-    q.until = a
-        .until
-        .as_deref()
-        .map(time_bound)
-        .transpose()
-        .context("--until")?;
+    let bound = |v: Option<String>, flag| v.as_deref().map(time_bound).transpose().context(flag);
+    (q.from, q.until) = (bound(a.since, "--since")?, bound(a.until, "--until")?);
     if a.newest {
         q.sort = Sort::Newest;
     }

@@ -6,6 +6,7 @@
 //! writes to it.
 
 pub mod feeds;
+pub mod sources;
 pub mod text;
 
 pub use feeds::{
