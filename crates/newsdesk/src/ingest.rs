@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsdesk_desk::ingest::{IngestObserver, IngestOptions};
+use newsdesk_desk::ingest::{Failpoint, IngestObserver, IngestOptions};
 use newsdesk_desk::{text, DeskPaths};
 
 pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
@@ -40,6 +40,7 @@ pub fn run(paths: &DeskPaths, a: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar {
         quiet: a.quiet,
         bar: ProgressBar::hidden(),
+        failpoint: Failpoint::parse(std::env::var("NEWSDESK_FAILPOINT").ok().as_deref()),
     };
     let sum = newsdesk_desk::ingest::ingest(
         paths,
@@ -63,6 +64,7 @@ pub fn run(paths: &DeskPaths, a: IngestArgs) -> anyhow::Result<ExitCode> {
 struct Bar {
     quiet: bool,
     bar: ProgressBar,
+    failpoint: Failpoint,
 }
 
 impl IngestObserver for Bar {
@@ -81,29 +83,10 @@ impl IngestObserver for Bar {
         self.bar.inc(1);
     }
 
+    /// `NEWSDESK_FAILPOINT=after_store_commit:N`: the crash the search
+    /// tests need, at a place they can name.
     fn stored(&mut self) {
-        failpoint_after_store_commit();
-    }
-}
-
-/// `NEWSDESK_FAILPOINT=after_store_commit:N` aborts the process right after
-/// the Nth input's store commit of this run, before its analysis and before
-/// the search index sees it: the crash the search tests need, at a place
-/// they can name. Unset (the normal case), it does nothing.
-fn failpoint_after_store_commit() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::OnceLock;
-    static AT: OnceLock<Option<usize>> = OnceLock::new();
-    static COMMITS: AtomicUsize = AtomicUsize::new(0);
-    let at = AT.get_or_init(|| {
-        std::env::var("NEWSDESK_FAILPOINT")
-            .ok()?
-            .strip_prefix("after_store_commit:")?
-            .parse()
-            .ok()
-    });
-    if let Some(n) = *at {
-        if COMMITS.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        if let Some(n) = self.failpoint.commit() {
             eprintln!("failpoint after_store_commit:{n}: aborting");
             std::process::abort();
         }
