@@ -50,6 +50,76 @@ pub struct DocsCheck {
     pub findings: Vec<Finding>,
 }
 
+impl std::fmt::Display for Finding {
+    /// `FILE:LINE: FIELD: MESSAGE`, as an editor would look it up.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::Unreadable { file, error } => {
+                write!(f, "{}: cannot read: {error}", file.display())
+            }
+            Finding::NotUtf8 { file, offset } => write!(
+                f,
+                "{}: not UTF-8 (invalid byte at offset {offset}): documents must be UTF-8",
+                file.display()
+            ),
+            Finding::Syntax {
+                file,
+                line,
+                field,
+                message,
+            } => {
+                let field = field
+                    .as_deref()
+                    .map(|f| format!("{f}: "))
+                    .unwrap_or_default();
+                write!(f, "{}:{line}: {field}{message}", file.display())
+            }
+            Finding::Invalid {
+                file,
+                line: Some(l),
+                field,
+                message,
+            } => write!(f, "{}:{l}: {field}: {message}", file.display()),
+            Finding::Invalid {
+                file,
+                line: None,
+                field,
+                message,
+            } => write!(f, "{}: {field}: {message}", file.display()),
+            Finding::WouldChange { file, line } => {
+                write!(f, "{}:{line}: would change when re-written", file.display())
+            }
+        }
+    }
+}
+
+impl DocsCheck {
+    /// Whether every document is valid (and, with `roundtrip`, unchanged).
+    pub fn ok(&self) -> bool {
+        self.bad == 0 && self.changed == 0
+    }
+
+    /// The counts in one line (no newline).
+    pub fn summary(&self, roundtrip: bool) -> String {
+        let mut out = format!(
+            "{} documents checked: {} valid, {} with problems",
+            self.documents,
+            self.documents - self.bad,
+            self.bad
+        );
+        if self.static_files > 0 {
+            out.push_str(&format!(
+                ", {} Markdown files without front matter skipped",
+                self.static_files
+            ));
+        }
+        if roundtrip {
+            out.push_str(&format!(", {} would change when re-written", self.changed));
+        }
+        out
+    }
+}
+
 fn is_doc(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
@@ -147,4 +217,47 @@ pub fn check(paths: &[PathBuf], roundtrip: bool, now: DateTime<Utc>) -> DocsChec
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_name_file_line_and_field() {
+        let file = PathBuf::from("_news/a.md");
+        let f = Finding::Invalid {
+            file: file.clone(),
+            line: Some(3),
+            field: "date".into(),
+            message: "not a date".into(),
+        };
+        assert_eq!(f.to_string(), "_news/a.md:3: date: not a date");
+        let f = Finding::Syntax {
+            file: file.clone(),
+            line: 2,
+            field: None,
+            message: "bad".into(),
+        };
+        assert_eq!(f.to_string(), "_news/a.md:2: bad");
+        let f = Finding::WouldChange { file, line: 7 };
+        assert_eq!(f.to_string(), "_news/a.md:7: would change when re-written");
+    }
+
+    #[test]
+    fn the_summary_counts_valid_documents() {
+        let r = DocsCheck {
+            documents: 5,
+            bad: 2,
+            changed: 1,
+            static_files: 1,
+            findings: Vec::new(),
+        };
+        assert_eq!(
+            r.summary(true),
+            "5 documents checked: 3 valid, 2 with problems, 1 Markdown files without front matter skipped, 1 would change when re-written"
+        );
+        assert!(!r.ok());
+        assert!(DocsCheck::default().ok());
+    }
 }

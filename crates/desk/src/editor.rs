@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use newsdesk_model::EditorAction;
 use newsdesk_score::Breakdown;
-use newsdesk_store::{AuditEntry, DeskStore, Rule, StoredArticle, StoryHeat};
+use newsdesk_store::{AuditEntry, DeskStore, Rule, RuleAction, StoredArticle, StoryHeat};
 use newsdesk_topics::Query;
 
 use crate::analysis::{Analysis, Done};
@@ -112,6 +112,51 @@ pub fn first_reason(a: &StoredArticle) -> String {
         .unwrap_or_default()
 }
 
+/// Who is acting: `by` (the command's `--by`), else the configuration's
+/// `editor` (`NEWSDESK_EDITOR` or `newsdesk.toml`), else the login name;
+/// blank names do not count.
+pub fn acting_editor(
+    by: Option<String>,
+    configured: Option<&str>,
+    login: Option<String>,
+) -> Result<String, DeskError> {
+    by.or_else(|| configured.map(str::to_string))
+        .or(login)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            DeskError::Config(
+                "who is acting? pass --by NAME (or set NEWSDESK_EDITOR, or `editor` in newsdesk.toml)"
+                    .into(),
+            )
+        })
+}
+
+/// A rule as an editor asks for it: keep what matches with `keep`, else
+/// mute it; `topic`: only within that topic.
+pub fn draft_rule(
+    name: &str,
+    query: String,
+    keep: bool,
+    topic: Option<String>,
+    editor: String,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Rule {
+    Rule {
+        name: name.to_string(),
+        action: if keep {
+            RuleAction::Keep
+        } else {
+            RuleAction::Mute
+        },
+        topic,
+        query,
+        editor,
+        reason,
+        created_at: now,
+    }
+}
+
 /// Checks a rule's query; the error names the rule.
 pub fn check_query(name: Option<&str>, query: &str) -> Result<(), DeskError> {
     Query::parse(query).map_err(|e| {
@@ -161,16 +206,27 @@ pub struct RuleTest {
     pub changed: Vec<(i64, bool, String)>,
 }
 
-/// What adding `rule` (named [`TESTED_RULE`] here) would change, without
-/// applying it.
-pub fn test_rule(paths: &DeskPaths, rule: Rule, now: DateTime<Utc>) -> Result<RuleTest, DeskError> {
-    check_query(None, &rule.query)?;
+/// What adding a rule with `query` (a keep rule with `keep`, else a mute
+/// rule; only within `topic`) would change, without applying it.
+pub fn test_rule(
+    paths: &DeskPaths,
+    query: String,
+    keep: bool,
+    topic: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RuleTest, DeskError> {
+    check_query(None, &query)?;
     let (store, current) = open_desk(paths, now)?;
     let mut rules = store.rules().map_err(store_err("reading the rules"))?;
-    rules.push(Rule {
-        name: TESTED_RULE.into(),
-        ..rule
-    });
+    rules.push(draft_rule(
+        TESTED_RULE,
+        query,
+        keep,
+        topic,
+        String::new(),
+        None,
+        now,
+    ));
     let tested = Editorial::with_rules(&paths.data_dir, rules)?;
     let mut out = RuleTest::default();
     let mut after = 0;
@@ -232,4 +288,47 @@ pub fn analyze_pending(
     let decided = editorial.decide_pending(&mut *store, now)?;
     sync_now(paths, &mut *store);
     Ok((done, decided))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_acting_editor_is_by_then_configured_then_login() {
+        let who = |by: Option<&str>, conf: Option<&str>, login: Option<&str>| {
+            acting_editor(by.map(Into::into), conf, login.map(Into::into)).ok()
+        };
+        assert_eq!(
+            who(Some("ann"), Some("bob"), Some("cy")).as_deref(),
+            Some("ann")
+        );
+        assert_eq!(who(None, Some("bob"), Some("cy")).as_deref(), Some("bob"));
+        assert_eq!(who(None, None, Some("cy")).as_deref(), Some("cy"));
+        assert_eq!(who(None, None, None), None);
+        assert_eq!(who(Some("  "), None, Some("cy")), None);
+        let e = acting_editor(None, None, None).unwrap_err().to_string();
+        assert!(e.contains("pass --by NAME"), "{e}");
+    }
+
+    #[test]
+    fn a_drafted_rule_mutes_unless_it_keeps() {
+        let now = Utc::now();
+        let r = draft_rule("r", "AI".into(), false, None, "ed".into(), None, now);
+        assert_eq!(
+            (r.action, r.name.as_str(), r.created_at),
+            (RuleAction::Mute, "r", now)
+        );
+        let r = draft_rule(
+            "k",
+            "AI".into(),
+            true,
+            Some("ai".into()),
+            "ed".into(),
+            None,
+            now,
+        );
+        assert_eq!(r.action, RuleAction::Keep);
+        assert_eq!(r.topic.as_deref(), Some("ai"));
+    }
 }

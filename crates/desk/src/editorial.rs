@@ -270,6 +270,16 @@ impl Editorial {
         })
     }
 
+    /// Each sub-topic's parent (name → parent name), as the topics file
+    /// nests them: the pages' topic navigation.
+    pub fn topic_parents(&self) -> std::collections::HashMap<String, String> {
+        self.topics
+            .topics()
+            .iter()
+            .filter_map(|t| Some((t.name().to_string(), t.parent()?.to_string())))
+            .collect()
+    }
+
     /// What the configuration is made of, in words.
     pub fn sources(&self) -> &[String] {
         &self.sources

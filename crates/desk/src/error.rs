@@ -26,6 +26,15 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// A gzip file could not be decompressed.
+    #[error("cannot decompress the gzip file")]
+    Gzip {
+        #[source]
+        source: std::io::Error,
+    },
+    /// A saved page could not be read for its text.
+    #[error(transparent)]
+    Extract(#[from] newsdesk_extract::ExtractError),
     /// A stored value the desk wrote cannot be read back.
     #[error("{0}")]
     Damaged(String),

@@ -183,3 +183,48 @@ fn store_one(
         Err(e) => sum.failed.push(format!("{}: {e}", p.locator)),
     }
 }
+
+/// A crash point for tests, named by `NEWSDESK_FAILPOINT`'s value
+/// `after_store_commit:N`: the Nth store commit of an ingest, after which
+/// the caller aborts (before analysis and the search index see the batch).
+#[derive(Debug, Default)]
+pub struct Failpoint {
+    at: Option<usize>,
+    commits: usize,
+}
+
+impl Failpoint {
+    /// From the variable's value; anything else (or none) never fires.
+    pub fn parse(value: Option<&str>) -> Failpoint {
+        let at = value
+            .and_then(|v| v.strip_prefix("after_store_commit:"))
+            .and_then(|n| n.parse().ok());
+        Failpoint { at, commits: 0 }
+    }
+
+    /// Counts a store commit; `Some(N)` when it is the named one.
+    pub fn commit(&mut self) -> Option<usize> {
+        self.commits += 1;
+        self.at.filter(|n| *n == self.commits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Failpoint;
+
+    #[test]
+    fn a_failpoint_fires_once_at_its_commit() {
+        let mut f = Failpoint::parse(Some("after_store_commit:2"));
+        assert_eq!((f.commit(), f.commit(), f.commit()), (None, Some(2), None));
+        for other in [
+            None,
+            Some(""),
+            Some("after_store_commit:x"),
+            Some("before:1"),
+        ] {
+            let mut f = Failpoint::parse(other);
+            assert_eq!((f.commit(), f.commit()), (None, None), "{other:?}");
+        }
+    }
+}

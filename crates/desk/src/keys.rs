@@ -244,6 +244,31 @@ fn created_file(key_file: &Path) -> PathBuf {
     key_file.with_file_name(name)
 }
 
+/// The keyring as a table: where it comes from, then each key's id,
+/// whether it is current and when it was created (never the keys).
+pub fn list_text(loaded: &LoadedKeys) -> String {
+    use std::fmt::Write;
+    let (mut out, created) = match &loaded.origin {
+        KeyOrigin::File(p) => (format!("keyring: {}\n", p.display()), read_created(p)),
+        KeyOrigin::Env => (format!("keyring: {KEYS_ENV}\n"), Vec::new()),
+    };
+    let keyring = &loaded.keyring;
+    let _ = writeln!(out, "{:<12} {:<8} created", "id", "current");
+    for id in keyring.ids() {
+        let at = created
+            .iter()
+            .find(|(k, _)| k == id.as_str())
+            .map_or("-", |(_, at)| at.as_str());
+        let current = if id == keyring.current_id() {
+            "yes"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{:<12} {:<8} {at}", id.as_str(), current);
+    }
+    out
+}
+
 /// When each key of a key file was created (`id`, RFC 3339), as recorded
 /// beside it.
 pub fn read_created(key_file: &Path) -> Vec<(String, String)> {
@@ -275,6 +300,28 @@ pub struct AddedKey {
     pub id: KeyId,
     /// The key file it was written to.
     pub file: PathBuf,
+}
+
+impl AddedKey {
+    /// The keyring's other keys (those `keys rotate --retire` retires).
+    pub fn older_ids(&self) -> Vec<KeyId> {
+        self.keyring
+            .ids()
+            .filter(|k| **k != self.id)
+            .cloned()
+            .collect()
+    }
+}
+
+impl std::fmt::Display for AddedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "key {} added to {} (current)",
+            self.id,
+            self.file.display()
+        )
+    }
 }
 
 /// Adds a new current key to the writable key file (creating it, and its
@@ -326,6 +373,16 @@ pub struct Sealed {
     pub resealed: usize,
     /// The current key.
     pub key: String,
+}
+
+impl std::fmt::Display for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} articles with full text: {} texts sealed, {} re-sealed under key {}",
+            self.seen, self.sealed, self.resealed, self.key
+        )
+    }
 }
 
 /// Seals every clear body and re-seals every value not under the current
@@ -398,6 +455,19 @@ pub struct Retired {
     pub id: KeyId,
     /// The key file it was removed from.
     pub file: PathBuf,
+}
+
+impl std::fmt::Display for Retired {
+    /// The re-sealing, then the retirement, on two lines.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}\nkey {} retired from {}",
+            self.sealed,
+            self.id,
+            self.file.display()
+        )
+    }
 }
 
 /// Re-seals anything not under the current key, checks that nothing is
@@ -480,4 +550,62 @@ pub fn open_document(paths: &DeskPaths, file: &Path) -> Result<newsdesk_secure::
     newsdesk_secure::SecuredValue::parse(secured)
         .and_then(|_| keyring.open(&identity, secured))
         .map_err(|e| DeskError::Config(format!("{shown}: field `secured`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_secure::Key;
+
+    #[test]
+    fn the_key_list_marks_the_current_key_and_shows_no_key_material() {
+        let key = Key::from_bytes([7; 32]);
+        let mut keyring = Keyring::new(KeyId::new("k-old").unwrap(), key);
+        let new = KeyId::new("k-new").unwrap();
+        keyring
+            .insert(new.clone(), Key::from_bytes([9; 32]))
+            .unwrap();
+        keyring.set_current(&new).unwrap();
+        let loaded = LoadedKeys {
+            keyring,
+            origin: KeyOrigin::Env,
+            warnings: Vec::new(),
+        };
+        let text = list_text(&loaded);
+        assert!(text.starts_with("keyring: NEWSDESK_KEYS\nid           current  created\n"));
+        assert!(text.contains("k-new        yes      -\n"), "{text}");
+        assert!(text.contains("k-old                 -\n"), "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+    }
+
+    #[test]
+    fn keys_added_and_retired_read_as_sentences() {
+        let mut keyring = Keyring::new(KeyId::new("k1").unwrap(), Key::from_bytes([1; 32]));
+        let id = KeyId::new("k2").unwrap();
+        keyring
+            .insert(id.clone(), Key::from_bytes([2; 32]))
+            .unwrap();
+        let added = AddedKey {
+            keyring,
+            id: id.clone(),
+            file: PathBuf::from("keys/keyring"),
+        };
+        assert_eq!(added.to_string(), "key k2 added to keys/keyring (current)");
+        assert_eq!(added.older_ids(), vec![KeyId::new("k1").unwrap()]);
+        let sealed = Sealed {
+            seen: 3,
+            sealed: 2,
+            resealed: 1,
+            key: "k2".into(),
+        };
+        let retired = Retired {
+            sealed,
+            id: KeyId::new("k1").unwrap(),
+            file: PathBuf::from("keys/keyring"),
+        };
+        assert_eq!(
+            retired.to_string(),
+            "3 articles with full text: 2 texts sealed, 1 re-sealed under key k2\nkey k1 retired from keys/keyring"
+        );
+    }
 }

@@ -41,10 +41,12 @@ mod error;
 pub mod eval;
 pub mod ingest;
 pub mod keys;
+pub mod pages;
 pub mod pipeline;
 pub mod run;
 pub mod search_sync;
 pub mod sources;
+pub mod text;
 
 pub use editorial::{Decided, Detail, Editorial, TopicWhy, DESK_FILE, EDITORIAL_VERSION};
 pub use error::DeskError;

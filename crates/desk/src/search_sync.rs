@@ -358,3 +358,53 @@ impl SearchKeeper for Keeper {
         }
     }
 }
+
+/// A time bound of a search as typed: a day (`YYYY-MM-DD`, midnight UTC)
+/// or an RFC 3339 time.
+pub fn time_bound(v: &str) -> Result<chrono::DateTime<chrono::Utc>, DeskError> {
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(d.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .ok_or_else(|| {
+            DeskError::Config(format!(
+                "expected a date (YYYY-MM-DD) or an RFC 3339 time, found {v:?}"
+            ))
+        })
+}
+
+/// A page size as asked: from 1 to [`newsdesk_search::MAX_LIMIT`].
+pub fn page_limit(limit: usize) -> Result<usize, DeskError> {
+    let max = newsdesk_search::MAX_LIMIT;
+    if limit == 0 || limit > max {
+        return Err(DeskError::Config(format!("from 1 to {max}, found {limit}")));
+    }
+    Ok(limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_bounds_are_days_or_rfc3339_times() {
+        let day = time_bound("2026-03-04").unwrap();
+        assert_eq!(day.to_rfc3339(), "2026-03-04T00:00:00+00:00");
+        let t = time_bound("2026-03-04T10:00:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-04T08:00:00+00:00");
+        let e = time_bound("yesterday").unwrap_err().to_string();
+        assert!(e.contains("\"yesterday\""), "{e}");
+    }
+
+    #[test]
+    fn page_limits_run_from_one_to_the_maximum() {
+        assert_eq!(page_limit(1).unwrap(), 1);
+        let max = newsdesk_search::MAX_LIMIT;
+        assert_eq!(page_limit(max).unwrap(), max);
+        assert!(page_limit(0).is_err());
+        assert!(page_limit(max + 1).is_err());
+    }
+}

@@ -10,19 +10,10 @@ use newsdesk_store::{DeskStore, FollowedSource, PollRecord, SourceInfo};
 use crate::error::store as store_err;
 use crate::{DeskError, DeskPaths};
 
-/// A source's health record, read from the store's JSON; `Err` names what
-/// is wrong with a damaged record.
-pub fn stored_health(source: &FollowedSource) -> Result<SourceHealth, String> {
-    match source.health.as_deref() {
-        None => Ok(SourceHealth::default()),
-        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string()),
-    }
-}
-
 /// The health a source's record holds; a damaged record counts as a new
 /// source (polled now), with a warning in the log.
 pub fn health_of(paths: &DeskPaths, source: &FollowedSource) -> SourceHealth {
-    stored_health(source).unwrap_or_else(|e| {
+    newsdesk_store::source_health(source).unwrap_or_else(|e| {
         paths.log(&format!(
             "warning: {}: the stored health record is damaged ({e}); treating it as new",
             source.locator
@@ -91,6 +82,18 @@ pub fn follow(
     health.consecutive_errors = 0;
     store.record_poll(url, &poll_record(&health, None))?;
     Ok(Followed::Revived)
+}
+
+/// Stops following `raw`: as given first (a locator stored before
+/// canonical forms), then in canonical form. `false`: it is not followed.
+pub fn unfollow(store: &mut dyn DeskStore, raw: &str) -> Result<bool, DeskError> {
+    if store.unfollow_source(raw.trim())? {
+        return Ok(true);
+    }
+    match feed_url(raw) {
+        Ok(url) => Ok(store.unfollow_source(&url)?),
+        Err(_) => Ok(false),
+    }
 }
 
 /// OPML lists larger than this are refused.

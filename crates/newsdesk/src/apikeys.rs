@@ -31,25 +31,6 @@ pub enum ApiKeysCommand {
     Revoke { id: String },
 }
 
-/// `N/min`, `N/s`, `N/h` or `N` (per minute) as requests per minute.
-pub fn parse_rate(text: &str) -> anyhow::Result<i64> {
-    let t = text.trim();
-    let (n, unit) = t.split_once('/').unwrap_or((t, "min"));
-    let n: i64 = n
-        .trim()
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .with_context(|| format!("--rate: expected `N/min` with N > 0, found {text:?}"))?;
-    let per_min = match unit.trim() {
-        "min" | "m" => n,
-        "s" | "sec" => n.saturating_mul(60),
-        "h" | "hour" => (n / 60).max(1),
-        other => bail!("--rate: expected a unit of s, min or h, found {other:?}"),
-    };
-    Ok(per_min)
-}
-
 pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCode> {
     // API keys hold no full text: the plain store is enough.
     let mut store = paths.open_plain_store()?;
@@ -65,7 +46,11 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
                 .map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
             let scopes =
                 Scope::parse_list(&scope.join(",")).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-            let rate = rate.as_deref().map(parse_rate).transpose()?;
+            let rate = rate
+                .as_deref()
+                .map(newsdesk_desk::apikeys::parse_rate)
+                .transpose()
+                .context("--rate")?;
             let issued = newsdesk_desk::apikeys::issue(
                 &mut *store,
                 &name,
@@ -80,26 +65,7 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
             );
             println!("{}", issued.token());
         }
-        ApiKeysCommand::List => {
-            println!(
-                "{:<16}  {:<20}  {:<6}  {:<16}  {:<8}  {:<20}  revoked",
-                "id", "name", "role", "scopes", "rate/min", "created"
-            );
-            for k in store.api_keys()? {
-                println!(
-                    "{:<16}  {:<20}  {:<6}  {:<16}  {:<8}  {:<20}  {}",
-                    k.id,
-                    k.name,
-                    k.role,
-                    if k.scopes.is_empty() { "-" } else { &k.scopes },
-                    k.rate_per_min
-                        .map(|r| r.to_string())
-                        .unwrap_or_else(|| "default".into()),
-                    k.created,
-                    k.revoked.as_deref().unwrap_or("-")
-                );
-            }
-        }
+        ApiKeysCommand::List => print!("{}", newsdesk_desk::apikeys::table(&store.api_keys()?)),
         ApiKeysCommand::Revoke { id } => {
             if !newsdesk_desk::apikeys::revoke(&mut *store, &id, chrono::Utc::now())? {
                 bail!("there is no API key {id:?} (see `newsdesk apikeys list`)");
@@ -108,21 +74,4 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_rate;
-
-    #[test]
-    fn rates_read_per_minute() {
-        assert_eq!(parse_rate("120/min").unwrap(), 120);
-        assert_eq!(parse_rate("120").unwrap(), 120);
-        assert_eq!(parse_rate("2/s").unwrap(), 120);
-        assert_eq!(parse_rate("600/h").unwrap(), 10);
-        assert_eq!(parse_rate("1/h").unwrap(), 1);
-        for bad in ["0/min", "-3", "x/min", "5/day", ""] {
-            assert!(parse_rate(bad).is_err(), "{bad}");
-        }
-    }
 }

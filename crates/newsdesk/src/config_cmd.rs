@@ -1,6 +1,5 @@
-//! `newsdesk config`, and the flags that lay command-line values over the
-//! configuration (`newsdesk_config`): a flag that is not given leaves the
-//! value the defaults, `newsdesk.toml` or a `NEWSDESK_*` variable set.
+//! `newsdesk config`, and the flags laid over the configuration
+//! (`newsdesk_config`); a flag not given leaves the value as it was.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -14,29 +13,23 @@ pub struct ServeFlags {
     /// Where to listen (`server.addr`; default 127.0.0.1:8080).
     #[arg(long)]
     pub addr: Option<SocketAddr>,
-    /// The public base URL for links (`server.base_url`; default: http://
-    /// and the address).
+    /// The public base URL for links (`server.base_url`; default: http:// and the address).
     #[arg(long)]
     pub base_url: Option<String>,
-    /// Read connections to the store, concurrent queries (`server.readers`;
-    /// default 4).
+    /// Read connections to the store, concurrent queries (`server.readers`; default 4).
     #[arg(long)]
     pub readers: Option<usize>,
-    /// Allow browser requests from this origin (repeatable; `*`: any)
-    /// (`server.cors_origins`; default none).
+    /// Allow browser requests from this origin, repeatable, `*`: any (`server.cors_origins`; default none).
     #[arg(long = "cors-origin")]
     pub cors_origins: Vec<String>,
-    /// Requests per minute for each anonymous client address
-    /// (`server.anonymous_rate`; default 600).
+    /// Requests per minute per anonymous client address (`server.anonymous_rate`; default 600).
     #[arg(long)]
     pub anonymous_rate: Option<u32>,
-    /// Requests per minute for an API key without its own rate
-    /// (`server.key_rate`; default 6000).
+    /// Requests per minute for an API key without its own rate (`server.key_rate`; default 6000).
     #[arg(long)]
     pub key_rate: Option<u32>,
-    /// Behind a reverse proxy: rate-limit anonymous clients by the last
-    /// X-Forwarded-For address (the proxy's), not the connection's
-    /// (`server.trust_forwarded_for`).
+    /// Behind a reverse proxy: rate-limit anonymous clients by the last X-Forwarded-For
+    /// address, not the connection's (`server.trust_forwarded_for`).
     #[arg(long)]
     pub trust_forwarded_for: bool,
 }
@@ -67,29 +60,24 @@ impl ServeFlags {
 /// `newsdesk run`'s settings as flags. Each names the key it overrides.
 #[derive(clap::Args, Debug, Default)]
 pub struct RunFlags {
-    /// Allow loopback addresses (127.0.0.0/8, ::1), refused by default
-    /// (`run.allow_loopback`).
+    /// Allow loopback addresses (127.0.0.0/8, ::1), refused by default (`run.allow_loopback`).
     #[arg(long)]
     pub allow_loopback: bool,
-    /// Allow private, link-local and shared addresses (RFC 1918, fc00::/7,
-    /// 169.254.0.0/16, 100.64.0.0/10), refused by default. Cloud metadata
-    /// addresses are always refused (`run.allow_private`).
+    /// Allow private, link-local and shared addresses (RFC 1918, fc00::/7, 169.254.0.0/16,
+    /// 100.64.0.0/10), refused by default; cloud metadata addresses always (`run.allow_private`).
     #[arg(long)]
     pub allow_private: bool,
-    /// Fetch each new item's article page for its text, date, lead image,
-    /// canonical link and more (`run.fetch_pages`; the default).
+    /// Fetch each new item's page for its text, date, lead image and more (`run.fetch_pages`; default).
     #[arg(long, overrides_with = "no_fetch_pages")]
     pub fetch_pages: bool,
     /// Take new items as the feed gives them: no page or image requests.
     #[arg(long, overrides_with = "fetch_pages")]
     pub no_fetch_pages: bool,
-    /// Sources polled at once; each host still gets at most
-    /// `fetch.per_host_concurrency` requests at a time (`run.concurrency`;
-    /// default 8).
+    /// Sources polled at once, each host getting at most `fetch.per_host_concurrency`
+    /// requests at a time (`run.concurrency`; default 8).
     #[arg(long)]
     pub concurrency: Option<usize>,
-    /// The lead-image cache's size cap, in MiB, oldest images going first
-    /// (`images.cache_mb`; default 512).
+    /// The lead-image cache's cap in MiB, oldest images going first (`images.cache_mb`; default 512).
     #[arg(long)]
     pub image_cache_mb: Option<u64>,
 }
@@ -112,18 +100,6 @@ impl RunFlags {
         s.images
             .cache_mb
             .flag(self.image_cache_mb, "--image-cache-mb");
-    }
-}
-
-/// The server's options from the settings.
-pub fn serve_options(s: &Settings) -> crate::serve_cmd::Options {
-    crate::serve_cmd::Options {
-        base_url: s.server.base_url.get().clone(),
-        readers: *s.server.readers.get(),
-        cors_origins: s.server.cors_origins.get().clone(),
-        anonymous_rate: *s.server.anonymous_rate.get(),
-        key_rate: *s.server.key_rate.get(),
-        trust_forwarded_for: *s.server.trust_forwarded_for.get(),
     }
 }
 

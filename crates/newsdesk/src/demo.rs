@@ -17,7 +17,11 @@ pub struct DemoArgs {
     addr: SocketAddr,
 }
 
-pub fn run(args: DemoArgs, data_dir: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: DemoArgs,
+    data_dir: Option<std::path::PathBuf>,
+    settings: &newsdesk_config::Settings,
+) -> anyhow::Result<ExitCode> {
     let live = newsdesk_newsroom::LiveConfig::default();
     let demo = Demo::start(data_dir.as_deref(), &live, Arc::new(|l| eprintln!("{l}")))?;
     let addr = pick_port(args.addr).with_context(|| format!("listening on {}", args.addr))?;
@@ -33,9 +37,9 @@ pub fn run(args: DemoArgs, data_dir: Option<std::path::PathBuf>) -> anyhow::Resu
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let (options, metrics) = (crate::serve_cmd::Options::default(), Arc::default());
+    let metrics = Arc::default();
     let server =
-        crate::serve_cmd::server(demo.paths(), addr, options, metrics, None, demo.stopped())?;
+        crate::serve_cmd::server(demo.paths(), addr, settings, metrics, None, demo.stopped())?;
     let stop = async {
         newsdesk_server::shutdown_signal().await;
         "a signal"

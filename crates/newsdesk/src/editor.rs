@@ -5,17 +5,16 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_desk::editor::{self as lib, Explanation};
-use newsdesk_desk::{Decided, DeskPaths};
-use newsdesk_store::{EditorAction, Rule, RuleAction};
-use serde_json::json;
+use newsdesk_desk::editor::{self as lib, acting_editor, draft_rule};
+use newsdesk_desk::{text, DeskPaths};
+use newsdesk_store::EditorAction;
 
 /// What `newsdesk override ID ACTION` asks: an action, or `None` for
 /// `clear` (the desk decides again).
-pub type OverrideRequest = Option<EditorAction>;
+type OverrideRequest = Option<EditorAction>;
 
 /// The ACTION argument: `publish`, `unpublish`, `pin` or `clear`.
-pub fn override_request_parser() -> impl clap::builder::TypedValueParser<Value = OverrideRequest> {
+fn override_request_parser() -> impl clap::builder::TypedValueParser<Value = OverrideRequest> {
     use clap::builder::TypedValueParser;
     let mut names: Vec<&'static str> = EditorAction::ALL.iter().map(|a| a.as_str()).collect();
     names.push(newsdesk_model::editor::CLEAR);
@@ -41,21 +40,14 @@ pub enum RulesCommand {
         /// Only within this topic.
         #[arg(long)]
         topic: Option<String>,
-        /// Who adds it (default: $NEWSDESK_EDITOR, then `editor` in
-        /// newsdesk.toml, then $USER).
-        #[arg(long)]
-        by: Option<String>,
-        /// Why.
-        #[arg(long)]
-        reason: Option<String>,
+        #[command(flatten)]
+        who: Who,
     },
     /// Remove a rule and decide every article again without it.
     Remove {
         name: String,
-        #[arg(long)]
-        by: Option<String>,
-        #[arg(long)]
-        reason: Option<String>,
+        #[command(flatten)]
+        who: Who,
     },
     /// Show what a rule would change, without applying it.
     Test {
@@ -76,174 +68,55 @@ pub enum RulesCommand {
     },
 }
 
-/// Who is acting: `--by`, else the configuration's `editor`
-/// (`NEWSDESK_EDITOR` or `newsdesk.toml`), else the login name.
-fn editor_name(by: Option<String>, configured: Option<&str>) -> anyhow::Result<String> {
-    by.or_else(|| configured.map(str::to_string))
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "who is acting? pass --by NAME (or set NEWSDESK_EDITOR, or `editor` in newsdesk.toml)"
-            )
-        })
+/// Who acts on the desk, and why.
+#[derive(clap::Args)]
+pub struct Who {
+    /// Who acts (default: $NEWSDESK_EDITOR, then `editor` in newsdesk.toml, then $USER).
+    #[arg(long)]
+    by: Option<String>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
 }
 
-fn print_decided(what: &str, d: &Decided) {
-    println!(
-        "{what}: {} articles decided ({} published, {} changed), {} story heats updated",
-        d.decided, d.published, d.changed, d.stories
-    );
+impl Who {
+    fn editor(&mut self, configured: Option<&str>) -> anyhow::Result<String> {
+        let by = self.by.take();
+        Ok(acting_editor(by, configured, std::env::var("USER").ok())?)
+    }
 }
 
 /// `newsdesk explain ID`.
 pub fn explain(paths: &DeskPaths, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
-    let Explanation {
-        article: a,
-        detail,
-        heat,
-        heat_breakdown,
-        audit,
-        configuration,
-    } = lib::explain(paths, id, Utc::now())?;
+    let e = lib::explain(paths, id, Utc::now())?;
     if as_json {
-        let v = json!({
-            "id": a.id,
-            "title": a.article.title,
-            "story": a.story,
-            "duplicateOf": a.duplicate_of,
-            "analysis": a.reason,
-            "published": a.article.published,
-            "pinned": a.pinned,
-            "quality": a.article.quality,
-            "heat": a.article.heat,
-            "topics": a.article.topics,
-            "decision": detail,
-            "heatBreakdown": heat_breakdown,
-            "override": a.editor_override,
-            "given": a.given,
-            "audit": audit,
-            "configuration": configuration,
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    let art = &a.article;
-    println!("article {}: {}", a.id, art.title);
-    let provider = art
-        .provider
-        .as_ref()
-        .map_or("unknown provider", |p| p.domain.as_str());
-    let date = art.published_at.map_or("undated".to_string(), |d| {
-        d.format("%Y-%m-%d %H:%M UTC").to_string()
-    });
-    println!("  {provider}, {date}");
-    if a.stub {
-        println!("  known only from another article's related list: not decided");
-    }
-    if let Some(r) = &a.reason {
-        println!("story: {r}");
-    }
-    let Some(d) = detail else {
-        println!("decision: not decided yet");
-        return Ok(ExitCode::SUCCESS);
-    };
-    println!(
-        "published: {}{}",
-        if d.published { "yes" } else { "no" },
-        if d.pinned { " (pinned)" } else { "" }
-    );
-    for r in &d.reasons {
-        println!("  - {r}");
-    }
-    let topics: Vec<String> = d
-        .topics
-        .iter()
-        .map(|t| format!("{} ({})", t.name, t.by))
-        .collect();
-    println!(
-        "topics: {}",
-        if topics.is_empty() {
-            "none".to_string()
-        } else {
-            topics.join(", ")
-        }
-    );
-    if !d.desk_topics.is_empty() {
-        println!("  the desk's own: {}", d.desk_topics.join(", "));
-    }
-    if d.quality_from == "given" {
-        println!(
-            "quality: {} (as the input record says; the desk scores it {})",
-            d.quality, d.quality_breakdown.score
-        );
+        println!("{}", text::json(&e.view())?);
     } else {
-        println!("quality: {}", d.quality);
+        print!("{}", e.text());
     }
-    for line in d.quality_breakdown.to_string().lines() {
-        println!("  {line}");
-    }
-    match (&heat, &heat_breakdown) {
-        (Some(h), Some(b)) => {
-            println!(
-                "heat: {} (story {}{})",
-                art.heat.unwrap_or(-1),
-                h.story,
-                if d.published {
-                    ""
-                } else {
-                    "; -1 while not published"
-                }
-            );
-            for line in b.to_string().lines() {
-                println!("  {line}");
-            }
-        }
-        _ => println!("heat: {}", art.heat.unwrap_or(-1)),
-    }
-    if !audit.is_empty() {
-        println!("audit:");
-        for e in &audit {
-            println!(
-                "  {} {} {}{}",
-                e.at.format("%Y-%m-%d %H:%M UTC"),
-                e.editor,
-                e.action,
-                e.reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            );
-        }
-    }
-    println!("configuration: {}", configuration.join("; "));
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct OverrideArgs {
+    id: i64,
+    /// publish, unpublish, pin (publish and keep on top of its topics)
+    /// or clear (the desk decides again).
+    #[arg(value_parser = override_request_parser())]
+    action: OverrideRequest,
+    #[command(flatten)]
+    who: Who,
 }
 
 /// `newsdesk override ID ACTION`.
 pub fn set_override(
     paths: &DeskPaths,
-    id: i64,
-    action: OverrideRequest,
-    by: Option<String>,
+    mut a: OverrideArgs,
     configured: Option<&str>,
-    reason: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let editor = editor_name(by, configured)?;
-    let after = lib::set_override(paths, id, action, &editor, reason, Utc::now())?;
-    println!(
-        "article {id}: {} ({})",
-        if after.article.published == Some(true) {
-            if after.pinned {
-                "published, pinned"
-            } else {
-                "published"
-            }
-        } else {
-            "not published"
-        },
-        lib::first_reason(&after)
-    );
+    let editor = a.who.editor(configured)?;
+    let after = lib::set_override(paths, a.id, a.action, &editor, a.who.reason, Utc::now())?;
+    print!("{}", text::override_result(&after));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,115 +126,51 @@ pub fn rules(
     command: RulesCommand,
     configured: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
     match command {
         RulesCommand::List => {
-            let store = paths.open_store()?;
-            let rules = store.rules().context("reading the rules")?;
+            let rules = paths.open_store()?.rules().context("reading the rules")?;
             if rules.is_empty() {
                 println!("no rules");
             }
-            for r in rules {
-                println!(
-                    "{} {}{}: {}  (by {} on {}{})",
-                    r.action.as_str(),
-                    r.name,
-                    r.topic
-                        .as_deref()
-                        .map(|t| format!(" in {t}"))
-                        .unwrap_or_default(),
-                    r.query,
-                    r.editor,
-                    r.created_at.format("%Y-%m-%d"),
-                    r.reason
-                        .as_deref()
-                        .map(|x| format!(": {x}"))
-                        .unwrap_or_default()
-                );
+            for r in &rules {
+                println!("{}", newsdesk_render::text::rule_line(r));
             }
-            Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Add {
             name,
             query,
-            mute: _,
             keep,
             topic,
-            by,
-            reason,
+            mut who,
+            ..
         } => {
-            let editor = editor_name(by, configured)?;
-            let now = Utc::now();
-            let rule = Rule {
-                name: name.clone(),
-                action: if keep {
-                    RuleAction::Keep
-                } else {
-                    RuleAction::Mute
-                },
-                topic,
-                query,
-                editor,
-                reason,
-                created_at: now,
-            };
+            let editor = who.editor(configured)?;
+            let rule = draft_rule(&name, query, keep, topic, editor, who.reason, now);
             let d = lib::add_rule(paths, &rule, now)?;
-            print_decided(&format!("rule {name} added"), &d);
-            Ok(ExitCode::SUCCESS)
+            print!("{}", text::decided(&format!("rule {name} added"), &d));
         }
-        RulesCommand::Remove { name, by, reason } => {
-            let editor = editor_name(by, configured)?;
-            if lib::remove_rule(paths, &name, &editor, reason, Utc::now())?.is_none() {
+        RulesCommand::Remove { name, mut who } => {
+            let editor = who.editor(configured)?;
+            if lib::remove_rule(paths, &name, &editor, who.reason, now)?.is_none() {
                 anyhow::bail!("there is no rule named {name:?} (see `newsdesk rules list`)");
             }
             println!("rule {name} removed; every article was decided again without it");
-            Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Test {
             query,
-            mute: _,
             keep,
             topic,
             limit,
+            ..
         } => {
-            let lib::RuleTest { matched, changed } = lib::test_rule(
-                paths,
-                Rule {
-                    name: lib::TESTED_RULE.into(),
-                    action: if keep {
-                        RuleAction::Keep
-                    } else {
-                        RuleAction::Mute
-                    },
-                    topic,
-                    query,
-                    editor: String::new(),
-                    reason: None,
-                    created_at: Utc::now(),
-                },
-                Utc::now(),
-            )?;
-            println!(
-                "the rule matches {matched} articles; it would change {} decisions ({} published, {} unpublished)",
-                changed.len(),
-                changed.iter().filter(|c| c.1).count(),
-                changed.iter().filter(|c| !c.1).count()
+            print!(
+                "{}",
+                lib::test_rule(paths, query, keep, topic, now)?.text(limit)
             );
-            for (id, published, title) in changed.iter().take(limit) {
-                println!(
-                    "  {id}: {} {title}",
-                    if *published {
-                        "would be published:  "
-                    } else {
-                        "would be unpublished:"
-                    }
-                );
-            }
-            if changed.len() > limit {
-                println!("  ... and {} more (--limit)", changed.len() - limit);
-            }
-            Ok(ExitCode::SUCCESS)
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `newsdesk reanalyze`: every stored article's decisions made again from
@@ -371,32 +180,22 @@ pub fn reanalyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     if r.analysed.analysed > 0 {
         println!("analysis: {} articles analysed", r.analysed.analysed);
     }
-    print_decided("reanalyze", &r.decided);
+    print!("{}", text::decided("reanalyze", &r.decided));
     println!("configuration: {}", r.configuration.join("; "));
     Ok(ExitCode::SUCCESS)
 }
 
 /// `newsdesk audit`.
 pub fn audit(paths: &DeskPaths, article: Option<i64>, limit: usize) -> anyhow::Result<ExitCode> {
-    let store = paths.open_store()?;
-    let log = store
+    let log = paths
+        .open_store()?
         .audit_log(article, limit)
         .context("reading the audit log")?;
     if log.is_empty() {
         println!("the audit log is empty");
     }
-    for e in log {
-        println!(
-            "{} {} {} {}{}",
-            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
-            e.editor,
-            e.action,
-            e.target,
-            e.reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
-        );
+    for e in &log {
+        println!("{}", newsdesk_render::text::audit_line(e));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,32 +1,41 @@
 //! `newsdesk generate`: a synthetic newsroom's output, with its truth, for
 //! trying the desk and for the benchmarks.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use newsdesk_newsroom::{generate, write_feeds, Config};
 
-pub fn run(
-    out: &Path,
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// The folder to write (created if missing).
+    out: PathBuf,
+    #[arg(long, default_value_t = 200)]
     events: usize,
+    #[arg(long, default_value_t = 40)]
     providers: usize,
+    #[arg(long, default_value_t = 7)]
     days: u32,
+    /// Same seed, same bytes.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
-) -> anyhow::Result<ExitCode> {
+}
+
+pub fn run(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     let config = Config {
-        seed,
-        events,
-        providers,
-        days,
+        seed: a.seed,
+        events: a.events,
+        providers: a.providers,
+        days: a.days,
         ..Config::default()
     };
     // Feeds in their own folder, so that `newsdesk ingest OUT/feeds` reads
     // just them; the truth beside it.
-    let feeds = out.join("feeds");
+    let feeds = a.out.join("feeds");
     let written = write_feeds(&feeds, generate(&config))?;
-    let truth = out.join("truth.jsonl");
+    let truth = a.out.join("truth.jsonl");
     std::fs::rename(feeds.join("truth.jsonl"), &truth)
         .with_context(|| format!("moving the truth to {}", truth.display()))?;
     println!(

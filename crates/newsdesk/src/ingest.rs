@@ -1,15 +1,13 @@
-//! `newsdesk init`, `newsdesk ingest` and `newsdesk analyze`: the desk
-//! library's ingest (`newsdesk_desk::ingest`) with a progress bar, and the
-//! summaries they print.
+//! `newsdesk init`, `ingest` and `analyze`: the desk library's ingest
+//! (`newsdesk_desk::ingest`) with a progress bar.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsdesk_desk::analysis::Done;
-use newsdesk_desk::ingest::{IngestObserver, IngestOptions};
-use newsdesk_desk::{Decided, DeskPaths};
+use newsdesk_desk::ingest::{Failpoint, IngestObserver, IngestOptions};
+use newsdesk_desk::{text, DeskPaths};
 
 pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
@@ -21,62 +19,44 @@ pub fn init(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(
-    paths: &DeskPaths,
-    inputs: &[PathBuf],
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or folders (read recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, default_value_t = newsdesk_ingest::input::DEFAULT_MAX_BYTES)]
     max_size: u64,
+    /// No progress bar.
+    #[arg(long, short)]
     quiet: bool,
-    analyse: bool,
-) -> anyhow::Result<ExitCode> {
+    /// Store only; leave analysis, decisions and the search index for
+    /// `newsdesk analyze` or the next ingest (for bulk imports).
+    #[arg(long)]
+    defer_analysis: bool,
+}
+
+pub fn run(paths: &DeskPaths, a: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut bar = Bar {
-        quiet,
+        quiet: a.quiet,
         bar: ProgressBar::hidden(),
+        failpoint: Failpoint::parse(std::env::var("NEWSDESK_FAILPOINT").ok().as_deref()),
     };
     let sum = newsdesk_desk::ingest::ingest(
         paths,
-        inputs,
+        &a.paths,
         &IngestOptions {
-            max_bytes: max_size,
-            analyse,
+            max_bytes: a.max_size,
+            analyse: !a.defer_analysis,
         },
         &mut bar,
     )?;
     bar.bar.finish_and_clear();
-
-    println!(
-        "{} inputs: {} stored, {} updated, {} unchanged, {} related articles added, {} sources registered, {} failed, {} entries skipped",
-        sum.inputs,
-        sum.stored,
-        sum.updated,
-        sum.unchanged,
-        sum.related,
-        sum.sources,
-        sum.failed.len(),
-        sum.skipped.len()
-    );
-    match &sum.analysed {
-        Some(done) => {
-            print_analysis(done);
-            print_decided(&sum.decided);
-        }
-        None => println!("analysis: deferred (run `newsdesk analyze`)"),
-    }
-    for f in &sum.failed {
-        eprintln!("failed: {f}");
-    }
-    for s in &sum.skipped {
-        eprintln!("skipped: {s}");
-    }
-    for w in &sum.warnings {
-        eprintln!("warning: {w}");
-    }
+    print!("{}", text::ingested(&sum));
+    eprint!("{}", text::ingest_problems(&sum));
     // Skipped entries (an empty story in a good file) are reported, but only a
     // failed input makes the run fail.
-    Ok(if sum.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(ExitCode::from(u8::from(!sum.failed.is_empty())))
 }
 
 /// The progress bar (none with `--quiet` or a single input), and the
@@ -84,6 +64,7 @@ pub fn run(
 struct Bar {
     quiet: bool,
     bar: ProgressBar,
+    failpoint: Failpoint,
 }
 
 impl IngestObserver for Bar {
@@ -102,54 +83,24 @@ impl IngestObserver for Bar {
         self.bar.inc(1);
     }
 
+    /// `NEWSDESK_FAILPOINT=after_store_commit:N`: the crash the search
+    /// tests need, at a place they can name.
     fn stored(&mut self) {
-        failpoint_after_store_commit();
-    }
-}
-
-/// `NEWSDESK_FAILPOINT=after_store_commit:N` aborts the process right after
-/// the Nth input's store commit of this run, before its analysis and before
-/// the search index sees it: the crash the search tests need, at a place
-/// they can name. Unset (the normal case), it does nothing.
-fn failpoint_after_store_commit() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::OnceLock;
-    static AT: OnceLock<Option<usize>> = OnceLock::new();
-    static COMMITS: AtomicUsize = AtomicUsize::new(0);
-    let at = AT.get_or_init(|| {
-        std::env::var("NEWSDESK_FAILPOINT")
-            .ok()?
-            .strip_prefix("after_store_commit:")?
-            .parse()
-            .ok()
-    });
-    if let Some(n) = *at {
-        if COMMITS.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        if let Some(n) = self.failpoint.commit() {
             eprintln!("failpoint after_store_commit:{n}: aborting");
             std::process::abort();
         }
     }
 }
 
-pub fn print_analysis(d: &Done) {
-    println!(
-        "analysis: {} articles analysed, {} marked as copies of earlier articles, {} earlier decisions revised",
-        d.analysed, d.copies, d.changed
-    );
-}
-
-pub fn print_decided(d: &Decided) {
-    println!(
-        "editorial: {} articles decided ({} published, {} changed), {} story heats updated",
-        d.decided, d.published, d.changed, d.stories
-    );
-}
-
 /// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is
 /// pending.
 pub fn analyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let (done, decided) = newsdesk_desk::editor::analyze_pending(paths, Utc::now())?;
-    print_analysis(&done);
-    print_decided(&decided);
+    print!(
+        "{}{}",
+        text::analysed(&done),
+        text::decided("editorial", &decided)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,5 @@
-//! `newsdesk keys ...` and `newsdesk unseal`: the keyring's commands and
-//! their output. Where the keyring comes from, sealing and re-sealing are
-//! the desk library's (`newsdesk_desk::keys`). Key material is never
-//! printed: only key ids.
+//! `newsdesk keys ...` and `newsdesk unseal`: the keyring's commands
+//! (`newsdesk_desk::keys`). Key material is never printed, only key ids.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,19 +7,18 @@ use std::process::ExitCode;
 use anyhow::bail;
 use chrono::Utc;
 use clap::Subcommand;
-use newsdesk_desk::keys::{self as lib, KeyOrigin, Sealed};
+use newsdesk_desk::keys as lib;
 use newsdesk_desk::DeskPaths;
-use newsdesk_secure::{KeyId, KEYS_ENV};
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
-    /// Create the keyring (DATA_DIR/keys/keyring, mode 0600) or add a new
-    /// current key to it, then seal every body still stored in clear.
+    /// Create the keyring (DATA_DIR/keys/keyring, mode 0600) or add a new current key
+    /// to it, then seal every body still stored in clear.
     New,
     /// Key ids, which one is current, when each was created (never the keys).
     List,
-    /// Add a new current key and re-seal every body with it (batched; safe to
-    /// interrupt and run again). Older keys stay in the keyring until retired.
+    /// Add a new current key and re-seal every body with it (safe to interrupt and run
+    /// again); older keys stay until retired.
     Rotate {
         /// Then remove every older key (after checking nothing is sealed with it).
         #[arg(long)]
@@ -44,93 +41,36 @@ pub enum KeysCommand {
 pub fn run(paths: &DeskPaths, command: KeysCommand) -> anyhow::Result<ExitCode> {
     match command {
         KeysCommand::New => {
-            let added = added(paths)?;
-            print_sealed(&lib::seal_all(paths, &added.keyring)?);
+            let added = lib::add_key(paths, Utc::now())?;
+            println!("{added}");
+            println!("{}", lib::seal_all(paths, &added.keyring)?);
         }
-        KeysCommand::List => list(paths)?,
+        KeysCommand::List => match paths.keyring()? {
+            Some(loaded) => print!("{}", lib::list_text(&loaded)),
+            None => println!("no keyring (run `newsdesk keys new`)"),
+        },
         KeysCommand::Rotate { retire } => {
-            let added = added(paths)?;
-            print_sealed(&lib::seal_all(paths, &added.keyring)?);
+            let added = lib::add_key(paths, Utc::now())?;
+            println!("{added}");
+            println!("{}", lib::seal_all(paths, &added.keyring)?);
             if retire {
-                let old: Vec<KeyId> = added
-                    .keyring
-                    .ids()
-                    .filter(|k| **k != added.id)
-                    .cloned()
-                    .collect();
-                for k in old {
-                    print_retired(&lib::retire(paths, k.as_str())?);
+                for k in added.older_ids() {
+                    println!("{}", lib::retire(paths, k.as_str())?);
                 }
             }
         }
-        KeysCommand::Retire { id } => print_retired(&lib::retire(paths, &id)?),
+        KeysCommand::Retire { id } => println!("{}", lib::retire(paths, &id)?),
         KeysCommand::Seal => {
             let Some(loaded) = paths.keyring()? else {
                 bail!(
                     "no keyring: run `newsdesk keys new` first (or set NEWSDESK_KEYS / --key-file)"
                 );
             };
-            print_sealed(&lib::seal_all(paths, &loaded.keyring)?);
+            println!("{}", lib::seal_all(paths, &loaded.keyring)?);
         }
         KeysCommand::Open { file } => return open_document(paths, &file),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Adds a new current key and says so.
-fn added(paths: &DeskPaths) -> anyhow::Result<lib::AddedKey> {
-    let added = lib::add_key(paths, Utc::now())?;
-    println!(
-        "key {} added to {} (current)",
-        added.id,
-        added.file.display()
-    );
-    Ok(added)
-}
-
-fn print_sealed(s: &Sealed) {
-    println!(
-        "{} articles with full text: {} texts sealed, {} re-sealed under key {}",
-        s.seen, s.sealed, s.resealed, s.key
-    );
-}
-
-fn print_retired(r: &lib::Retired) {
-    print_sealed(&r.sealed);
-    println!("key {} retired from {}", r.id, r.file.display());
-}
-
-fn list(paths: &DeskPaths) -> anyhow::Result<()> {
-    let Some(loaded) = paths.keyring()? else {
-        println!("no keyring (run `newsdesk keys new`)");
-        return Ok(());
-    };
-    let created = match &loaded.origin {
-        KeyOrigin::File(p) => {
-            println!("keyring: {}", p.display());
-            lib::read_created(p)
-        }
-        KeyOrigin::Env => {
-            println!("keyring: {KEYS_ENV}");
-            Vec::new()
-        }
-    };
-    let keyring = &loaded.keyring;
-    println!("{:<12} {:<8} created", "id", "current");
-    for id in keyring.ids() {
-        let at = created
-            .iter()
-            .find(|(k, _)| k == id.as_str())
-            .map(|(_, at)| at.as_str())
-            .unwrap_or("-");
-        let current = if id == keyring.current_id() {
-            "yes"
-        } else {
-            ""
-        };
-        println!("{:<12} {:<8} {at}", id.as_str(), current);
-    }
-    Ok(())
 }
 
 /// `newsdesk unseal FILE` / `keys open FILE`.

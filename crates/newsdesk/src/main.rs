@@ -1,10 +1,10 @@
-//! The `newsdesk` command.
+//! The `newsdesk` command: arguments in, the desk library's answers printed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use newsdesk_desk::{DeskPaths, KeySource, KeysVar};
 
 #[global_allocator]
@@ -52,22 +52,7 @@ enum Command {
     /// Create the data folder and its store (ingest does this too).
     Init,
     /// Read files and folders (documents, feeds, OPML, raw text, Reuters SGML) into the store.
-    Ingest {
-        /// Files or folders (read recursively).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Refuse inputs larger than this many bytes.
-        #[arg(long, default_value_t = newsdesk_ingest::input::DEFAULT_MAX_BYTES)]
-        max_size: u64,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Store only; leave duplicate and story analysis, decisions and the
-        /// search index for `newsdesk analyze` or the next ingest (for bulk
-        /// imports).
-        #[arg(long)]
-        defer_analysis: bool,
-    },
+    Ingest(ingest::IngestArgs),
     /// The feeds the desk follows on the web: add, import (OPML), list with health, remove.
     Sources {
         #[command(subcommand)]
@@ -75,24 +60,7 @@ enum Command {
     },
     /// The running desk: poll the followed feeds when due, complete new items
     /// from their pages, store, analyse and decide them. Runs until Ctrl-C.
-    Run {
-        /// Poll every due source once, then exit (for cron and tests).
-        #[arg(long)]
-        once: bool,
-        /// Poll every followed source now, due or not (dead ones excepted).
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        flags: config_cmd::RunFlags,
-        /// Also serve the API, feeds and documents on this address (as
-        /// `newsdesk serve` with the `[server]` settings), with the poll
-        /// counters in its /metrics.
-        #[arg(long, value_name = "HOST:PORT", conflicts_with = "once")]
-        serve: Option<std::net::SocketAddr>,
-        /// With --serve: the public base URL for links.
-        #[arg(long, requires = "serve")]
-        base_url: Option<String>,
-    },
+    Run(run::RunArgs),
     /// Analyze stored articles that are not analyzed yet (duplicates, stories),
     /// then decide their topics, quality, heat and publication.
     #[command(alias = "analyse")]
@@ -109,19 +77,7 @@ enum Command {
         json: bool,
     },
     /// An editor's decision on one article; it outlives re-analysis and is audited.
-    Override {
-        id: i64,
-        /// publish, unpublish, pin (publish and keep on top of its topics)
-        /// or clear (the desk decides again).
-        #[arg(value_parser = editor::override_request_parser())]
-        action: editor::OverrideRequest,
-        /// Who decides (default: $NEWSDESK_EDITOR, then $USER).
-        #[arg(long)]
-        by: Option<String>,
-        /// Why.
-        #[arg(long)]
-        reason: Option<String>,
-    },
+    Override(editor::OverrideArgs),
     /// Mute and keep rules (the topics query language), global or per topic.
     Rules {
         #[command(subcommand)]
@@ -136,16 +92,7 @@ enum Command {
         limit: usize,
     },
     /// Write the stored articles out.
-    Export {
-        #[arg(long, value_enum)]
-        format: ExportFormat,
-        /// The folder for `docs` (created if missing); `jsonl` writes to standard output.
-        dir: Option<PathBuf>,
-        /// With `docs`: also export articles known only from related lists
-        /// (`jsonl` always includes them, marked `"stub": true`).
-        #[arg(long)]
-        include_stubs: bool,
-    },
+    Export(export::ExportArgs),
     /// Serve the JSON API, documents, /healthz and /metrics over HTTP
     /// (Ctrl-C stops it after the requests in flight).
     /// Unset flags take their values from newsdesk.toml, NEWSDESK_*
@@ -181,35 +128,7 @@ enum Command {
     },
     /// Full-text search over the stored articles (title, excerpt, body,
     /// provider, topics): words, "phrases", OR, -word, field:word.
-    Search {
-        /// What to look for (blank: the newest articles that pass the filters).
-        query: String,
-        /// Only articles with this topic (repeat for all of several).
-        #[arg(long)]
-        topic: Vec<String>,
-        /// Only articles of this provider, name or domain (repeat for any of several).
-        #[arg(long)]
-        provider: Vec<String>,
-        /// Published at or after (YYYY-MM-DD or RFC 3339).
-        #[arg(long)]
-        since: Option<String>,
-        /// Published before (YYYY-MM-DD or RFC 3339).
-        #[arg(long)]
-        until: Option<String>,
-        /// Only published (true) or unpublished (false) articles.
-        #[arg(long)]
-        published: Option<bool>,
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Newest first instead of by relevance.
-        #[arg(long)]
-        newest: bool,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Search(search_cmd::SearchArgs),
     /// The full-text index (DATA_DIR/search): rebuild, check against the store, sync.
     Index {
         #[command(subcommand)]
@@ -227,32 +146,9 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Write a synthetic newsroom: RSS feeds from invented outlets covering
     /// invented events, plus truth.jsonl (each article's story and original).
-    Generate {
-        /// The folder to write (created if missing).
-        out: PathBuf,
-        #[arg(long, default_value_t = 200)]
-        events: usize,
-        #[arg(long, default_value_t = 40)]
-        providers: usize,
-        #[arg(long, default_value_t = 7)]
-        days: u32,
-        /// Same seed, same bytes.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    Generate(generate::GenerateArgs),
     /// Main text and metadata of saved article pages (.html, .html.gz): one JSON object per file.
-    Extract {
-        /// Page files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The URL the pages came from (resolves relative links; a date in it dates the page).
-        #[arg(long)]
-        url: Option<String>,
-        /// When the pages were fetched (RFC 3339 or a date): no publication date after it
-        /// is taken. Default: each file's modification time.
-        #[arg(long)]
-        fetched: Option<String>,
-    },
+    Extract(extract::ExtractArgs),
     /// Score the store's stories, duplicates and related lists against labelled truth.
     Eval {
         #[command(subcommand)]
@@ -261,34 +157,13 @@ enum Command {
     /// Work on seed-format documents.
     Docs {
         #[command(subcommand)]
-        command: DocsCommand,
+        command: docs::DocsCommand,
     },
     /// Topics learned from labelled articles: train a model, predict with it.
     Topics {
         #[command(subcommand)]
         command: topics::TopicsCommand,
     },
-}
-
-#[derive(Subcommand)]
-enum DocsCommand {
-    /// Validate documents: required fields, types, dates, URLs.
-    Check {
-        /// Files or folders.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Also list every file whose bytes would change when re-written.
-        #[arg(long)]
-        roundtrip: bool,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportFormat {
-    /// One seed-format document per article, named YYYY-MM-DD-slug.md (a Jekyll `_news` folder).
-    Docs,
-    /// One JSON object per article on standard output.
-    Jsonl,
 }
 
 fn main() -> ExitCode {
@@ -298,9 +173,9 @@ fn main() -> ExitCode {
         .with_process_env()
         .data_dir_flag(cli.data_dir.clone());
     let mut settings = match &cli.command {
-        Command::Generate { .. }
+        Command::Generate(_)
         | Command::Demo(_)
-        | Command::Extract { .. }
+        | Command::Extract(_)
         | Command::Docs { .. }
         | Command::Topics { .. } => loader.defaults(),
         _ => match loader.load() {
@@ -322,79 +197,22 @@ fn main() -> ExitCode {
         },
     )
     .with_log(Arc::new(|line: &str| eprintln!("{line}")));
+    let editor = settings.editor.get().clone();
     let result = match cli.command {
         Command::Init => ingest::init(&paths),
-        Command::Ingest {
-            paths: inputs,
-            max_size,
-            quiet,
-            defer_analysis,
-        } => ingest::run(&paths, &inputs, max_size, quiet, !defer_analysis),
+        Command::Ingest(args) => ingest::run(&paths, args),
         Command::Analyze => ingest::analyze(&paths),
         Command::Sources { command } => sources::run(&paths, command),
-        Command::Run {
-            once,
-            force,
-            flags,
-            serve,
-            base_url,
-        } => run::run(
-            &paths,
-            &{
-                flags.apply(&mut settings);
-                newsdesk_desk::run::RunOptions {
-                    once,
-                    force,
-                    ..newsdesk_desk::run::RunOptions::from_settings(&settings)
-                }
-            },
-            serve.map(|addr| {
-                let mut options = config_cmd::serve_options(&settings);
-                if base_url.is_some() {
-                    options.base_url = base_url;
-                }
-                (addr, options)
-            }),
-        ),
+        Command::Run(args) => run::run(&paths, &mut settings, args),
         Command::Reanalyze => editor::reanalyze(&paths),
         Command::Explain { id, json } => editor::explain(&paths, id, json),
-        Command::Override {
-            id,
-            action,
-            by,
-            reason,
-        } => editor::set_override(
-            &paths,
-            id,
-            action,
-            by,
-            settings.editor.get().as_deref(),
-            reason,
-        ),
-        Command::Rules { command } => {
-            editor::rules(&paths, command, settings.editor.get().as_deref())
-        }
+        Command::Override(args) => editor::set_override(&paths, args, editor.as_deref()),
+        Command::Rules { command } => editor::rules(&paths, command, editor.as_deref()),
         Command::Audit { article, limit } => editor::audit(&paths, article, limit),
-        Command::Export {
-            format,
-            dir,
-            include_stubs,
-        } => match format {
-            ExportFormat::Docs => match dir {
-                Some(dir) => export::docs(&paths, &dir, include_stubs),
-                None => Err(anyhow::anyhow!(
-                    "export --format docs needs a folder: newsdesk export --format docs DIR"
-                )),
-            },
-            ExportFormat::Jsonl => export::jsonl(&paths),
-        },
+        Command::Export(args) => export::run(&paths, args),
         Command::Serve { flags } => {
             flags.apply(&mut settings);
-            serve_cmd::run(
-                &paths,
-                *settings.server.addr.get(),
-                config_cmd::serve_options(&settings),
-            )
+            serve_cmd::run(&paths, &settings)
         }
         Command::Config { json, serve } => {
             serve.apply(&mut settings);
@@ -403,62 +221,18 @@ fn main() -> ExitCode {
         Command::Keys { command } => keys::run(&paths, command),
         Command::Unseal { file } => keys::open_document(&paths, &file),
         Command::Apikeys { command } => apikeys::run(&paths, command),
-        Command::Search {
-            query,
-            topic,
-            provider,
-            since,
-            until,
-            published,
-            limit,
-            offset,
-            newest,
-            json,
-        } => search_cmd::search(
-            &paths,
-            search_cmd::SearchArgs {
-                query,
-                topics: topic,
-                providers: provider,
-                since,
-                until,
-                published,
-                limit,
-                offset,
-                newest,
-                json,
-            },
-        ),
+        Command::Search(args) => search_cmd::search(&paths, args),
         Command::Index { command } => search_cmd::index(&paths, command),
         Command::Stats { json } => stats::run(&paths, json),
         Command::Eval { command } => eval::run(&paths, command),
-        Command::Generate {
-            out,
-            events,
-            providers,
-            days,
-            seed,
-        } => generate::run(&out, events, providers, days, seed),
-        Command::Demo(args) => demo::run(args, cli.data_dir),
-        Command::Extract {
-            files,
-            url,
-            fetched,
-        } => extract::run(&files, url.as_deref(), fetched.as_deref()),
-        Command::Docs {
-            command:
-                DocsCommand::Check {
-                    paths: files,
-                    roundtrip,
-                },
-        } => docs::check(&files, roundtrip),
+        Command::Generate(args) => generate::run(args),
+        Command::Demo(args) => demo::run(args, cli.data_dir, &settings),
+        Command::Extract(args) => extract::run(args),
+        Command::Docs { command } => docs::run(command),
         Command::Topics { command } => topics::run(command),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(2)
+    })
 }

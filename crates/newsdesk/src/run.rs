@@ -1,35 +1,62 @@
 //! `newsdesk run`: the running desk (`newsdesk_desk::run`), its output and
-//! metrics, and the HTTP server beside it with `--serve`. Stops on SIGINT
-//! (Ctrl-C) or SIGTERM.
+//! metrics, and the server beside it (`--serve`); stops on SIGINT or SIGTERM.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use newsdesk_config::Settings;
 use newsdesk_desk::analysis::Done;
-use newsdesk_desk::run::{NextPoll, PollOutcome, PollReport, RunObserver, RunOptions, RunSummary};
+use newsdesk_desk::run::{PollReport, RunObserver, RunOptions};
+use newsdesk_desk::text;
 use newsdesk_desk::{Decided, DeskPaths};
 use newsdesk_server::Metrics;
 
-/// `newsdesk run`; with `serve`, the HTTP server runs beside the pipeline in
-/// the same process (one metrics registry: `/metrics` shows the polls too).
-pub fn run(
-    paths: &DeskPaths,
-    opts: &RunOptions,
-    serve: Option<(std::net::SocketAddr, crate::serve_cmd::Options)>,
-) -> anyhow::Result<ExitCode> {
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Poll every due source once, then exit (for cron and tests).
+    #[arg(long)]
+    once: bool,
+    /// Poll every followed source now, due or not (dead ones excepted).
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    flags: crate::config_cmd::RunFlags,
+    /// Also serve the API, feeds and documents on this address (as
+    /// `newsdesk serve` with the `[server]` settings), with the poll
+    /// counters in its /metrics.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "once")]
+    serve: Option<std::net::SocketAddr>,
+    /// With --serve: the public base URL for links.
+    #[arg(long, requires = "serve")]
+    base_url: Option<String>,
+}
+
+/// `newsdesk run`; with `--serve`, the HTTP server runs beside the pipeline
+/// in the same process (one metrics registry: `/metrics` shows the polls too).
+pub fn run(paths: &DeskPaths, settings: &mut Settings, a: RunArgs) -> anyhow::Result<ExitCode> {
+    a.flags.apply(settings);
+    let opts = &RunOptions {
+        once: a.once,
+        force: a.force,
+        ..RunOptions::from_settings(settings)
+    };
+    settings
+        .server
+        .base_url
+        .flag(a.base_url.map(Some), "--base-url");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the scheduler's runtime")?;
     let metrics = Arc::new(Metrics::default());
-    let Some((addr, options)) = serve else {
+    let Some(addr) = a.serve else {
         return runtime.block_on(desk_loop(paths, opts, &metrics));
     };
     // The pipeline writes the search index after each poll: no keeper.
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = crate::serve_cmd::server(paths, addr, options, metrics.clone(), None, async {
+    let server = crate::serve_cmd::server(paths, addr, settings, metrics.clone(), None, async {
         let _ = stopped.await;
     })?;
     runtime.block_on(async {
@@ -93,12 +120,8 @@ async fn desk_loop(
         metrics,
     };
     let sum = newsdesk_desk::run::run(paths, opts, stop, &mut printer).await?;
-    print_summary(&sum);
-    Ok(if sum.desk_errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    print!("{}", text::run_summary(&sum));
+    Ok(ExitCode::from(u8::from(sum.desk_errors > 0)))
 }
 
 /// Prints what the run tells and counts it in the metrics (`/metrics` of
@@ -110,21 +133,11 @@ struct Printer<'a> {
 
 impl RunObserver for Printer<'_> {
     fn caught_up(&mut self, analysed: &Done, decided: &Decided) {
-        if analysed.analysed > 0 || decided.decided > 0 {
-            eprintln!(
-                "caught up: {} articles analysed, {} decided",
-                analysed.analysed, decided.decided
-            );
-        }
+        eprint!("{}", text::caught_up(analysed, decided).unwrap_or_default());
     }
 
     fn following(&mut self, sources: usize, due: usize) {
-        eprintln!(
-            "following {}, {} due now{}",
-            count(sources, "source"),
-            due,
-            if self.once { "" } else { " (Ctrl-C stops)" }
-        );
+        eprint!("{}", text::following(sources, due, self.once));
     }
 
     fn no_sources(&mut self) {
@@ -132,49 +145,12 @@ impl RunObserver for Printer<'_> {
     }
 
     fn polled(&mut self, p: &PollReport) {
-        let next = match p.next {
-            NextPoll::Dead => {
-                "dead: no more polls (`newsdesk sources add` follows it again)".to_string()
-            }
-            NextPoll::At(t) => format!("next poll {}", newsdesk_normalize::format_date(&t)),
-            NextPoll::Now => "next poll now".to_string(),
-        };
-        let what = match &p.outcome {
-            PollOutcome::Fetched {
-                items,
-                new,
-                updated,
-                pages,
-            } => format!(
-                "fetched, {}, {new} new, {updated} updated, {} fetched",
-                count(*items, "item"),
-                count(*pages, "page")
-            ),
-            PollOutcome::Unchanged => "unchanged (304)".to_string(),
-            PollOutcome::Failed {
-                message,
-                consecutive_errors,
-            } => format!(
-                "error: {message} ({} in a row)",
-                count(*consecutive_errors as usize, "error")
-            ),
-        };
-        eprintln!("poll {}: {what}; {next}", p.locator);
-        for note in &p.notes {
-            eprintln!("  {}: {note}", p.locator);
+        eprint!("{}", text::poll(p));
+        for (name, n) in p.counts.counters() {
+            self.metrics.add(name, n);
         }
-        let (m, c) = (self.metrics, &p.counts);
-        m.add("fetch_polls_total", c.polls as u64);
-        m.add("fetch_feeds_fetched_total", c.fetched as u64);
-        m.add("fetch_feeds_unchanged_total", c.unchanged as u64);
-        m.add("fetch_failures_total", c.failed as u64);
-        m.add("fetch_pages_total", c.pages as u64);
-        m.add("ingest_articles_stored_total", c.stored as u64);
-        m.add("ingest_articles_updated_total", c.updated as u64);
-        m.add("desk_errors_total", c.desk_errors as u64);
-        m.add("analysis_articles_total", c.analysed.analysed as u64);
-        m.add("editorial_decisions_total", c.decided.decided as u64);
-        m.time("poll_store_analyse_decide_seconds", p.took);
+        self.metrics
+            .time("poll_store_analyse_decide_seconds", p.took);
     }
 
     fn poll_lost(&mut self, locator: &str, error: &str) {
@@ -184,29 +160,6 @@ impl RunObserver for Printer<'_> {
     }
 
     fn stopping(&mut self, signal: &str, abandoned: usize) {
-        eprintln!(
-            "stopping ({signal}): {} in flight abandoned, nothing of theirs written; their sources stay due",
-            count(abandoned, "poll")
-        );
+        eprint!("{}", text::stopping(signal, abandoned));
     }
-}
-
-fn print_summary(sum: &RunSummary) {
-    println!(
-        "{}: {} fetched, {} unchanged, {} failed; {} stored, {} updated, {} fetched",
-        count(sum.polls, "poll"),
-        sum.fetched,
-        sum.unchanged,
-        sum.failed,
-        count(sum.stored, "article"),
-        sum.updated,
-        count(sum.pages, "page")
-    );
-    crate::ingest::print_analysis(&sum.analysed);
-    crate::ingest::print_decided(&sum.decided);
-}
-
-/// `1 item`, `2 items`.
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

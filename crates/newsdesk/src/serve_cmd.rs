@@ -5,35 +5,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use newsdesk_config::Settings;
 use newsdesk_desk::DeskPaths;
 use newsdesk_server::{
     serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig, ServerError,
 };
 
-pub struct Options {
-    pub base_url: Option<String>,
-    pub readers: usize,
-    pub cors_origins: Vec<String>,
-    pub anonymous_rate: u32,
-    pub key_rate: u32,
-    pub trust_forwarded_for: bool,
-}
-
-impl Default for Options {
-    /// `newsdesk serve`'s defaults.
-    fn default() -> Options {
-        Options {
-            base_url: None,
-            readers: 4,
-            cors_origins: Vec::new(),
-            anonymous_rate: 600,
-            key_rate: 6000,
-            trust_forwarded_for: false,
-        }
-    }
-}
-
-pub fn run(paths: &DeskPaths, addr: SocketAddr, options: Options) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &DeskPaths, settings: &Settings) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -43,8 +21,8 @@ pub fn run(paths: &DeskPaths, addr: SocketAddr, options: Options) -> anyhow::Res
         Arc::new(newsdesk_desk::search_sync::Keeper::new(paths)?);
     let server = server(
         paths,
-        addr,
-        options,
+        *settings.server.addr.get(),
+        settings,
         Arc::new(Metrics::default()),
         Some(keeper),
         shutdown_signal(),
@@ -59,7 +37,7 @@ pub fn run(paths: &DeskPaths, addr: SocketAddr, options: Options) -> anyhow::Res
 pub fn server(
     paths: &DeskPaths,
     addr: SocketAddr,
-    options: Options,
+    settings: &Settings,
     metrics: Arc<Metrics>,
     keeper: Option<Arc<dyn newsdesk_server::search::SearchKeeper>>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -69,20 +47,30 @@ pub fn server(
     // opens sealed full text for keys with the `fulltext` scope only.
     let desk = newsdesk_desk::api::EditorService::open(paths)?;
     let keyring = paths.keyring()?.map(|k| Arc::new(k.keyring));
+    // The topics file nests the pages' navigation; a desk that cannot read
+    // it still serves (the names are guessed from, and `run` says why).
+    let topic_parents = newsdesk_desk::Editorial::load(&paths.data_dir, &*paths.open_store()?)
+        .map(|e| e.topic_parents())
+        .unwrap_or_else(|e| {
+            eprintln!("warning: topic navigation from names only: {e}");
+            Default::default()
+        });
+    let s = &settings.server;
     let config = ServerConfig {
         data_dir: paths.data_dir.clone(),
-        base_url: options.base_url.unwrap_or_default(),
-        readers: options.readers,
+        base_url: s.base_url.get().clone().unwrap_or_default(),
+        readers: *s.readers.get(),
     };
     let extras = Extras {
         access: Access {
-            cors_origins: options.cors_origins,
-            anonymous_rate: options.anonymous_rate,
-            key_rate: options.key_rate,
-            trust_forwarded_for: options.trust_forwarded_for,
+            cors_origins: s.cors_origins.get().clone(),
+            anonymous_rate: *s.anonymous_rate.get(),
+            key_rate: *s.key_rate.get(),
+            trust_forwarded_for: *s.trust_forwarded_for.get(),
         },
         keyring,
         desk: Some(Arc::new(desk)),
+        topic_parents,
     };
     Ok(serve_with(addr, config, extras, metrics, keeper, shutdown))
 }

@@ -47,13 +47,45 @@ pub fn run(command: TopicsCommand) -> anyhow::Result<ExitCode> {
     match command {
         TopicsCommand::Train {
             input,
-            model,
+            model: dir,
             c,
             only,
             threads,
-        } => train(&input, &model, c, only, threads),
-        TopicsCommand::Predict { model, input } => predict(&model, &input),
+        } => {
+            let start = Instant::now();
+            let records = read_records(&input)?;
+            let options = TrainOptions {
+                c,
+                topics: only,
+                threads: threads.max(1),
+                ..TrainOptions::default()
+            };
+            let model = TopicModel::train(&records, &options)?;
+            model.save(&dir)?;
+            eprintln!(
+                "trained {} topics on {} articles ({} features) in {:.2} s; model in {}",
+                model.topics().len(),
+                records.len(),
+                model.feature_count(),
+                start.elapsed().as_secs_f64(),
+                dir.display()
+            );
+        }
+        TopicsCommand::Predict { model, input } => {
+            let model = TopicModel::load(&model)?;
+            let records = read_records(&input)?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            for (r, p) in records.iter().zip(&model.predict_all(&records)) {
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({ "id": r.id, "topics": p.topics }),
+                )?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+        }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
@@ -62,49 +94,4 @@ fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
         BufReader::with_capacity(1 << 16, file),
         &path.display().to_string(),
     )?)
-}
-
-fn train(
-    input: &Path,
-    model_dir: &Path,
-    c: f64,
-    only: Option<Vec<String>>,
-    threads: usize,
-) -> anyhow::Result<ExitCode> {
-    let start = Instant::now();
-    let records = read_records(input)?;
-    let options = TrainOptions {
-        c,
-        topics: only,
-        threads: threads.max(1),
-        ..TrainOptions::default()
-    };
-    let model = TopicModel::train(&records, &options)?;
-    model.save(model_dir)?;
-    eprintln!(
-        "trained {} topics on {} articles ({} features) in {:.2} s; model in {}",
-        model.topics().len(),
-        records.len(),
-        model.feature_count(),
-        start.elapsed().as_secs_f64(),
-        model_dir.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn predict(model_dir: &Path, input: &Path) -> anyhow::Result<ExitCode> {
-    let model = TopicModel::load(model_dir)?;
-    let records = read_records(input)?;
-    let predictions = model.predict_all(&records);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    for (r, p) in records.iter().zip(&predictions) {
-        serde_json::to_writer(
-            &mut out,
-            &serde_json::json!({ "id": r.id, "topics": p.topics }),
-        )?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,8 @@
 //! writes to it.
 
 pub mod feeds;
+pub mod sources;
+pub mod text;
 
 pub use feeds::{
     conditional, etag, last_modified, render, Conditional, FeedError, FeedFormat, FeedImage,

@@ -332,7 +332,7 @@ pub async fn list_sources(
     let mut views: Vec<crate::sources::SourceView> = sources
         .into_iter()
         .map(|s| {
-            let h = crate::sources::health(&s).unwrap_or_else(|e| {
+            let h = newsdesk_store::source_health(&s).unwrap_or_else(|e| {
                 store_error(format!("{}: damaged health record: {e}", s.locator));
                 Default::default()
             });

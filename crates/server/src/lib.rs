@@ -168,6 +168,9 @@ pub struct Extras {
     pub access: Access,
     pub keyring: Option<Arc<newsdesk_secure::Keyring>>,
     pub desk: Option<Arc<dyn EditorDesk>>,
+    /// Each sub-topic's parent, for the pages' topic navigation (empty:
+    /// guessed from the names, "AWS AI" under "AI").
+    pub topic_parents: HashMap<String, String>,
 }
 
 /// The routes, with logging, metrics and security headers around them.
@@ -292,7 +295,8 @@ pub async fn serve_with(
     }
     let mut state = AppState::open(&config, metrics)?
         .with_access(extras.access)
-        .with_keyring(extras.keyring);
+        .with_keyring(extras.keyring)
+        .with_topic_parents(extras.topic_parents);
     if let Some(desk) = extras.desk {
         state = state.with_desk(desk);
     }

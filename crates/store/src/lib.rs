@@ -425,6 +425,16 @@ pub trait Store {
     ) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
+/// A followed source's health record, read from the JSON the store keeps
+/// (the default before its first poll); `Err` names what is wrong with a
+/// damaged record (callers say so and treat the source as new).
+pub fn source_health(source: &FollowedSource) -> Result<newsdesk_model::SourceHealth, String> {
+    match source.health.as_deref() {
+        None => Ok(Default::default()),
+        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string()),
+    }
+}
+
 /// The hash of everything an article says, to tell an update from a repeat.
 /// xxh3 is stable across runs and platforms, so it may be persisted. Where the
 /// article came from (`origin`) is not part of it.
@@ -509,6 +519,31 @@ fn hash_article(h: &mut xxhash_rust::xxh3::Xxh3, a: &Article) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_health_is_read_default_or_named_damaged() {
+        let mut s = FollowedSource {
+            locator: "https://example.com/feed".into(),
+            kind: "rss".into(),
+            title: None,
+            first_seen: Utc::now(),
+            last_ingested: None,
+            health: None,
+            next_poll: None,
+        };
+        assert_eq!(source_health(&s), Ok(Default::default()));
+        let stored = newsdesk_model::SourceHealth {
+            consecutive_errors: 2,
+            dead: true,
+            ..Default::default()
+        };
+        s.health = Some(serde_json::to_string(&stored).unwrap());
+        let h = source_health(&s).unwrap();
+        assert!(h.dead);
+        assert_eq!(h.consecutive_errors, 2);
+        s.health = Some("{".into());
+        assert!(source_health(&s).is_err());
+    }
 
     #[test]
     fn content_hash_sees_every_field_but_not_the_origin() {

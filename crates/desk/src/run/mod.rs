@@ -169,6 +169,61 @@ impl RunSummary {
         add_decided(&mut self.decided, &o.decided);
         self.desk_errors += o.desk_errors;
     }
+
+    /// The counts as the metrics' counters: name (`..._total`) and value.
+    pub fn counters(&self) -> [(&'static str, u64); 10] {
+        [
+            ("fetch_polls_total", self.polls),
+            ("fetch_feeds_fetched_total", self.fetched),
+            ("fetch_feeds_unchanged_total", self.unchanged),
+            ("fetch_failures_total", self.failed),
+            ("fetch_pages_total", self.pages),
+            ("ingest_articles_stored_total", self.stored),
+            ("ingest_articles_updated_total", self.updated),
+            ("desk_errors_total", self.desk_errors),
+            ("analysis_articles_total", self.analysed.analysed),
+            ("editorial_decisions_total", self.decided.decided),
+        ]
+        .map(|(name, n)| (name, n as u64))
+    }
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::*;
+
+    #[test]
+    fn every_count_is_one_named_counter() {
+        let c = RunSummary {
+            polls: 1,
+            fetched: 2,
+            unchanged: 3,
+            failed: 4,
+            pages: 5,
+            stored: 6,
+            updated: 7,
+            desk_errors: 8,
+            analysed: Done {
+                analysed: 9,
+                ..Done::default()
+            },
+            decided: Decided {
+                decided: 10,
+                ..Decided::default()
+            },
+        }
+        .counters();
+        let mut names: Vec<&str> = c.iter().map(|(n, _)| *n).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 10);
+        assert!(names.iter().all(|n| n.ends_with("_total")));
+        let mut values: Vec<u64> = c.iter().map(|(_, v)| *v).collect();
+        values.sort();
+        assert_eq!(values, (1..=10).collect::<Vec<u64>>());
+        assert!(c.contains(&("fetch_polls_total", 1)));
+        assert!(c.contains(&("editorial_decisions_total", 10)));
+    }
 }
 
 /// How a poll went.

@@ -225,3 +225,19 @@ fn a_story_is_reheated_after_a_24th_of_the_half_life() {
         assert_eq!(hours.stories, 1, "every story is re-heated after two hours");
     }
 }
+
+#[test]
+fn topic_parents_follow_the_topics_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("topics.toml"),
+        "[[topic]]\nname = \"Space\"\nquery = \"rocket\"\n\n\
+         [[topic]]\nname = \"Moon missions\"\nparent = \"Space\"\nquery = \"lunar\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("desk.toml"), "topics = \"topics.toml\"\n").unwrap();
+    let editorial = Editorial::with_rules(dir.path(), vec![]).unwrap();
+    let parents = editorial.topic_parents();
+    assert_eq!(parents.len(), 1, "{parents:?}");
+    assert_eq!(parents["Moon missions"], "Space");
+}

@@ -142,7 +142,7 @@ fn a_due_feed_is_polled_stored_and_decided_then_waits_until_due() {
         ]
     );
     let source = &store.followed_sources().unwrap()[0];
-    let health = sources::stored_health(source).unwrap();
+    let health = newsdesk_store::source_health(source).unwrap();
     assert!(health.next_poll.is_some_and(|t| t > Utc::now()));
     drop(store);
 

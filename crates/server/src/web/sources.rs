@@ -38,18 +38,6 @@ struct SourcesPage {
     failing: usize,
 }
 
-fn status(h: &SourceHealth) -> &'static str {
-    if h.dead {
-        "dead"
-    } else if h.consecutive_errors > 0 {
-        "failing"
-    } else if h.last_attempt.is_none() {
-        "new"
-    } else {
-        "ok"
-    }
-}
-
 fn time(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Time> {
     Time::of(t, now)
 }
@@ -67,11 +55,11 @@ pub async fn page_handler(
     let mut rows: Vec<Row> = sources
         .into_iter()
         .map(|s| {
-            let h = crate::sources::health(&s).unwrap_or_else(|e| {
+            let h = newsdesk_store::source_health(&s).unwrap_or_else(|e| {
                 store_error(format!("{}: damaged health record: {e}", s.locator));
                 SourceHealth::default()
             });
-            let status = status(&h);
+            let status = newsdesk_render::sources::status(&h);
             // A source's own "next poll" (the store's) wins over the record's.
             let next = s.next_poll.or(h.next_poll);
             Row {
