@@ -25,6 +25,7 @@
 pub mod article;
 pub mod assets;
 pub mod cards;
+pub mod chart;
 pub mod home;
 pub mod layout;
 pub mod search;
