@@ -181,6 +181,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/stories/{id}", get(web::story::page_handler))
         .route("/search", get(web::search::page_handler))
         .route("/sources", get(web::sources::page_handler))
+        .route("/sources.opml", get(web::sources::opml_handler))
         .route("/assets/{file}", get(web::assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))

@@ -1,8 +1,9 @@
 //! The web pages: server-rendered HTML over the same read connections as the
 //! API, one file per page. Templates (`crates/server/templates`) are checked
 //! at compile time and escape every value; feed text never goes through
-//! `|safe` (the one exception is the search's highlighted title and snippet,
-//! which the search library escapes before it marks the matches).
+//! `|safe` (the exceptions: the search's highlighted title and snippet,
+//! which the search library escapes before it marks the matches, and the
+//! SVG charts of [`chart`], which escape their text as they draw).
 //!
 //! Unlike the API, pages ignore query parameters they do not know (links
 //! shared with tracking tags still open); a bad value of a known one is a
@@ -25,6 +26,7 @@
 pub mod article;
 pub mod assets;
 pub mod cards;
+pub mod chart;
 pub mod home;
 pub mod layout;
 pub mod search;

@@ -1,9 +1,9 @@
 //! `/stories/{id}`: a story's full coverage. Originals first (published,
 //! then by quality), each with its later copies folded under it; a
 //! timeline of when each provider covered it; each article's links (the
-//! page, AMP, canonical, original) and its quality breakdown on demand.
-//! (The story's heat over time needs the stored heat history; it is not
-//! drawn until the store keeps one.)
+//! page, AMP, canonical, original) and its quality breakdown on demand;
+//! the story's heat over time, drawn from the heat history the editorial
+//! step stores (never recomputed when the page is viewed).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use chrono::Utc;
 use newsdesk_store::StoredArticle;
 
 use super::cards::{coverage, provider, reasons, thumb, Thumb};
+use super::chart::{line, Point};
 use super::layout::{page, Layout, WebError};
 use super::{web_link, Params, Time};
 use crate::api::parse_id;
@@ -67,7 +68,16 @@ struct StoryPage {
     originals: Vec<Entry>,
     timeline: Vec<Moment>,
     topics: Vec<(String, String)>,
+    /// The heat history as a chart (two samples or more), else empty.
+    heat_chart: String,
+    /// The only sample, when there is just one: its heat and time.
+    heat_once: Option<i64>,
+    heat_once_at: Option<Time>,
 }
+
+/// The most heat samples a story page draws (at one per ten minutes,
+/// about five days).
+pub const HEAT_SAMPLES: usize = 720;
 
 /// The quality breakdown in a decision's details.
 pub fn breakdown(a: &StoredArticle) -> Vec<Component> {
@@ -165,11 +175,12 @@ pub async fn page_handler(
                 full.push(s.article(a.id)?.unwrap_or_else(|| a.clone()));
             }
             let heat = s.story_heat(id)?;
-            Ok((full, heat))
+            let history = s.story_heat_history(id, HEAT_SAMPLES)?;
+            Ok((full, heat, history))
         })
         .await?
         .map_err(store_error)?;
-    let (articles, heat) = read;
+    let (articles, heat, history) = read;
     if articles.is_empty() {
         return Err(WebError::not_found(format!("The desk has no story {id}.")));
     }
@@ -253,6 +264,22 @@ pub async fn page_handler(
         .and_then(|h| serde_json::from_str::<serde_json::Value>(&h.detail).ok())
         .map(|v| components(Some(&v)))
         .unwrap_or_default();
+    let points: Vec<Point> = history
+        .iter()
+        .map(|h| Point {
+            at: h.at,
+            value: h.heat,
+        })
+        .collect();
+    let (heat_once, heat_once_at) = match points.as_slice() {
+        [one] => (Some(one.value), Some(Time::new(one.at, now))),
+        _ => (None, None),
+    };
+    let heat_chart = if points.len() > 1 {
+        line("heat-history", "Heat", &points)
+    } else {
+        String::new()
+    };
     let t = StoryPage {
         layout: Layout::new(&state, headline.clone()).await?,
         id,
@@ -264,6 +291,9 @@ pub async fn page_handler(
         originals,
         timeline,
         topics,
+        heat_chart,
+        heat_once,
+        heat_once_at,
     };
     page(&t)
 }
