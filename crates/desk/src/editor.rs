@@ -166,12 +166,23 @@ pub struct RuleTest {
 pub fn test_rule(paths: &DeskPaths, rule: Rule, now: DateTime<Utc>) -> Result<RuleTest, DeskError> {
     check_query(None, &rule.query)?;
     let (store, current) = open_desk(paths, now)?;
+    test_rule_in(&*store, &paths.data_dir, &current, rule)
+}
+
+/// [`test_rule`] over an open store, with the editorial configuration in
+/// effect (`current`).
+pub(crate) fn test_rule_in(
+    store: &dyn DeskStore,
+    data_dir: &std::path::Path,
+    current: &Editorial,
+    rule: Rule,
+) -> Result<RuleTest, DeskError> {
     let mut rules = store.rules().map_err(store_err("reading the rules"))?;
     rules.push(Rule {
         name: TESTED_RULE.into(),
         ..rule
     });
-    let tested = Editorial::with_rules(&paths.data_dir, rules)?;
+    let tested = Editorial::with_rules(data_dir, rules)?;
     let mut out = RuleTest::default();
     let mut after = 0;
     loop {

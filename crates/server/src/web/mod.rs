@@ -25,9 +25,12 @@
 pub mod article;
 pub mod assets;
 pub mod cards;
+pub mod editor;
 pub mod home;
 pub mod layout;
+pub mod saved;
 pub mod search;
+pub mod session;
 pub mod sources;
 pub mod story;
 pub mod topic;

@@ -6,3 +6,4 @@ mod common;
 mod search;
 mod secure;
 mod web;
+mod web_editor;
