@@ -162,8 +162,17 @@ pub async fn layer(State(state): State<Arc<AppState>>, req: Request, next: Next)
     let private = match req.extensions().get::<crate::Caller>() {
         Some(caller) => caller.has_scope(newsdesk_secure::Scope::Fulltext),
         None => h.contains_key(header::AUTHORIZATION) || h.contains_key("x-api-key"),
-    } || crate::web::session::cookie(h, crate::web::session::SESSION_COOKIE)
-        .is_some();
+    };
+    // A signed-in editor's pages carry forms with the session's token (and
+    // maybe clear text): never cached here, nor by anyone on the way.
+    if crate::web::session::cookie(h, crate::web::session::SESSION_COOKIE).is_some() {
+        let mut resp = next.run(req).await;
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        return resp;
+    }
     if req.method() != Method::GET
         || private
         || !cacheable(req.uri().path())

@@ -324,7 +324,8 @@ async fn article_action(
 pub struct ArticleTools {
     pub editor: Option<Editor>,
     pub flash: Option<&'static str>,
-    pub clear_text: Option<String>,
+    /// The clear text's paragraphs.
+    pub clear_text: Option<Vec<String>>,
 }
 
 impl ArticleTools {
@@ -338,7 +339,15 @@ impl ArticleTools {
             return Ok(ArticleTools::default());
         };
         let clear_text = if editor.principal.has_scope(Scope::Fulltext) {
-            crate::auth::fulltext(state, a)?.filter(|t| !t.trim().is_empty())
+            crate::auth::fulltext(state, a)?
+                .map(|t| {
+                    t.split('\n')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|p| !p.is_empty())
         } else {
             None
         };

@@ -458,8 +458,9 @@ async fn the_clear_text_shows_only_for_a_fulltext_key() {
     // A stretch of the text without characters the page escapes.
     let probe: String = body
         .split(['<', '>', '&', '"', '\'', '\n'])
-        .max_by_key(|p| p.len())
+        .max_by_key(|p| p.trim().len())
         .unwrap()
+        .trim()
         .chars()
         .take(60)
         .collect();
@@ -474,6 +475,9 @@ async fn the_clear_text_shows_only_for_a_fulltext_key() {
     let (carol, _) = signin(&f.app, &f.keys["carol"]).await;
     let (_, _, b) = exchange(&f.app, "GET", &page, &[HTML, ("cookie", &carol)], "").await;
     assert!(text(&b).contains(&probe), "carol sees the text");
+    assert!(text(&b).contains("class=\"fulltext\""));
+    let (_, h, _) = exchange(&f.app, "GET", &page, &[HTML, ("cookie", &carol)], "").await;
+    assert_eq!(h[header::CACHE_CONTROL], "private, no-store");
     // The public page, asked again, still has no text (no cache leak).
     let (_, _, anon) = exchange(&f.app, "GET", &page, &[HTML], "").await;
     assert!(!text(&anon).contains(&probe));
@@ -561,4 +565,51 @@ async fn a_saved_search_lists_with_feeds_that_answer_its_matches() {
         .saved_searches()
         .unwrap()
         .is_empty());
+}
+
+#[tokio::test]
+async fn the_editor_pages_are_well_formed_without_inline_script() {
+    let Some(f) = fixture() else { return };
+    let (s, h, b) = exchange(&f.app, "GET", "/signin", &[HTML], "").await;
+    assert_eq!(s, StatusCode::OK);
+    crate::web::check_page("/signin", &h, &text(&b));
+    let (cookie, csrf) = signin(&f.app, &f.keys["carol"]).await;
+    let a = articles(f.dir.path())[0].id;
+    for uri in [
+        "/editor?done=pin".to_string(),
+        "/searches?q=cloud".to_string(),
+        format!("/articles/{a}?done=pin"),
+    ] {
+        let (s, h, b) = exchange(&f.app, "GET", &uri, &[HTML, ("cookie", &cookie)], "").await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        crate::web::check_page(&uri, &h, &text(&b));
+    }
+    let (s, h, b) = exchange(
+        &f.app,
+        "POST",
+        "/editor/rules/preview",
+        &[FORM, HTML, ("cookie", &cookie)],
+        &form(&[
+            ("csrf", &csrf),
+            ("name", "<b>x</b>"),
+            ("query", "cloud"),
+            ("action", "keep"),
+        ]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let body = text(&b);
+    crate::web::check_page("/editor/rules/preview", &h, &body);
+    assert!(body.contains("&#60;b&#62;x&#60;/b&#62;") && !body.contains("<b>x</b>"));
+    // A refusal is a page too.
+    let (s, h, b) = exchange(
+        &f.app,
+        "POST",
+        "/editor/rules/preview",
+        &[FORM, HTML, ("cookie", &cookie)],
+        "name=x",
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    crate::web::check_page("/editor/rules/preview (403)", &h, &text(&b));
 }
