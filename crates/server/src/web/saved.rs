@@ -4,7 +4,8 @@
 //!
 //! Each saved search has feeds of its own, `/searches/{slug}.rss`,
 //! `.atom` and `.json`: the same answer as the search feeds
-//! `/search/feed.{rss,atom,json}?q=<its query>` (they run that handler),
+//! `/search/feed.{rss,atom,json}?q=<its query>&topic=..&provider=..` (they
+//! run that handler with the saved query and filters),
 //! under a URL that stays the same when the query is edited later.
 
 use std::sync::Arc;
@@ -28,7 +29,21 @@ pub struct Row {
     pub name: String,
     pub slug: String,
     pub query: String,
+    /// "topic AI, provider example.com", or "".
+    pub filters: String,
     pub search_href: String,
+}
+
+/// The search parameters of a saved search (query, topic, provider).
+fn params_of(s: &SavedSearch) -> Vec<(&'static str, String)> {
+    let mut out = vec![("q", s.query.clone())];
+    if let Some(t) = &s.filters.topic {
+        out.push(("topic", t.clone()));
+    }
+    if let Some(p) = &s.filters.provider {
+        out.push(("provider", p.clone()));
+    }
+    out
 }
 
 #[derive(Template)]
@@ -38,8 +53,10 @@ struct SavedPage {
     editor: Option<Editor>,
     flash: Option<&'static str>,
     searches: Vec<Row>,
-    /// The query to save (from the search page's link).
+    /// The search to save (from the search page's button).
     q: String,
+    topic: String,
+    provider: String,
 }
 
 /// `GET /searches`.
@@ -60,14 +77,22 @@ pub async fn list_page(
         flash: flash(&params),
         searches: list
             .into_iter()
-            .map(|s| Row {
-                search_href: format!("/search{}", super::query_string(&[("q", &s.query)])),
-                name: s.name,
-                slug: s.slug,
-                query: s.query,
+            .map(|s| {
+                let p = params_of(&s);
+                let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let filters: Vec<String> = p[1..].iter().map(|(k, v)| format!("{k} {v}")).collect();
+                Row {
+                    search_href: format!("/search{}", super::query_string(&pairs)),
+                    filters: filters.join(", "),
+                    name: s.name,
+                    slug: s.slug,
+                    query: s.query,
+                }
             })
             .collect(),
         q: params.get("q").cloned().unwrap_or_default(),
+        topic: params.get("topic").cloned().unwrap_or_default(),
+        provider: params.get("provider").cloned().unwrap_or_default(),
     };
     page(&t)
 }
@@ -95,10 +120,20 @@ pub async fn add(
             "A saved search needs a query (at most 2000 characters).",
         ));
     }
+    let opt = |k: &str| {
+        f.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty() && v.chars().count() <= 200)
+    };
+    let filters = SearchFilters {
+        topic: opt("topic"),
+        provider: opt("provider"),
+        ..SearchFilters::default()
+    };
     let search = SavedSearch::new(
         &name,
         &query,
-        SearchFilters::default(),
+        filters,
         Some(&editor.principal.key_id),
         Utc::now(),
     );
@@ -163,7 +198,10 @@ pub async fn feed(
     let Some(saved) = found.filter(|s| s.slug == slug) else {
         return WebError::not_found("There is no saved search by that name.").into_response();
     };
-    let params = [("q".to_string(), saved.query)].into_iter().collect();
+    let params = params_of(&saved)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     crate::search::search_feed(
         State(state),
         Path(format!("feed.{ext}")),

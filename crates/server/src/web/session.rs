@@ -379,7 +379,12 @@ pub async fn signin(
         created: now,
         expires: now + chrono::Duration::hours(SESSION_HOURS),
     };
-    let (token, _) = Writer::with(&state, move |s| s.create_web_session(&new)).await?;
+    // Sessions that ended are cleared as new ones start.
+    let (token, _) = Writer::with(&state, move |s| {
+        s.purge_web_sessions(now)?;
+        s.create_web_session(&new)
+    })
+    .await?;
     let mut r = see_other("/editor?done=signed-in");
     let h = r.headers_mut();
     h.append(

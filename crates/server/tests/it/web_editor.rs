@@ -546,6 +546,40 @@ async fn a_saved_search_lists_with_feeds_that_answer_its_matches() {
     };
     assert!(!ids(&own).is_empty(), "the feed has the matches");
     assert_eq!(ids(&own), ids(&plain));
+    // With a topic: its feed answers as the search feed with that filter.
+    let (s, _, _) = exchange(
+        &f.app,
+        "POST",
+        "/searches",
+        &[FORM, HTML, ("cookie", &cookie)],
+        &form(&[
+            ("csrf", &csrf),
+            ("name", "Cloud in AI"),
+            ("q", "cloud"),
+            ("topic", "AI"),
+        ]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, b) = exchange(&f.app, "GET", "/searches", &[HTML], "").await;
+    assert!(text(&b).contains("(topic AI)"));
+    let (s, _, own) = exchange(&f.app, "GET", "/searches/cloud-in-ai.json", &[], "").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, _, plain) =
+        exchange(&f.app, "GET", "/search/feed.json?q=cloud&topic=AI", &[], "").await;
+    let own: serde_json::Value = serde_json::from_slice(&own).unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert!(!ids(&own).is_empty());
+    assert_eq!(ids(&own), ids(&plain));
+    let (s, _, _) = exchange(
+        &f.app,
+        "POST",
+        "/searches/remove",
+        &[FORM, HTML, ("cookie", &cookie)],
+        &form(&[("csrf", &csrf), ("slug", "cloud-in-ai")]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, _, _) = exchange(&f.app, "GET", &format!("/searches/{slug}.rss"), &[], "").await;
     assert_eq!(s, StatusCode::OK);
     let (s, _, _) = exchange(&f.app, "GET", "/searches/nothing-here.rss", &[], "").await;
