@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::Utc;
-use newsdesk_model::{ActionOutcome, EditorAction, EditorDesk, EditorError, NewRule};
+use newsdesk_model::{ActionOutcome, EditorAction, EditorDesk, EditorError, NewRule, RulePreview};
 use newsdesk_store::{DeskStore, Rule, StoreError};
 use newsdesk_topics::Query;
 
@@ -151,5 +151,31 @@ impl EditorDesk for EditorService {
             )));
         }
         Ok(())
+    }
+
+    fn preview_rule(&self, new: &NewRule, editor: &str) -> Result<RulePreview, EditorError> {
+        Query::parse(&new.query).map_err(|e| EditorError::Invalid(format!("query: {e}")))?;
+        let guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &dyn DeskStore = &**guard;
+        let current = Editorial::load(&self.data_dir, store).map_err(internal)?;
+        let rule = Rule {
+            name: new.name.clone(),
+            action: new.action,
+            topic: new.topic.clone(),
+            query: new.query.clone(),
+            editor: editor.to_string(),
+            reason: new.reason.clone(),
+            created_at: Utc::now(),
+        };
+        let t = crate::editor::test_rule_in(store, &self.data_dir, &current, rule).map_err(
+            |e| match e {
+                e @ DeskError::Store { .. } => internal(e),
+                other => EditorError::Invalid(other.to_string()),
+            },
+        )?;
+        Ok(RulePreview {
+            matched: t.matched,
+            changed: t.changed,
+        })
     }
 }

@@ -217,17 +217,24 @@ pub fn test_rule(
 ) -> Result<RuleTest, DeskError> {
     check_query(None, &query)?;
     let (store, current) = open_desk(paths, now)?;
+    let rule = draft_rule(TESTED_RULE, query, keep, topic, String::new(), None, now);
+    test_rule_in(&*store, &paths.data_dir, &current, rule)
+}
+
+/// [`test_rule`] over an open store, with the editorial configuration in
+/// effect (`current`).
+pub(crate) fn test_rule_in(
+    store: &dyn DeskStore,
+    data_dir: &std::path::Path,
+    current: &Editorial,
+    rule: Rule,
+) -> Result<RuleTest, DeskError> {
     let mut rules = store.rules().map_err(store_err("reading the rules"))?;
-    rules.push(draft_rule(
-        TESTED_RULE,
-        query,
-        keep,
-        topic,
-        String::new(),
-        None,
-        now,
-    ));
-    let tested = Editorial::with_rules(&paths.data_dir, rules)?;
+    rules.push(Rule {
+        name: TESTED_RULE.into(),
+        ..rule
+    });
+    let tested = Editorial::with_rules(data_dir, rules)?;
     let mut out = RuleTest::default();
     let mut after = 0;
     loop {

@@ -147,6 +147,23 @@ pub trait EditorDesk: Send + Sync {
         editor: &str,
         reason: Option<&str>,
     ) -> Result<(), EditorError>;
+    /// What adding `rule` would change, without adding it (the `rules test`
+    /// logic). A desk that cannot tell refuses ([`EditorError::Invalid`]).
+    fn preview_rule(&self, rule: &NewRule, editor: &str) -> Result<RulePreview, EditorError> {
+        let _ = (rule, editor);
+        Err(EditorError::Invalid(
+            "this desk cannot preview rules".to_string(),
+        ))
+    }
+}
+
+/// What a rule would change if it were added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RulePreview {
+    /// Articles the rule matches.
+    pub matched: usize,
+    /// Articles whose publication would change: id, published after, title.
+    pub changed: Vec<(i64, bool, String)>,
 }
 
 #[cfg(test)]

@@ -21,5 +21,7 @@ pub mod yaml;
 
 pub use article::{Article, Image, Origin, Provider};
 pub use document::{Document, DocumentError, Layout};
-pub use editor::{ActionOutcome, EditorAction, EditorDesk, EditorError, EditorOverride, NewRule};
+pub use editor::{
+    ActionOutcome, EditorAction, EditorDesk, EditorError, EditorOverride, NewRule, RulePreview,
+};
 pub use source::SourceHealth;

@@ -14,7 +14,8 @@
 //! and only the public view: a caller whose key has the `fulltext` scope
 //! (the one thing a key changes in these answers), a conditional request or
 //! `Cache-Control: no-cache` goes to the handler, so what a key may see
-//! never leaks into what everyone sees, and ETag handling stays in the
+//! never leaks into what everyone sees (a signed-in editor's session
+//! cookie too: its pages carry the editor's forms and maybe clear text), and ETag handling stays in the
 //! handlers. The access layer (keys, rate limits) runs before the cache.
 //! The cache holds at most [`MAX_ENTRIES`] answers of at most
 //! [`MAX_BODY`] bytes each; when full, it starts over (a burst of distinct
@@ -162,6 +163,16 @@ pub async fn layer(State(state): State<Arc<AppState>>, req: Request, next: Next)
         Some(caller) => caller.has_scope(newsdesk_secure::Scope::Fulltext),
         None => h.contains_key(header::AUTHORIZATION) || h.contains_key("x-api-key"),
     };
+    // A signed-in editor's pages carry forms with the session's token (and
+    // maybe clear text): never cached here, nor by anyone on the way.
+    if crate::web::session::cookie(h, crate::web::session::SESSION_COOKIE).is_some() {
+        let mut resp = next.run(req).await;
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        return resp;
+    }
     if req.method() != Method::GET
         || private
         || !cacheable(req.uri().path())

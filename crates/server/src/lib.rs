@@ -111,6 +111,8 @@ pub struct AppState {
     /// Each topic's parent, from the topics file (the pages' navigation);
     /// empty: guessed from the names (`AWS AI` under `AI`).
     topic_parents: HashMap<String, String>,
+    /// Writes the web's own state: sessions, saved searches (`web::session`).
+    web_writer: web::session::Writer,
 }
 
 impl AppState {
@@ -133,6 +135,7 @@ impl AppState {
             desk: None,
             search: search::SearchState::open(&config.data_dir),
             topic_parents: HashMap::new(),
+            web_writer: web::session::Writer::new(config.data_dir.clone()),
         })
     }
 
@@ -203,6 +206,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .route("/api/v1/search", get(search::search))
         .route("/search/{file}", get(search::search_feed))
+        .merge(web::editor::routes())
         .fallback(web::layout::no_route)
         .method_not_allowed_fallback(api::no_method)
         // Innermost first: the cache sees only requests the access layer

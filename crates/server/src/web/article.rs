@@ -1,7 +1,8 @@
 //! `/articles/{id}`: one article as the desk holds it — its metadata, the
 //! decision with its reasons, its topics and the related coverage. The
 //! route also serves the document `/articles/{id}.md` (the suffix decides).
-//! The clear text is not shown here: it needs a signed-in key.
+//! The clear text is shown only to a signed-in editor whose key has the
+//! `fulltext` scope (see `web::editor::ArticleTools`).
 
 use std::sync::Arc;
 
@@ -64,6 +65,8 @@ struct ArticlePage {
     similar: Vec<Link>,
     sealed: bool,
     stub: bool,
+    /// A signed-in editor's buttons and clear text (`web::editor`).
+    tools: super::editor::ArticleTools,
 }
 
 /// `/articles/{file}`: the document when the name ends in `.md`; the page
@@ -85,7 +88,7 @@ pub async fn dispatch(
             .await
             .into_response();
     }
-    match page_handler(state, file, params).await {
+    match page_handler(state, file, params, headers).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
@@ -103,7 +106,8 @@ fn link(a: &StoredArticle, now: chrono::DateTime<Utc>) -> Link {
 async fn page_handler(
     State(state): State<Arc<AppState>>,
     id: String,
-    _params: Params,
+    params: Params,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     let id = parse_id("article", &id)?;
     let now = Utc::now();
@@ -186,6 +190,7 @@ async fn page_handler(
         Some(false) => "not published",
         None => "not decided yet",
     };
+    let tools = super::editor::ArticleTools::load(&state, &headers, &params, &a).await?;
     let t = ArticlePage {
         layout: Layout::new(&state, art.title.clone()).await?,
         id: a.id,
@@ -221,6 +226,7 @@ async fn page_handler(
         similar,
         sealed: a.sealed_body.is_some() || art.secured.is_some() || art.body.is_some(),
         stub: a.stub,
+        tools,
     };
     page(&t)
 }

@@ -7,3 +7,4 @@ mod search;
 mod secure;
 mod web;
 mod web_charts;
+mod web_editor;
