@@ -11,7 +11,8 @@
 //!    `NEWSDESK_SERVER_ADDR`; a list is comma-separated); the older
 //!    `NEWSDESK_DATA_DIR`, `NEWSDESK_KEYS` and `NEWSDESK_EDITOR` are the keys
 //!    `data_dir`, `keys` and `editor`;
-//! 4. command-line flags, applied by the binary with [`Sourced::flag`].
+//! 4. command-line flags, applied by the binary with [`ServeOverrides`] and
+//!    [`RunOverrides`] (or [`Sourced::flag`]).
 //!
 //! [`Loader::load`] reads layers 1–3; errors ([`ConfigError`]) name the
 //! file and line or the variable, the key, and what was expected; an unknown
@@ -20,6 +21,7 @@
 
 mod error;
 mod load;
+mod overrides;
 mod settings;
 pub mod show;
 mod source;
@@ -27,6 +29,7 @@ mod value;
 
 pub use error::ConfigError;
 pub use load::Loader;
+pub use overrides::{RunOverrides, ServeOverrides};
 pub use settings::{
     Editorial, Entry, Fetch, Images, Run, Server, Settings, CONFIG_FILE, DEFAULT_DATA_DIR,
     DEFAULT_USER_AGENT, DESK_FILE,

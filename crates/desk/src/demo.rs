@@ -26,7 +26,7 @@ use newsdesk_newsroom::serve::{FeedLink, FeedServer, ServeError};
 use newsdesk_newsroom::{Live, LiveConfig};
 use tokio::sync::watch;
 
-use crate::run::{RunObserver, RunOptions, RunSummary};
+use crate::run::{BesideError, RunObserver, RunOptions, RunSummary};
 use crate::{DeskError, DeskPaths, KeySource, Log};
 
 /// Why the demo could not start or stopped early.
@@ -106,17 +106,6 @@ pub fn fresh_data_dir(dir: Option<&Path>) -> Result<PathBuf, DeskError> {
     Ok(dir)
 }
 
-/// Binds `addr`'s port when it is 0, so the caller can say where a server
-/// will listen before it does: the port is released again at once and
-/// taken by the server moments later (another program could take it in
-/// between; the server then fails to listen and says so).
-pub fn pick_port(addr: SocketAddr) -> std::io::Result<SocketAddr> {
-    if addr.port() != 0 {
-        return Ok(addr);
-    }
-    std::net::TcpListener::bind(addr)?.local_addr()
-}
-
 /// The scoring file of the demo's data folder: heat's time constants (its
 /// half-life, the window of its velocity) shortened by the news's speed,
 /// so that stories cool as fast as the news plays. Named by the folder's
@@ -174,11 +163,8 @@ impl Demo {
         for f in feeds.feeds() {
             crate::sources::follow(&paths, &mut *store, &f.url, Some(f.name.clone()), now)?;
         }
-        // The search index exists before anything serves it: a server
-        // that finds none creates it, and would race the desk for its
-        // writer.
-        drop(crate::search_sync::Syncer::open(&paths, &mut *store));
         drop(store);
+        crate::search_sync::ensure_index(&paths);
         let (stop, _) = watch::channel(false);
         Ok(Demo {
             paths,
@@ -248,27 +234,17 @@ impl Demo {
             }
         };
         let newsroom = tokio::spawn(feeds.serve(newsroom_stopped));
-        let mut beside = tokio::spawn(beside);
-        let desk = crate::run::run(&paths, &options, stop, observer);
-        tokio::pin!(desk);
-        let result = tokio::select! {
-            done = &mut desk => {
-                let _ = stopping.send(true);
-                match beside.await {
-                    Ok(Ok(())) => done.map_err(DemoError::from),
-                    Ok(Err(e)) => Err(DemoError::Beside(e.to_string())),
-                    Err(e) => Err(DemoError::Beside(format!("stopped unexpectedly: {e}"))),
-                }
-            }
-            ended = &mut beside => {
-                let _ = stopping.send(true);
-                Err(DemoError::Beside(match ended {
-                    Ok(Err(e)) => e.to_string(),
-                    Ok(Ok(())) => "it stopped before the desk".to_string(),
-                    Err(e) => format!("stopped unexpectedly: {e}"),
-                }))
-            }
+        let stopped = || {
+            let _ = stopping.send(true);
         };
+        let result = crate::run::run_beside(&paths, &options, beside, stopped, stop, observer)
+            .await
+            .map_err(|e| match e {
+                BesideError::Desk(e) => DemoError::Desk(e),
+                BesideError::Beside(e) => DemoError::Beside(e),
+            });
+        // The newsroom stops with the desk, or when what ran beside ended.
+        let _ = stopping.send(true);
         match newsroom.await {
             Ok(Ok(())) => result,
             Ok(Err(e)) => result.and(Err(e.into())),
@@ -319,13 +295,5 @@ mod tests {
         );
         let opts = demo.run_options();
         assert!(opts.allow_loopback && !opts.allow_private && !opts.fetch_pages);
-    }
-
-    #[test]
-    fn port_zero_is_resolved_and_others_kept() {
-        let any = pick_port("127.0.0.1:0".parse().unwrap()).unwrap();
-        assert_ne!(any.port(), 0);
-        let fixed: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        assert_eq!(pick_port(fixed).unwrap(), fixed);
     }
 }

@@ -168,6 +168,24 @@ pub fn open_writer(
     Ok(Some(index))
 }
 
+/// Makes sure the search index exists (created, and filled from the store,
+/// when missing) before a server in this process opens it: a server that
+/// finds none creates it, holding its writer meanwhile, and would race the
+/// desk's own writer. An index another process writes exists already. A
+/// failure is logged, as [`Syncer::open`] logs it (the outbox keeps the
+/// changes).
+pub fn ensure_index(paths: &DeskPaths) {
+    let made = paths
+        .open_store()
+        .and_then(|mut store| open_writer(paths, &mut *store));
+    if let Err(e) = made {
+        paths.log(&format!(
+            "search: {}; the outbox keeps the changes for `newsdesk index sync`",
+            chain(&e)
+        ));
+    }
+}
+
 /// The index to search: brought up to date first when this process can
 /// write it (a failed sync is logged), else as its writer last committed it.
 pub fn for_search(paths: &DeskPaths, store: &mut dyn DeskStore) -> Result<SearchIndex, DeskError> {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use newsdesk_desk::DeskPaths;
+use newsdesk_desk::{apikeys, DeskPaths};
 use newsdesk_secure::{Role, Scope};
 
 #[derive(Subcommand)]
@@ -46,28 +46,19 @@ pub fn run(paths: &DeskPaths, command: ApiKeysCommand) -> anyhow::Result<ExitCod
                 .map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
             let scopes =
                 Scope::parse_list(&scope.join(",")).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-            let rate = rate
-                .as_deref()
-                .map(newsdesk_desk::apikeys::parse_rate)
-                .transpose()
-                .context("--rate")?;
-            let issued = newsdesk_desk::apikeys::issue(
-                &mut *store,
-                &name,
-                role,
-                scopes,
-                rate,
-                chrono::Utc::now(),
-            )?;
+            let rate = rate.as_deref().map(apikeys::parse_rate).transpose();
+            let rate = rate.context("--rate")?;
+            let now = chrono::Utc::now();
+            let issued = apikeys::issue(&mut *store, &name, role, scopes, rate, now)?;
             eprintln!(
                 "issued key {} ({role}); the token below is shown once, keep it safe:",
                 issued.record.to_row().id
             );
             println!("{}", issued.token());
         }
-        ApiKeysCommand::List => print!("{}", newsdesk_desk::apikeys::table(&store.api_keys()?)),
+        ApiKeysCommand::List => print!("{}", apikeys::table(&store.api_keys()?)),
         ApiKeysCommand::Revoke { id } => {
-            if !newsdesk_desk::apikeys::revoke(&mut *store, &id, chrono::Utc::now())? {
+            if !apikeys::revoke(&mut *store, &id, chrono::Utc::now())? {
                 bail!("there is no API key {id:?} (see `newsdesk apikeys list`)");
             }
             println!("revoked key {id}");

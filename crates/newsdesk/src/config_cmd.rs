@@ -4,10 +4,9 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use newsdesk_config::{show, Settings};
+use newsdesk_config::{show, RunOverrides, ServeOverrides, Settings};
 
-/// `newsdesk serve`'s settings as flags (also accepted by `newsdesk config`,
-/// to show their effect). Each names the key it overrides.
+/// `newsdesk serve`'s (and `config`'s) flags, each naming the key it overrides.
 #[derive(clap::Args, Debug, Default)]
 pub struct ServeFlags {
     /// Where to listen (`server.addr`; default 127.0.0.1:8080).
@@ -36,24 +35,26 @@ pub struct ServeFlags {
 
 impl ServeFlags {
     /// The flags given, over `settings`.
-    pub fn apply(self, s: &mut Settings) {
-        s.server.addr.flag(self.addr, "--addr");
-        s.server
-            .base_url
-            .flag(self.base_url.map(Some), "--base-url");
-        s.server.readers.flag(self.readers, "--readers");
-        s.server.cors_origins.flag(
-            Some(self.cors_origins).filter(|o| !o.is_empty()),
-            "--cors-origin",
-        );
-        s.server
-            .anonymous_rate
-            .flag(self.anonymous_rate, "--anonymous-rate");
-        s.server.key_rate.flag(self.key_rate, "--key-rate");
-        s.server.trust_forwarded_for.flag(
-            self.trust_forwarded_for.then_some(true),
-            "--trust-forwarded-for",
-        );
+    pub fn apply(self, settings: &mut Settings) {
+        let Self {
+            addr,
+            base_url,
+            readers,
+            cors_origins,
+            anonymous_rate,
+            key_rate,
+            trust_forwarded_for,
+        } = self;
+        ServeOverrides {
+            addr,
+            base_url,
+            readers,
+            cors_origins,
+            anonymous_rate,
+            key_rate,
+            trust_forwarded_for,
+        }
+        .apply(settings);
     }
 }
 
@@ -73,8 +74,7 @@ pub struct RunFlags {
     /// Take new items as the feed gives them: no page or image requests.
     #[arg(long, overrides_with = "fetch_pages")]
     pub no_fetch_pages: bool,
-    /// Sources polled at once, each host getting at most `fetch.per_host_concurrency`
-    /// requests at a time (`run.concurrency`; default 8).
+    /// Sources polled at once, at most `fetch.per_host_concurrency` per host (`run.concurrency`; default 8).
     #[arg(long)]
     pub concurrency: Option<usize>,
     /// The lead-image cache's cap in MiB, oldest images going first (`images.cache_mb`; default 512).
@@ -84,28 +84,29 @@ pub struct RunFlags {
 
 impl RunFlags {
     /// The flags given, over `settings`.
-    pub fn apply(self, s: &mut Settings) {
-        s.run
-            .allow_loopback
-            .flag(self.allow_loopback.then_some(true), "--allow-loopback");
-        s.run
-            .allow_private
-            .flag(self.allow_private.then_some(true), "--allow-private");
-        if self.no_fetch_pages {
-            s.run.fetch_pages.flag(Some(false), "--no-fetch-pages");
-        } else if self.fetch_pages {
-            s.run.fetch_pages.flag(Some(true), "--fetch-pages");
+    pub fn apply(self, settings: &mut Settings) {
+        let fetch_pages = (self.fetch_pages || self.no_fetch_pages).then_some(!self.no_fetch_pages);
+        let Self {
+            allow_loopback,
+            allow_private,
+            concurrency,
+            image_cache_mb,
+            ..
+        } = self;
+        RunOverrides {
+            allow_loopback,
+            allow_private,
+            fetch_pages,
+            concurrency,
+            image_cache_mb,
         }
-        s.run.concurrency.flag(self.concurrency, "--concurrency");
-        s.images
-            .cache_mb
-            .flag(self.image_cache_mb, "--image-cache-mb");
+        .apply(settings);
     }
 }
 
-/// Prints the effective configuration: each value and where it came from,
-/// secrets redacted.
-pub fn run(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
+/// Prints the effective configuration: each value and where it came from, secrets redacted.
+pub fn run(settings: &mut Settings, flags: ServeFlags, json: bool) -> anyhow::Result<ExitCode> {
+    flags.apply(settings);
     if json {
         println!(
             "{}",

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use newsdesk_desk::demo::{pick_port, Demo};
+use newsdesk_desk::demo::Demo;
 use newsdesk_desk::run::{PollOutcome, PollReport, RunObserver};
 
 #[derive(clap::Args)]
@@ -22,9 +22,11 @@ pub fn run(
     data_dir: Option<std::path::PathBuf>,
     settings: &newsdesk_config::Settings,
 ) -> anyhow::Result<ExitCode> {
+    // Bound first: the address printed is the one served (port 0 resolved).
+    let listener = newsdesk_server::bind(args.addr)?;
+    let addr = listener.local_addr().context("the address listened on")?;
     let live = newsdesk_newsroom::LiveConfig::default();
     let demo = Demo::start(data_dir.as_deref(), &live, Arc::new(|l| eprintln!("{l}")))?;
-    let addr = pick_port(args.addr).with_context(|| format!("listening on {}", args.addr))?;
     eprintln!("data folder: {} (kept)", demo.data_dir().display());
     let (feeds, at) = (demo.feeds().len(), demo.newsroom_addr());
     eprintln!(
@@ -38,8 +40,14 @@ pub fn run(
         .build()
         .context("starting the runtime")?;
     let metrics = Arc::default();
-    let server =
-        crate::serve_cmd::server(demo.paths(), addr, settings, metrics, None, demo.stopped())?;
+    let server = crate::serve_cmd::server(
+        demo.paths(),
+        listener,
+        settings,
+        metrics,
+        None,
+        demo.stopped(),
+    )?;
     let stop = async {
         newsdesk_server::shutdown_signal().await;
         "a signal"

@@ -9,8 +9,7 @@ use newsdesk_desk::editor::{self as lib, acting_editor, draft_rule};
 use newsdesk_desk::{text, DeskPaths};
 use newsdesk_store::EditorAction;
 
-/// What `newsdesk override ID ACTION` asks: an action, or `None` for
-/// `clear` (the desk decides again).
+/// What `newsdesk override ID ACTION` asks: an action, or `None` for `clear` (the desk decides again).
 type OverrideRequest = Option<EditorAction>;
 
 /// The ACTION argument: `publish`, `unpublish`, `pin` or `clear`.
@@ -100,8 +99,7 @@ pub fn explain(paths: &DeskPaths, id: i64, as_json: bool) -> anyhow::Result<Exit
 #[derive(clap::Args)]
 pub struct OverrideArgs {
     id: i64,
-    /// publish, unpublish, pin (publish and keep on top of its topics)
-    /// or clear (the desk decides again).
+    /// publish, unpublish, pin (publish and keep on top of its topics) or clear (the desk decides again).
     #[arg(value_parser = override_request_parser())]
     action: OverrideRequest,
     #[command(flatten)]
@@ -173,8 +171,7 @@ pub fn rules(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `newsdesk reanalyze`: every stored article's decisions made again from
-/// the current configuration, without reading any source.
+/// `newsdesk reanalyze`: every article decided again, no source re-read.
 pub fn reanalyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let r = lib::reanalyze(paths, Utc::now())?;
     if r.analysed.analysed > 0 {

@@ -26,25 +26,26 @@ pub enum EvalCommand {
 }
 
 pub fn run(paths: &DeskPaths, command: EvalCommand) -> anyhow::Result<ExitCode> {
-    match command {
+    let (json, view, text, failed) = match command {
         EvalCommand::Stories { truth, json } => {
             let r = newsdesk_desk::eval::stories(paths, &truth)?;
-            if json {
-                println!("{}", serde_json::to_value(r.view())?);
-            } else {
-                print!("{}", r.text());
-            }
             // Truth the store does not hold fails the run.
-            Ok(ExitCode::from(u8::from(r.missing > 0)))
+            (
+                json,
+                serde_json::to_value(r.view())?,
+                r.text(),
+                r.missing > 0,
+            )
         }
         EvalCommand::Related { json } => {
             let r = newsdesk_desk::eval::related(paths)?;
-            if json {
-                println!("{}", serde_json::to_value(r.view())?);
-            } else {
-                print!("{}", r.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            (json, serde_json::to_value(r.view())?, r.text(), false)
         }
+    };
+    if json {
+        println!("{view}");
+    } else {
+        print!("{text}");
     }
+    Ok(ExitCode::from(u8::from(failed)))
 }

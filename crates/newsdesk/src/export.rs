@@ -13,8 +13,7 @@ pub struct ExportArgs {
     format: ExportFormat,
     /// The folder for `docs` (created if missing); `jsonl` writes to standard output.
     dir: Option<PathBuf>,
-    /// With `docs`: also export articles known only from related lists
-    /// (`jsonl` always includes them, marked `"stub": true`).
+    /// With `docs`: also articles known only from related lists (`jsonl` has them as `"stub": true`).
     #[arg(long)]
     include_stubs: bool,
 }

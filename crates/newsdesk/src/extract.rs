@@ -16,14 +16,12 @@ pub struct ExtractArgs {
     /// The URL the pages came from (resolves relative links; a date in it dates the page).
     #[arg(long)]
     url: Option<String>,
-    /// When the pages were fetched (RFC 3339 or a date): no publication date after it
-    /// is taken. Default: each file's modification time.
+    /// When the pages were fetched (RFC 3339 or a date; default: the file's time): no later date is taken.
     #[arg(long)]
     fetched: Option<String>,
 }
 
-/// Extracts every file; a file that cannot be read or parsed is reported on
-/// standard error and the others go on (exit status 1 if any failed).
+/// Extracts every file; failures are reported and the others go on (exit status 1).
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let fetched = a
         .fetched

@@ -1,5 +1,4 @@
-//! `newsdesk generate`: a synthetic newsroom's output, with its truth, for
-//! trying the desk and for the benchmarks.
+//! `newsdesk generate`: a synthetic newsroom's output and its truth.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,8 +30,7 @@ pub fn run(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         days: a.days,
         ..Config::default()
     };
-    // Feeds in their own folder, so that `newsdesk ingest OUT/feeds` reads
-    // just them; the truth beside it.
+    // Feeds in their own folder (`newsdesk ingest OUT/feeds`), the truth beside it.
     let feeds = a.out.join("feeds");
     let written = write_feeds(&feeds, generate(&config))?;
     let truth = a.out.join("truth.jsonl");

@@ -30,8 +30,7 @@ pub struct IngestArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
-    /// Store only; leave analysis, decisions and the search index for
-    /// `newsdesk analyze` or the next ingest (for bulk imports).
+    /// Store only (bulk imports): analysis, decisions and indexing wait for `analyze` or the next ingest.
     #[arg(long)]
     defer_analysis: bool,
 }
@@ -59,8 +58,7 @@ pub fn run(paths: &DeskPaths, a: IngestArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(u8::from(!sum.failed.is_empty())))
 }
 
-/// The progress bar (none with `--quiet` or a single input), and the
-/// failpoint after each store commit.
+/// The progress bar (none with `--quiet` or a single input), and the failpoint after each store commit.
 struct Bar {
     quiet: bool,
     bar: ProgressBar,
@@ -83,8 +81,7 @@ impl IngestObserver for Bar {
         self.bar.inc(1);
     }
 
-    /// `NEWSDESK_FAILPOINT=after_store_commit:N`: the crash the search
-    /// tests need, at a place they can name.
+    /// `NEWSDESK_FAILPOINT=after_store_commit:N`: the crash the search tests need, at a place they can name.
     fn stored(&mut self) {
         if let Some(n) = self.failpoint.commit() {
             eprintln!("failpoint after_store_commit:{n}: aborting");
@@ -93,8 +90,7 @@ impl IngestObserver for Bar {
     }
 }
 
-/// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is
-/// pending.
+/// `newsdesk analyze` (alias `analyse`): analyzes and decides whatever is pending.
 pub fn analyze(paths: &DeskPaths) -> anyhow::Result<ExitCode> {
     let (done, decided) = newsdesk_desk::editor::analyze_pending(paths, Utc::now())?;
     print!(

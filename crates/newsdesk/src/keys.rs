@@ -12,13 +12,11 @@ use newsdesk_desk::DeskPaths;
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
-    /// Create the keyring (DATA_DIR/keys/keyring, mode 0600) or add a new current key
-    /// to it, then seal every body still stored in clear.
+    /// Create the keyring (DATA_DIR/keys/keyring, mode 0600) or add a current key; seal clear bodies.
     New,
     /// Key ids, which one is current, when each was created (never the keys).
     List,
-    /// Add a new current key and re-seal every body with it (safe to interrupt and run
-    /// again); older keys stay until retired.
+    /// Add a current key and re-seal every body with it (can be re-run); older keys stay until retired.
     Rotate {
         /// Then remove every older key (after checking nothing is sealed with it).
         #[arg(long)]

@@ -35,12 +35,10 @@ mod topics;
     about = "A self-hosted news desk: ingest, normalize, store and export news."
 )]
 struct Cli {
-    /// The data folder: the store, caches and newsdesk.toml (default:
-    /// $NEWSDESK_DATA_DIR, then newsdesk-data).
+    /// The data folder: the store, caches and newsdesk.toml (default: $NEWSDESK_DATA_DIR, then newsdesk-data).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
-    /// The keyring file (default: $NEWSDESK_KEYS, then `key_file` in
-    /// newsdesk.toml, then DATA_DIR/keys/keyring).
+    /// The keyring file (default: $NEWSDESK_KEYS, newsdesk.toml's `key_file`, DATA_DIR/keys/keyring).
     #[arg(long, global = true)]
     key_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -58,15 +56,12 @@ enum Command {
         #[command(subcommand)]
         command: sources::SourcesCommand,
     },
-    /// The running desk: poll the followed feeds when due, complete new items
-    /// from their pages, store, analyse and decide them. Runs until Ctrl-C.
+    /// Poll the followed feeds when due; complete, store, analyse and decide new items. Until Ctrl-C.
     Run(run::RunArgs),
-    /// Analyze stored articles that are not analyzed yet (duplicates, stories),
-    /// then decide their topics, quality, heat and publication.
+    /// Analyze (duplicates, stories) and decide (topics, quality, heat, publication) what is new.
     #[command(alias = "analyse")]
     Analyze,
-    /// Decide every stored article again (topics, quality, heat, publication)
-    /// from the current topics file, scoring and rules, without re-reading any source.
+    /// Decide every stored article again from the current topics, scoring and rules.
     #[command(alias = "reanalyse")]
     Reanalyze,
     /// Why an article is (not) published: topics, quality and heat breakdowns, rules, overrides.
@@ -93,17 +88,14 @@ enum Command {
     },
     /// Write the stored articles out.
     Export(export::ExportArgs),
-    /// Serve the JSON API, documents, /healthz and /metrics over HTTP
-    /// (Ctrl-C stops it after the requests in flight).
-    /// Unset flags take their values from newsdesk.toml, NEWSDESK_*
-    /// variables, then the defaults (see `newsdesk config`).
+    /// Serve the JSON API, documents, /healthz and /metrics over HTTP until Ctrl-C. Unset flags
+    /// come from newsdesk.toml, NEWSDESK_* variables, then the defaults (see `newsdesk config`).
     Serve {
         #[command(flatten)]
         flags: config_cmd::ServeFlags,
     },
-    /// The effective configuration: every setting, its value and where it
-    /// came from (default, newsdesk.toml:LINE, env VAR, flag --x), secrets
-    /// redacted. Takes `serve`'s flags, to show their effect.
+    /// The effective configuration: each value and where it came from (default, newsdesk.toml:LINE,
+    /// env VAR, flag --x), secrets redacted. Takes `serve`'s flags, to show their effect.
     Config {
         /// As JSON.
         #[arg(long)]
@@ -126,8 +118,8 @@ enum Command {
         #[command(subcommand)]
         command: apikeys::ApiKeysCommand,
     },
-    /// Full-text search over the stored articles (title, excerpt, body,
-    /// provider, topics): words, "phrases", OR, -word, field:word.
+    /// Full-text search of the stored articles (title, excerpt, body, provider, topics): words,
+    /// "phrases", OR, -word, field:word.
     Search(search_cmd::SearchArgs),
     /// The full-text index (DATA_DIR/search): rebuild, check against the store, sync.
     Index {
@@ -140,12 +132,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// A desk following a synthetic newsroom live: new articles every few
-    /// seconds, stories growing, served on --addr. Uses a fresh data folder
-    /// (--data-dir, else a new temporary one). Runs until Ctrl-C.
+    /// A desk following a synthetic newsroom live, served on --addr, until Ctrl-C. Uses a fresh
+    /// data folder (--data-dir, else a new temporary one).
     Demo(demo::DemoArgs),
-    /// Write a synthetic newsroom: RSS feeds from invented outlets covering
-    /// invented events, plus truth.jsonl (each article's story and original).
+    /// Write a synthetic newsroom's RSS feeds, and truth.jsonl (each article's story and original).
     Generate(generate::GenerateArgs),
     /// Main text and metadata of saved article pages (.html, .html.gz): one JSON object per file.
     Extract(extract::ExtractArgs),
@@ -210,14 +200,8 @@ fn main() -> ExitCode {
         Command::Rules { command } => editor::rules(&paths, command, editor.as_deref()),
         Command::Audit { article, limit } => editor::audit(&paths, article, limit),
         Command::Export(args) => export::run(&paths, args),
-        Command::Serve { flags } => {
-            flags.apply(&mut settings);
-            serve_cmd::run(&paths, &settings)
-        }
-        Command::Config { json, serve } => {
-            serve.apply(&mut settings);
-            config_cmd::run(&settings, json)
-        }
+        Command::Serve { flags } => serve_cmd::run(&paths, &mut settings, flags),
+        Command::Config { json, serve } => config_cmd::run(&mut settings, serve, json),
         Command::Keys { command } => keys::run(&paths, command),
         Command::Unseal { file } => keys::open_document(&paths, &file),
         Command::Apikeys { command } => apikeys::run(&paths, command),

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use newsdesk_config::Settings;
 use newsdesk_desk::analysis::Done;
-use newsdesk_desk::run::{PollReport, RunObserver, RunOptions};
+use newsdesk_desk::run::{run_beside, BesideError, PollReport, RunObserver, RunOptions};
 use newsdesk_desk::text;
 use newsdesk_desk::{Decided, DeskPaths};
-use newsdesk_server::Metrics;
+use newsdesk_server::{stop_signal, Metrics};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -22,9 +22,7 @@ pub struct RunArgs {
     force: bool,
     #[command(flatten)]
     flags: crate::config_cmd::RunFlags,
-    /// Also serve the API, feeds and documents on this address (as
-    /// `newsdesk serve` with the `[server]` settings), with the poll
-    /// counters in its /metrics.
+    /// Also serve the API on this address (as `newsdesk serve`), with the polls in its /metrics.
     #[arg(long, value_name = "HOST:PORT", conflicts_with = "once")]
     serve: Option<std::net::SocketAddr>,
     /// With --serve: the public base URL for links.
@@ -32,8 +30,7 @@ pub struct RunArgs {
     base_url: Option<String>,
 }
 
-/// `newsdesk run`; with `--serve`, the HTTP server runs beside the pipeline
-/// in the same process (one metrics registry: `/metrics` shows the polls too).
+/// `newsdesk run`; with `--serve`, the server beside it shares its metrics.
 pub fn run(paths: &DeskPaths, settings: &mut Settings, a: RunArgs) -> anyhow::Result<ExitCode> {
     a.flags.apply(settings);
     let opts = &RunOptions {
@@ -51,81 +48,58 @@ pub fn run(paths: &DeskPaths, settings: &mut Settings, a: RunArgs) -> anyhow::Re
         .build()
         .context("starting the scheduler's runtime")?;
     let metrics = Arc::new(Metrics::default());
-    let Some(addr) = a.serve else {
-        return runtime.block_on(desk_loop(paths, opts, &metrics));
-    };
-    // The pipeline writes the search index after each poll: no keeper.
-    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = crate::serve_cmd::server(paths, addr, settings, metrics.clone(), None, async {
-        let _ = stopped.await;
-    })?;
-    runtime.block_on(async {
-        let mut server = tokio::spawn(server);
-        let desk = desk_loop(paths, opts, &metrics);
-        tokio::pin!(desk);
-        tokio::select! {
-            done = &mut desk => {
-                // The pipeline stopped (Ctrl-C or --once): the server
-                // finishes the requests in flight and stops too.
-                let _ = stop_server.send(());
-                match server.await {
-                    Ok(Err(e)) => eprintln!("server: {e}"),
-                    Err(e) => eprintln!("server: stopped unexpectedly: {e}"),
-                    Ok(Ok(())) => {}
-                }
-                done
-            }
-            ended = &mut server => match ended {
-                // It cannot listen (or failed): stop rather than run unseen.
-                Ok(Err(e)) => Err(anyhow::Error::new(e).context("serving")),
-                Ok(Ok(())) => Err(anyhow::anyhow!("the server stopped")),
-                Err(e) => Err(anyhow::anyhow!("the server stopped unexpectedly: {e}")),
-            },
-        }
-    })
-}
-
-/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere); the handlers are
-/// installed before this returns.
-fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = &'static str>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut int = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
-        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
-        Ok(async move {
-            tokio::select! {
-                _ = int.recv() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
-        })
-    }
-}
-
-async fn desk_loop(
-    paths: &DeskPaths,
-    opts: &RunOptions,
-    metrics: &Metrics,
-) -> anyhow::Result<ExitCode> {
-    let stop = stop_signal()?;
     let mut printer = Printer {
         once: opts.once,
-        metrics,
+        metrics: &metrics,
     };
-    let sum = newsdesk_desk::run::run(paths, opts, stop, &mut printer).await?;
+    // With --serve, the server runs beside the pipeline until it stops.
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stopped = async move {
+        let _ = stopped.await;
+    };
+    let beside: Beside = match a.serve {
+        None => Box::pin(async move {
+            stopped.await;
+            Ok(())
+        }),
+        Some(addr) => {
+            let listener = newsdesk_server::bind(addr).context("serving")?;
+            // The pipeline writes the search index after each poll (no
+            // keeper); it exists before the server opens it.
+            newsdesk_desk::search_sync::ensure_index(paths);
+            let server = crate::serve_cmd::server;
+            Box::pin(server(
+                paths,
+                listener,
+                settings,
+                metrics.clone(),
+                None,
+                stopped,
+            )?)
+        }
+    };
+    let sum = runtime.block_on(async {
+        let stop = stop_signal().context("listening for SIGINT and SIGTERM")?;
+        let desk_stopped = move || {
+            let _ = stop_server.send(());
+        };
+        run_beside(paths, opts, beside, desk_stopped, stop, &mut printer)
+            .await
+            .map_err(|e| match e {
+                BesideError::Desk(e) => anyhow::Error::new(e),
+                e => anyhow::Error::new(e).context("serving"),
+            })
+    })?;
     print!("{}", text::run_summary(&sum));
     Ok(ExitCode::from(u8::from(sum.desk_errors > 0)))
 }
 
-/// Prints what the run tells and counts it in the metrics (`/metrics` of
-/// `newsdesk run --serve`).
+/// What runs beside the pipeline: the server, or nothing until it stops.
+type Beside = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), newsdesk_server::ServerError>> + Send>,
+>;
+
+/// Prints what the run tells and counts it in the metrics (`/metrics` of `newsdesk run --serve`).
 struct Printer<'a> {
     once: bool,
     metrics: &'a Metrics,

@@ -1,17 +1,24 @@
 //! `newsdesk serve`: the HTTP server over the store in the data folder.
 
-use std::net::SocketAddr;
+use std::net::TcpListener;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use newsdesk_config::Settings;
 use newsdesk_desk::DeskPaths;
+
+use crate::config_cmd::ServeFlags;
 use newsdesk_server::{
-    serve_with, shutdown_signal, Access, Extras, Metrics, ServerConfig, ServerError,
+    serve_on, shutdown_signal, Access, Extras, Metrics, ServerConfig, ServerError,
 };
 
-pub fn run(paths: &DeskPaths, settings: &Settings) -> anyhow::Result<ExitCode> {
+pub fn run(
+    paths: &DeskPaths,
+    settings: &mut Settings,
+    flags: ServeFlags,
+) -> anyhow::Result<ExitCode> {
+    flags.apply(settings);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -19,9 +26,10 @@ pub fn run(paths: &DeskPaths, settings: &Settings) -> anyhow::Result<ExitCode> {
     // The server writes the search index when no other process does.
     let keeper: Arc<dyn newsdesk_server::search::SearchKeeper> =
         Arc::new(newsdesk_desk::search_sync::Keeper::new(paths)?);
+    let listener = newsdesk_server::bind(*settings.server.addr.get()).context("serving")?;
     let server = server(
         paths,
-        *settings.server.addr.get(),
+        listener,
         settings,
         Arc::new(Metrics::default()),
         Some(keeper),
@@ -31,12 +39,12 @@ pub fn run(paths: &DeskPaths, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The server over `paths`, to run on a Tokio runtime until `shutdown`
-/// resolves. `keeper`: who writes the search index (none when the caller's
+/// The server over `paths` on `listener`, to run on a Tokio runtime until
+/// `shutdown`. `keeper`: who writes the search index (none when the caller's
 /// own pipeline does, as in `newsdesk run --serve`).
 pub fn server(
     paths: &DeskPaths,
-    addr: SocketAddr,
+    listener: TcpListener,
     settings: &Settings,
     metrics: Arc<Metrics>,
     keeper: Option<Arc<dyn newsdesk_server::search::SearchKeeper>>,
@@ -72,5 +80,7 @@ pub fn server(
         desk: Some(Arc::new(desk)),
         topic_parents,
     };
-    Ok(serve_with(addr, config, extras, metrics, keeper, shutdown))
+    Ok(serve_on(
+        listener, config, extras, metrics, keeper, shutdown,
+    ))
 }

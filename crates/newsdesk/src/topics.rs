@@ -12,8 +12,7 @@ use newsdesk_classify::{read_jsonl, Record, TopicModel, TrainOptions};
 
 #[derive(Subcommand)]
 pub enum TopicsCommand {
-    /// Learn topics from labelled articles (JSON lines: id, title, body, topics)
-    /// and write the model folder.
+    /// Learn topics from labelled articles (JSON lines: id, title, body, topics) and write the model folder.
     Train {
         /// The labelled articles, one JSON object per line.
         #[arg(long)]
@@ -31,8 +30,7 @@ pub enum TopicsCommand {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
-    /// Give each article (JSON lines: id, title, body) its topics: one
-    /// `{"id": ..., "topics": [...]}` line per article on standard output.
+    /// Each article's (JSON lines: id, title, body) topics, `{"id": ..., "topics": [...]}` lines.
     Predict {
         /// The model folder written by `topics train`.
         #[arg(long)]

@@ -290,10 +290,34 @@ pub async fn serve_with(
     keeper: Option<Arc<dyn search::SearchKeeper>>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
+    let listener = bind(addr)?;
+    serve_on(listener, config, extras, metrics, keeper, shutdown).await
+}
+
+/// Binds `addr` (port 0: one the system picks), for [`serve_on`]: the caller
+/// knows the address before anything serves, and no one can take it between.
+pub fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServerError> {
+    std::net::TcpListener::bind(addr).map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// [`serve_with`] on a listener already bound (see [`bind`]). Must run on a
+/// Tokio runtime.
+pub async fn serve_on(
+    listener: std::net::TcpListener,
+    config: ServerConfig,
+    extras: Extras,
+    metrics: Arc<Metrics>,
+    keeper: Option<Arc<dyn search::SearchKeeper>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let addr = listener
+        .local_addr()
+        .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)));
+    let listener = listener
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::TcpListener::from_std(listener))
         .map_err(|source| ServerError::Bind { addr, source })?;
-    let local = listener.local_addr().unwrap_or(addr);
+    let local = addr;
     let mut config = config;
     if config.base_url.is_empty() {
         config.base_url = format!("http://{local}");
@@ -321,6 +345,32 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(ServerError::Serve)
+}
+
+/// A future that resolves on SIGINT or SIGTERM (Ctrl-C elsewhere) with the
+/// signal's name; the handlers are installed before this returns, so a
+/// signal that comes before the future is first polled is not lost. Must be
+/// called on a Tokio runtime.
+pub fn stop_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -319,6 +319,55 @@ struct Polled {
     notes: Vec<String>,
 }
 
+/// Why [`run_beside`] stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum BesideError {
+    #[error(transparent)]
+    Desk(#[from] DeskError),
+    /// What ran beside the desk (the binary's HTTP server) failed, stopped
+    /// before the desk, or panicked.
+    #[error("{0}")]
+    Beside(String),
+}
+
+/// Runs the desk ([`run`]) and, spawned beside it, `beside` (the binary's
+/// HTTP server, which this crate does not know) until `stop` resolves or
+/// `beside` ends. When the desk stops, `desk_stopped` is called (it should
+/// make `beside` finish, as a server finishes the requests in flight) and
+/// `beside` is waited for. Must run on a Tokio runtime.
+pub async fn run_beside<B, E, S>(
+    paths: &DeskPaths,
+    opts: &RunOptions,
+    beside: B,
+    desk_stopped: impl FnOnce(),
+    stop: S,
+    observer: &mut dyn RunObserver,
+) -> Result<RunSummary, BesideError>
+where
+    B: Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+    S: Future<Output = &'static str>,
+{
+    let mut beside = tokio::spawn(beside);
+    let desk = run(paths, opts, stop, observer);
+    tokio::pin!(desk);
+    let ended = tokio::select! {
+        done = &mut desk => {
+            desk_stopped();
+            match beside.await {
+                Ok(Ok(())) => return done.map_err(BesideError::from),
+                ended => ended,
+            }
+        }
+        ended = &mut beside => ended,
+    };
+    Err(BesideError::Beside(match ended {
+        Ok(Err(e)) => e.to_string(),
+        Ok(Ok(())) => "it stopped before the desk".to_string(),
+        Err(e) => format!("stopped unexpectedly: {e}"),
+    }))
+}
+
 /// Runs the desk: opens it over the store (catching up on what is
 /// pending), then polls the followed sources when due until `stop`
 /// resolves (or, with [`RunOptions::once`], until every due source was

@@ -820,3 +820,29 @@ fn run_with_serve_answers_while_it_polls_and_counts_polls_in_metrics() {
     let Finished { status, log, .. } = run.interrupt();
     assert!(status.success(), "{status:?}\n{}", log.join("\n"));
 }
+
+#[test]
+fn run_with_serve_on_a_fresh_folder_indexes_what_it_polls() {
+    // The server finds the search index made before it starts, so the
+    // pipeline keeps its writer and indexes each poll itself.
+    let web = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["sources", "add", &web.url("/feed.xml")]);
+    assert!(!data.join("search").exists(), "a fresh folder has no index");
+    let mut run = spawn(
+        &data,
+        &["run", "--allow-loopback", "--serve", "127.0.0.1:0"],
+    );
+    let feed_line = format!("poll {}: ", web.url("/feed.xml"));
+    run.wait_for(|line| line.starts_with(&feed_line));
+    let Finished { status, log, .. } = run.interrupt();
+    let log = log.join("\n");
+    assert!(status.success(), "{status:?}\n{log}");
+    assert!(!log.contains("held by another process"), "{log}");
+    // Nothing waits in the outbox: the index holds the three articles.
+    let check = newsdesk(&data, &["index", "check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    let found = ok(&data, &["search", "chip", "--json"]);
+    assert!(found.contains("Chip makers expand in Arizona"), "{found}");
+}
