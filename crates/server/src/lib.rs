@@ -1,5 +1,6 @@
-//! The desk's HTTP server: a JSON API under `/api/v1`, documents at
-//! `/articles/{id}.md`, `/healthz` and Prometheus `/metrics`.
+//! The desk's HTTP server: a JSON API under `/api/v1`, web pages (`/`,
+//! `/topics/{slug}`, ... see [`web`]), documents at `/articles/{id}.md`,
+//! `/healthz` and Prometheus `/metrics`.
 //!
 //! Read-only over the store: requests run on a small pool of SQLite read
 //! connections (WAL lets them run beside the pipeline's writer) on blocking
@@ -24,7 +25,9 @@ pub mod metrics;
 mod pool;
 pub mod search;
 pub mod sources;
+pub mod web;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -105,6 +108,9 @@ pub struct AppState {
     desk: Option<Arc<dyn EditorDesk>>,
     /// The full-text index (`DATA_DIR/search`).
     pub search: search::SearchState,
+    /// Each topic's parent, from the topics file (the pages' navigation);
+    /// empty: guessed from the names (`AWS AI` under `AI`).
+    topic_parents: HashMap<String, String>,
 }
 
 impl AppState {
@@ -126,6 +132,7 @@ impl AppState {
             keyring: None,
             desk: None,
             search: search::SearchState::open(&config.data_dir),
+            topic_parents: HashMap::new(),
         })
     }
 
@@ -138,6 +145,13 @@ impl AppState {
     /// Sets the keyring that opens sealed full text for `fulltext` keys.
     pub fn with_keyring(mut self, keyring: Option<Arc<newsdesk_secure::Keyring>>) -> AppState {
         self.keyring = keyring;
+        self
+    }
+
+    /// Sets each topic's parent (name → parent name), as the topics file
+    /// says, for the pages' topic navigation.
+    pub fn with_topic_parents(mut self, parents: HashMap<String, String>) -> AppState {
+        self.topic_parents = parents;
         self
     }
 
@@ -159,6 +173,10 @@ pub struct Extras {
 /// The routes, with logging, metrics and security headers around them.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        .route("/", get(web::home::page_handler))
+        .route("/topics/{slug}", get(web::topic::page_handler))
+        .route("/stories/{id}", get(web::story::page_handler))
+        .route("/assets/{file}", get(web::assets::serve))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -179,7 +197,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/topics/{slug}/{file}", get(api::topic_feed))
         .route("/api/v1/search", get(search::search))
         .route("/search/{file}", get(search::search_feed))
-        .fallback(api::no_route)
+        .fallback(web::layout::no_route)
         .method_not_allowed_fallback(api::no_method)
         // Innermost first: the cache sees only requests the access layer
         // (keys, rate limits, CORS) let through.
@@ -212,9 +230,19 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // Pages load the desk's own stylesheet, script and images; everything
+    // else (JSON, feeds, documents) loads nothing.
+    let is_page = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        HeaderValue::from_static(if is_page {
+            web::PAGE_CSP
+        } else {
+            "default-src 'none'; frame-ancestors 'none'"
+        }),
     );
     state.metrics.request(&route, status, took);
     eprintln!(

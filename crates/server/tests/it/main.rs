@@ -5,3 +5,4 @@ mod api;
 mod common;
 mod search;
 mod secure;
+mod web;
