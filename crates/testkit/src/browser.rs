@@ -542,6 +542,14 @@ impl Page {
             .clone()
     }
 
+    /// The dialogs and the console messages so far, in one round trip (see
+    /// [`Page::dialogs`] and [`Page::console`]).
+    pub fn seen(&self) -> (Vec<String>, Vec<Message>) {
+        self.settle();
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        (seen.dialogs.clone(), seen.console.clone())
+    }
+
     /// The console messages of level `error`.
     pub fn console_errors(&self) -> Vec<Message> {
         self.console()
