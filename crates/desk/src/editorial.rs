@@ -39,8 +39,10 @@ const PAGE: usize = 1_000;
 /// Story members read to compute a story's heat.
 const HEAT_MEMBERS: usize = 500;
 
-/// A story's heat is recomputed when older than this (it decays).
-const REHEAT_AFTER_HOURS: i64 = 1;
+/// A story's heat is recomputed when older than this share of heat's
+/// half-life (it decays): an hour at the default 24-hour half-life, a
+/// minute and a half in the demo, whose news plays 60 times faster.
+const REHEAT_SHARE_OF_HALF_LIFE: f64 = 1.0 / 24.0;
 
 /// Stories with no member newer than this (before the reference time) have
 /// cooled down; their heat is left as it is.
@@ -404,8 +406,10 @@ impl Editorial {
         Ok(())
     }
 
-    /// Recomputes the heat of stories whose heat is older than an hour and
-    /// which are still active (it decays with time even when nothing arrives).
+    /// Recomputes the heat of stories whose heat is older than
+    /// [`REHEAT_SHARE_OF_HALF_LIFE`] of the half-life (an hour by default)
+    /// and which are still active (it decays with time even when nothing
+    /// arrives).
     pub fn reheat(
         &self,
         store: &mut dyn Store,
@@ -413,10 +417,13 @@ impl Editorial {
         done: &mut Decided,
     ) -> Result<(), DeskError> {
         let reference = self.reference_time(store, now)?;
+        let half_life = self.scorer.config.heat.half_life_hours;
+        let seconds = (half_life * REHEAT_SHARE_OF_HALF_LIFE * 3600.0).clamp(1.0, 86_400.0);
+        let reheat_after = Duration::seconds(seconds as i64);
         loop {
             let stale = store
                 .stale_stories(
-                    now - Duration::hours(REHEAT_AFTER_HOURS),
+                    now - reheat_after,
                     reference - Duration::days(ACTIVE_DAYS),
                     PAGE,
                 )

@@ -21,6 +21,8 @@
 //! - [`actions`]: editors' overrides and rules, audited and applied at once;
 //!   [`editor`]: the same over a data folder for the commands; [`api`]: the
 //!   [`newsdesk_model::EditorDesk`] a server is handed.
+//! - [`demo`]: the running desk over the synthetic newsroom played live
+//!   from loopback (`newsdesk demo`).
 //! - [`eval`], [`docs`], [`apikeys`]: scoring against truth, checking
 //!   documents, API keys.
 //!
@@ -31,6 +33,7 @@ pub mod actions;
 pub mod analysis;
 pub mod api;
 pub mod apikeys;
+pub mod demo;
 pub mod docs;
 pub mod editor;
 pub mod editorial;

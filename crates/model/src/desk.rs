@@ -1,9 +1,10 @@
 //! The records of the desk's later stages, as the store keeps them and the
 //! desk, the server and the commands pass them: the values an input carried
 //! (`Given`), editorial decisions and story heats, mute and keep rules, the
-//! audit log, followed sources and their polls. Plain data.
+//! audit log, followed sources and their polls, a story's heat history,
+//! saved searches and a source's articles per day. Plain data.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Article;
@@ -150,4 +151,86 @@ pub struct AuditEntry {
     /// What was acted on, in words (`article 12`, `rule no-press-releases`).
     pub target: String,
     pub reason: Option<String>,
+}
+
+/// One point of a story's heat history: the heat the editorial step
+/// computed for the story at `at`. The store keeps at most one sample per
+/// story per window of time (see the store's `HEAT_SAMPLE_WINDOW_SECS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HeatSample {
+    pub story: i64,
+    pub at: DateTime<Utc>,
+    pub heat: i64,
+}
+
+/// The filters of a search beside its query, as the search page offers
+/// them. Every field is optional; an empty value filters nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchFilters {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// A provider's domain (`sify.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Published on or after this day (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    /// Published on or before this day (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+    /// Only published (`true`) or only held back (`false`) articles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+}
+
+/// A search a user keeps under a name (each gets its own feed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedSearch {
+    /// Unique, as the user typed it.
+    pub name: String,
+    /// Unique too: the name made fit for a URL ([`SavedSearch::slug_of`]).
+    pub slug: String,
+    /// The query, in the search syntax of the API.
+    pub query: String,
+    pub filters: SearchFilters,
+    /// The id of the API key that saved it; `None` when saved without one.
+    pub owner: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SavedSearch {
+    /// A saved search whose slug is made from its name.
+    pub fn new(
+        name: &str,
+        query: &str,
+        filters: SearchFilters,
+        owner: Option<&str>,
+        created_at: DateTime<Utc>,
+    ) -> SavedSearch {
+        SavedSearch {
+            name: name.to_string(),
+            slug: SavedSearch::slug_of(name),
+            query: query.to_string(),
+            filters,
+            owner: owner.map(str::to_string),
+            created_at,
+        }
+    }
+
+    /// The slug of a name: lower case, letters and digits kept, spaces and
+    /// dashes one `-` (as documents' file names; `untitled` when nothing is
+    /// left).
+    pub fn slug_of(name: &str) -> String {
+        crate::document::slug(name)
+    }
+}
+
+/// How many articles one source gave on one day (for a sparkline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceDayCount {
+    /// The source's locator, as [`FollowedSource::locator`] names it.
+    pub source: String,
+    /// The articles' publication day (UTC).
+    pub day: NaiveDate,
+    pub articles: u64,
 }

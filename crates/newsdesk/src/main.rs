@@ -12,6 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod apikeys;
 mod config_cmd;
+mod demo;
 mod docs;
 mod editor;
 mod eval;
@@ -220,6 +221,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A desk following a synthetic newsroom live: new articles every few
+    /// seconds, stories growing, served on --addr. Uses a fresh data folder
+    /// (--data-dir, else a new temporary one). Runs until Ctrl-C.
+    Demo(demo::DemoArgs),
     /// Write a synthetic newsroom: RSS feeds from invented outlets covering
     /// invented events, plus truth.jsonl (each article's story and original).
     Generate {
@@ -294,6 +299,7 @@ fn main() -> ExitCode {
         .data_dir_flag(cli.data_dir.clone());
     let mut settings = match &cli.command {
         Command::Generate { .. }
+        | Command::Demo(_)
         | Command::Extract { .. }
         | Command::Docs { .. }
         | Command::Topics { .. } => loader.defaults(),
@@ -433,6 +439,7 @@ fn main() -> ExitCode {
             days,
             seed,
         } => generate::run(&out, events, providers, days, seed),
+        Command::Demo(args) => demo::run(args, cli.data_dir),
         Command::Extract {
             files,
             url,

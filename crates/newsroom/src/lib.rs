@@ -9,7 +9,9 @@
 //! mixed in. Every article comes with its [`Truth`]: the story it belongs to
 //! and, for duplicates, the original it copies. The writers turn a stream
 //! into per-provider RSS feeds ([`write_feeds`]) or JSON lines
-//! ([`write_jsonl`]).
+//! ([`write_jsonl`]). [`Live`] plays a stream against a clock (the
+//! newsroom live, for `newsdesk demo`); with the `serve` feature,
+//! [`serve::FeedServer`] serves its feeds over HTTP.
 //!
 //! The same [`Config`] gives the same bytes on every platform and with every
 //! dependency version: the generator uses its own PRNG and only basic
@@ -19,8 +21,11 @@
 //! events still in progress are held in memory, so a million-article stream
 //! needs a fraction of a million articles' memory.
 
+mod live;
 mod outlets;
 mod rng;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod templates;
 mod text;
 mod vocab;
@@ -39,6 +44,7 @@ use outlets::Outlet;
 use rng::Rng;
 use text::{Facts, Text, Voice};
 
+pub use live::{Live, LiveConfig};
 pub use write::{write_feeds, write_jsonl, FeedsWritten, WriteError};
 
 /// What to generate. Shares are fractions of all generated articles; they

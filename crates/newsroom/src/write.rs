@@ -119,11 +119,7 @@ pub fn write_feeds(
     for g in items {
         let domain = domain_of(&g)?.to_string();
         let a = &g.article;
-        let url = a
-            .web_url
-            .as_deref()
-            .or(a.original_url.as_deref())
-            .unwrap_or(&g.truth.id);
+        let url = link_of(&g);
         let line = TruthLine {
             id: &g.truth.id,
             story: g.truth.story,
@@ -165,6 +161,39 @@ pub fn write_feeds(
         articles,
         feeds: count,
     })
+}
+
+/// The link [`write_feeds`] gives an article's entry.
+fn link_of(g: &Generated) -> &str {
+    let a = &g.article;
+    a.web_url
+        .as_deref()
+        .or(a.original_url.as_deref())
+        .unwrap_or(&g.truth.id)
+}
+
+/// One outlet's RSS document over `items` (oldest first), in the form
+/// [`write_feeds`] writes its files.
+pub(crate) fn channel<'a>(
+    domain: &str,
+    name: &str,
+    items: impl IntoIterator<Item = &'a Generated>,
+) -> String {
+    let feed = FeedBuf {
+        name: name.to_string(),
+        items: items
+            .into_iter()
+            .enumerate()
+            .map(|(n, g)| {
+                let time = g.article.published_at.map_or(i64::MIN, |d| d.timestamp());
+                (time, n, rss_item(g, link_of(g)))
+            })
+            .collect(),
+    };
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_channel(&mut out, domain, &feed);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn write_channel(out: &mut impl Write, domain: &str, feed: &FeedBuf) -> io::Result<()> {

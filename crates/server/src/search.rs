@@ -184,7 +184,7 @@ pub fn api_query(text: impl Into<String>) -> SearchQuery {
 }
 
 /// Parses the query text and filters into a search.
-async fn parse_search(
+pub(crate) async fn parse_search(
     state: &Arc<AppState>,
     params: &HashMap<String, String>,
 ) -> Result<SearchQuery, ApiError> {
@@ -247,7 +247,10 @@ fn unavailable() -> ApiError {
 }
 
 /// Runs a search on a blocking thread.
-async fn run(state: &AppState, q: SearchQuery) -> Result<newsdesk_search::Results, ApiError> {
+pub(crate) async fn run(
+    state: &AppState,
+    q: SearchQuery,
+) -> Result<newsdesk_search::Results, ApiError> {
     let index = state.search.current().ok_or_else(unavailable)?;
     let _slot = state
         .search

@@ -7,8 +7,10 @@ use newsdesk_model::{Article, Image, Origin, Provider};
 
 use crate::{
     all_search_docs, AnalysisRecord, ApiKeyStoreRow, ArticleQuery, AuditEntry, Batch, Decision,
-    DeskStore, EditorAction, EditorOverride, Given, Outcome, Placement, PollRecord, Rule,
-    RuleAction, SealError, Sort, SourceInfo, Store, StoreError, StoredText, StoryHeat, TextSealer,
+    DeskStore, EditorAction, EditorOverride, ErrorKind, Given, HeatSample, NewWebSession, Outcome,
+    Placement, PollRecord, Rule, RuleAction, SavedSearch, SealError, SearchFilters, Sort,
+    SourceDayCount, SourceInfo, Store, StoreError, StoredText, StoryHeat, TextSealer,
+    WebSessionToken,
 };
 
 type Check = fn(&mut dyn DeskStore);
@@ -78,6 +80,22 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn DeskStore>) {
             sealing_writes_no_clear_text_and_opens_it_again,
         ),
         ("store_info_names_the_store", store_info_names_the_store),
+        (
+            "heat_history_samples_every_heat_once_per_window",
+            heat_history_samples_every_heat_once_per_window,
+        ),
+        (
+            "saved_searches_are_unique_by_name_and_slug",
+            saved_searches_are_unique_by_name_and_slug,
+        ),
+        (
+            "web_sessions_expire_end_and_die_with_their_key",
+            web_sessions_expire_end_and_die_with_their_key,
+        ),
+        (
+            "source_daily_counts_group_by_source_and_day",
+            source_daily_counts_group_by_source_and_day,
+        ),
     ];
     for (name, check) in checks {
         let mut store = fresh();
@@ -1343,4 +1361,321 @@ fn store_info_names_the_store(s: &mut dyn DeskStore) {
     // This connection's own commits need not change it; reading it again
     // must work and, with no other writer, give the same number.
     assert_eq!(s.data_version().expect("data_version"), before);
+}
+
+fn ts_at(y: i32, mo: u32, d: u32, h: u32, mi: u32, sec: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, sec)
+        .single()
+        .expect("valid test date")
+}
+
+fn heat(story: i64, heat: i64) -> StoryHeat {
+    StoryHeat {
+        story,
+        heat,
+        detail: "{}".into(),
+        newest: Some(t(2021, 5, 4, 5, 54)),
+    }
+}
+
+fn heat_history_samples_every_heat_once_per_window(s: &mut dyn DeskStore) {
+    let ids = decided_three(s);
+    assert!(
+        s.story_heat_history(99, 10).expect("history").is_empty(),
+        "an unknown story has no history"
+    );
+    let history = |s: &dyn DeskStore, story: i64| -> Vec<(DateTime<Utc>, i64)> {
+        s.story_heat_history(story, 100)
+            .expect("history")
+            .iter()
+            .map(|h| {
+                assert_eq!(h.story, story);
+                (h.at, h.heat)
+            })
+            .collect()
+    };
+    // A decision with its story's heat: the first sample.
+    let t0 = t(2021, 5, 6, 12, 0);
+    s.apply_editorial(&[decision(ids[0], "c", true, 0)], &[heat(1, 50)], t0)
+        .expect("decide");
+    assert_eq!(history(s, 1), vec![(t0, 50)]);
+    // A re-heat four minutes later, in the same ten-minute window: replaced.
+    let t1 = t(2021, 5, 6, 12, 4);
+    s.apply_editorial(&[], &[heat(1, 60), heat(2, 5)], t1)
+        .expect("reheat");
+    assert_eq!(history(s, 1), vec![(t1, 60)]);
+    assert_eq!(history(s, 2), vec![(t1, 5)], "each story its own history");
+    // An older heat of the same window does not replace a newer one.
+    s.apply_editorial(&[], &[heat(1, 99)], t(2021, 5, 6, 12, 3))
+        .expect("late");
+    assert_eq!(history(s, 1), vec![(t1, 60)]);
+    // The next window starts at 12:10, whatever the last sample's time.
+    let t2 = ts_at(2021, 5, 6, 12, 9, 59);
+    s.apply_editorial(&[], &[heat(1, 61)], t2).expect("reheat");
+    assert_eq!(history(s, 1), vec![(t2, 61)]);
+    let t3 = t(2021, 5, 6, 12, 10);
+    s.apply_editorial(&[], &[heat(1, 70)], t3).expect("reheat");
+    let t4 = t(2021, 5, 6, 12, 19);
+    s.apply_editorial(&[], &[heat(1, 65)], t4).expect("reheat");
+    assert_eq!(history(s, 1), vec![(t2, 61), (t4, 65)]);
+    // A heat every five minutes for an hour keeps one sample per window.
+    for i in 0..12 {
+        let at = t(2021, 5, 6, 13, 0) + chrono::Duration::minutes(5 * i);
+        s.apply_editorial(&[], &[heat(1, 40 - i)], at)
+            .expect("reheat");
+    }
+    let h = history(s, 1);
+    assert_eq!(h.len(), 2 + 6, "six windows from 13:00 to 13:55");
+    assert!(h.windows(2).all(|w| w[0].0 < w[1].0), "ordered by time");
+    assert_eq!(h.last(), Some(&(t(2021, 5, 6, 13, 55), 29)));
+    // The sample and the story's heat are written together.
+    assert_eq!(s.story_heat(1).expect("heat").map(|h| h.heat), Some(29));
+    // A limit keeps the newest samples, still oldest first.
+    let newest: Vec<HeatSample> = s.story_heat_history(1, 2).expect("history");
+    assert_eq!(
+        newest.iter().map(|h| (h.at, h.heat)).collect::<Vec<_>>(),
+        vec![(t(2021, 5, 6, 13, 45), 31), (t(2021, 5, 6, 13, 55), 29)]
+    );
+    assert!(s.story_heat_history(1, 0).expect("history").is_empty());
+}
+
+fn saved_searches_are_unique_by_name_and_slug(s: &mut dyn DeskStore) {
+    assert!(s.saved_searches().expect("list").is_empty());
+    let now = t(2026, 12, 7, 20, 0);
+    let chips = SavedSearch::new(
+        "AI chips",
+        "title:chips AND (nvidia OR amd)",
+        SearchFilters {
+            topic: Some("AI".into()),
+            provider: Some("sify.com".into()),
+            since: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            until: None,
+            published: Some(true),
+        },
+        Some("ka"),
+        now,
+    );
+    assert_eq!(chips.slug, "ai-chips");
+    let cloud = SavedSearch::new(
+        "Cloud deals",
+        "\"cloud contract\"",
+        SearchFilters::default(),
+        None,
+        t(2026, 12, 7, 19, 0),
+    );
+    s.add_saved_search(&cloud).expect("add");
+    s.add_saved_search(&chips).expect("add");
+    let conflict = |r: Result<(), StoreError>| match r {
+        Err(e @ StoreError::SavedSearchExists { .. }) => assert_eq!(e.kind(), ErrorKind::Conflict),
+        other => panic!("expected SavedSearchExists, got {other:?}"),
+    };
+    conflict(s.add_saved_search(&chips));
+    conflict(s.add_saved_search(&SavedSearch::new(
+        "ai  CHIPS",
+        "other",
+        SearchFilters::default(),
+        None,
+        now,
+    )));
+    assert!(matches!(
+        s.add_saved_search(&SavedSearch::new(
+            " ",
+            "x",
+            SearchFilters::default(),
+            None,
+            now
+        )),
+        Err(StoreError::EmptySavedSearch { .. })
+    ));
+    assert!(matches!(
+        s.add_saved_search(&SavedSearch::new(
+            "q",
+            "",
+            SearchFilters::default(),
+            None,
+            now
+        )),
+        Err(StoreError::EmptySavedSearch { .. })
+    ));
+    assert_eq!(
+        s.saved_searches().expect("list"),
+        vec![chips.clone(), cloud.clone()],
+        "in slug order, every field as saved"
+    );
+    assert_eq!(
+        s.saved_search("AI chips").expect("get"),
+        Some(chips.clone())
+    );
+    assert_eq!(
+        s.saved_search("ai-chips").expect("get"),
+        Some(chips.clone())
+    );
+    assert_eq!(s.saved_search("cloud-deals").expect("get"), Some(cloud));
+    assert_eq!(s.saved_search("ai chips").expect("get"), None);
+    assert!(s.remove_saved_search("ai-chips").expect("remove"));
+    assert!(!s.remove_saved_search("AI chips").expect("remove"));
+    assert_eq!(s.saved_search("AI chips").expect("get"), None);
+    assert_eq!(s.saved_searches().expect("list").len(), 1);
+    // The name is free again.
+    s.add_saved_search(&chips).expect("add again");
+    assert!(s
+        .remove_saved_search("Cloud deals")
+        .expect("remove by name"));
+    assert_eq!(s.saved_searches().expect("list"), vec![chips]);
+}
+
+fn web_sessions_expire_end_and_die_with_their_key(s: &mut dyn DeskStore) {
+    s.insert_api_key(&ApiKeyStoreRow {
+        role: "editor".into(),
+        ..key("ke", "2026-01-01T00:00:00Z")
+    })
+    .expect("key");
+    s.insert_api_key(&key("kr", "2026-01-01T00:00:00Z"))
+        .expect("key");
+    let t0 = t(2026, 12, 7, 20, 0);
+    let new = |id: &str, minutes: i64| NewWebSession {
+        api_key_id: id.into(),
+        role: "editor".into(),
+        created: t0,
+        expires: t0 + chrono::Duration::minutes(minutes),
+    };
+    match s.create_web_session(&new("nope", 60)) {
+        Err(e @ StoreError::NoApiKey { .. }) => assert_eq!(e.kind(), ErrorKind::NotFound),
+        other => panic!("expected NoApiKey, got {other:?}"),
+    }
+    let (token, session) = s.create_web_session(&new("ke", 60)).expect("create");
+    assert_eq!(
+        (session.api_key_id.as_str(), session.role.as_str()),
+        ("ke", "editor")
+    );
+    assert_eq!(
+        (session.created, session.expires),
+        (t0, t(2026, 12, 7, 21, 0))
+    );
+    assert_eq!(token.as_str().len(), 64);
+    assert_eq!(session.csrf_secret.len(), 64);
+    assert_ne!(session.csrf_secret, token.as_str());
+    let at = |m: i64| t0 + chrono::Duration::minutes(m);
+    assert_eq!(
+        s.web_session(token.as_str(), at(30)).expect("lookup"),
+        Some(session.clone())
+    );
+    // Only the token itself opens it, not its hash nor another token.
+    let hash = WebSessionToken::hash_of(token.as_str());
+    assert_eq!(s.web_session(&hash, at(30)).expect("lookup"), None);
+    assert_eq!(
+        s.web_session(&token.as_str().to_uppercase(), at(30))
+            .expect("lookup"),
+        None
+    );
+    assert_eq!(s.web_session("", at(30)).expect("lookup"), None);
+    // Expiry: the last second before it opens, the instant itself does not.
+    assert!(s
+        .web_session(token.as_str(), at(60) - chrono::Duration::seconds(1))
+        .expect("lookup")
+        .is_some());
+    assert_eq!(s.web_session(token.as_str(), at(60)).expect("lookup"), None);
+
+    let (long, _) = s.create_web_session(&new("ke", 120)).expect("create");
+    let (short, _) = s.create_web_session(&new("ke", 10)).expect("create");
+    assert_ne!(long, short);
+    assert_eq!(s.purge_web_sessions(at(60)).expect("purge"), 2);
+    assert_eq!(s.purge_web_sessions(at(60)).expect("purge"), 0);
+    assert!(s
+        .web_session(long.as_str(), at(60))
+        .expect("lookup")
+        .is_some());
+    assert_eq!(s.web_session(short.as_str(), at(5)).expect("lookup"), None);
+    // Signing out.
+    assert!(s.delete_web_session(long.as_str()).expect("delete"));
+    assert!(!s.delete_web_session(long.as_str()).expect("delete"));
+    assert_eq!(s.web_session(long.as_str(), at(61)).expect("lookup"), None);
+
+    // A revoked key's sessions are gone, and it cannot sign in again.
+    let (of_revoked, _) = s.create_web_session(&new("kr", 60)).expect("create");
+    assert!(s
+        .web_session(of_revoked.as_str(), at(1))
+        .expect("lookup")
+        .is_some());
+    assert!(s
+        .revoke_api_key("kr", "2026-12-07T20:01:00Z")
+        .expect("revoke"));
+    assert_eq!(
+        s.web_session(of_revoked.as_str(), at(2)).expect("lookup"),
+        None
+    );
+    assert!(matches!(
+        s.create_web_session(&new("kr", 60)),
+        Err(StoreError::NoApiKey { .. })
+    ));
+    assert_eq!(s.purge_web_sessions(at(2)).expect("purge"), 1);
+}
+
+fn source_daily_counts_group_by_source_and_day(s: &mut dyn DeskStore) {
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2021, 5, d).expect("valid day");
+    let dated = |url: &str, at: Option<DateTime<Utc>>| Article {
+        published_at: at,
+        ..sample(url, url)
+    };
+    let mut with_stub = dated("https://a.test/1", Some(t(2021, 5, 4, 5, 0)));
+    // Known only from a related list: not an article the source gave.
+    with_stub.related = vec![dated("https://z.test/r", Some(t(2021, 5, 4, 6, 0)))];
+    let a = "https://a.test/feed";
+    s.ingest(
+        &Batch {
+            source: source(a),
+            articles: vec![
+                with_stub,
+                dated("https://a.test/2", Some(t(2021, 5, 4, 23, 59))),
+                dated("https://a.test/3", Some(t(2021, 5, 5, 0, 0))),
+                dated("https://a.test/4", Some(t(2021, 5, 7, 12, 0))),
+                dated("https://a.test/5", None),
+                dated("https://a.test/6", Some(t(2021, 5, 3, 23, 59))),
+            ],
+        },
+        t(2021, 5, 8, 0, 0),
+    )
+    .expect("ingest");
+    let b = "https://b.test/rss";
+    s.ingest(
+        &Batch {
+            source: source(b),
+            articles: vec![
+                dated("https://b.test/1", Some(t(2021, 5, 4, 10, 0))),
+                dated("https://b.test/2", Some(t(2021, 5, 8, 0, 0))),
+            ],
+        },
+        t(2021, 5, 8, 0, 0),
+    )
+    .expect("ingest");
+    let count = |source: &str, d: u32, articles: u64| SourceDayCount {
+        source: source.into(),
+        day: day(d),
+        articles,
+    };
+    assert_eq!(
+        s.source_daily_counts(day(4), day(7)).expect("counts"),
+        vec![
+            count(a, 4, 2),
+            count(a, 5, 1),
+            count(a, 7, 1),
+            count(b, 4, 1)
+        ]
+    );
+    assert_eq!(
+        s.source_daily_counts(day(8), day(8)).expect("counts"),
+        vec![count(b, 8, 1)],
+        "one day"
+    );
+    assert!(s
+        .source_daily_counts(day(7), day(4))
+        .expect("counts")
+        .is_empty());
+    // A moved source keeps its articles under its new locator.
+    let moved = "https://a.test/feed.xml";
+    s.move_source(a, moved).expect("move");
+    assert_eq!(
+        s.source_daily_counts(day(3), day(4)).expect("counts"),
+        vec![count(moved, 3, 1), count(moved, 4, 2), count(b, 4, 1)]
+    );
 }

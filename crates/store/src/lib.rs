@@ -12,12 +12,14 @@
 
 mod backend;
 pub mod conformance;
+mod session;
 mod sqlite;
 mod surface;
 
 use chrono::{DateTime, Utc};
 pub use newsdesk_model::desk::{
-    ArticleId, AuditEntry, Decision, FollowedSource, Given, PollRecord, Rule, RuleAction, StoryHeat,
+    ArticleId, AuditEntry, Decision, FollowedSource, Given, HeatSample, PollRecord, Rule,
+    RuleAction, SavedSearch, SearchFilters, SourceDayCount, StoryHeat,
 };
 pub use newsdesk_model::sealing::{is_sealed, sealed_document_form, SealError, TextSealer};
 use newsdesk_model::Article;
@@ -25,19 +27,25 @@ pub use newsdesk_model::{EditorAction, EditorOverride};
 use serde::Serialize;
 
 pub use backend::{open, open_read_only};
+pub use session::{
+    NewWebSession, WebSession, WebSessionRecord, WebSessionToken, WEB_SESSION_TOKEN_BYTES,
+};
 pub use sqlite::{
     ApiKeyStoreRow, ArticleQuery, ArticlesPage, Cursor, CursorError, OutboxEntry, SearchDoc, Sort,
     SqliteStore, TopicCount,
 };
 pub use surface::{
-    all_search_docs, ApiKeys, ArticleQueries, DeskStore, Sealing, SearchDocs, SearchOutbox,
-    StoreInfo,
+    all_search_docs, ApiKeys, ArticleQueries, DeskStore, HeatHistory, SavedSearches, Sealing,
+    SearchDocs, SearchOutbox, SourceActivity, StoreInfo, WebSessions, HEAT_SAMPLE_WINDOW_SECS,
 };
 
 /// Every store trait, for `use newsdesk_store::prelude::*` (trait methods
 /// are callable on a `dyn DeskStore` only with their trait in scope).
 pub mod prelude {
-    pub use crate::{ApiKeys, ArticleQueries, DeskStore, Sealing, SearchOutbox, Store, StoreInfo};
+    pub use crate::{
+        ApiKeys, ArticleQueries, DeskStore, HeatHistory, SavedSearches, Sealing, SearchOutbox,
+        SourceActivity, Store, StoreInfo, WebSessions,
+    };
 }
 
 /// What kind of failure a [`StoreError`] is, whatever the backend: what a
@@ -77,6 +85,14 @@ pub enum StoreError {
     NoIdentity { title: String },
     #[error("a rule named {name:?} already exists")]
     RuleExists { name: String },
+    #[error("a saved search named {name:?} (or with the same slug {slug:?}) already exists")]
+    SavedSearchExists { name: String, slug: String },
+    #[error("a saved search needs a name and a query (name: {name:?})")]
+    EmptySavedSearch { name: String },
+    #[error("there is no API key {id:?} that may sign in (unknown or revoked)")]
+    NoApiKey { id: String },
+    #[error("the operating system's random source failed: {message}")]
+    Random { message: String },
     #[error("there is no article {id}")]
     NoArticle { id: ArticleId },
     #[error("there is no source {locator:?}")]
@@ -112,8 +128,12 @@ impl StoreError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             StoreError::Backend { kind, .. } => *kind,
-            StoreError::NoArticle { .. } | StoreError::NoSource { .. } => ErrorKind::NotFound,
-            StoreError::RuleExists { .. } => ErrorKind::Conflict,
+            StoreError::NoArticle { .. }
+            | StoreError::NoSource { .. }
+            | StoreError::NoApiKey { .. } => ErrorKind::NotFound,
+            StoreError::RuleExists { .. } | StoreError::SavedSearchExists { .. } => {
+                ErrorKind::Conflict
+            }
             _ => ErrorKind::Other,
         }
     }
@@ -363,7 +383,8 @@ pub trait Store {
         limit: usize,
     ) -> Result<Vec<StoredArticle>, StoreError>;
     /// Writes decisions and story heats in one transaction. An article takes
-    /// its story's heat when published, -1 otherwise.
+    /// its story's heat when published, -1 otherwise. Each heat is also a
+    /// sample of its story's history at `now` (see [`HeatHistory`]).
     fn apply_editorial(
         &mut self,
         decisions: &[Decision],

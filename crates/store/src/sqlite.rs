@@ -23,6 +23,7 @@ mod keys;
 mod query;
 mod read;
 mod search;
+mod web;
 mod write;
 
 use read::*;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0006_search_outbox.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_api_keys.sql")),
+    (8, include_str!("../migrations/sqlite/0008_web.sql")),
 ];
 
 /// The database file inside a data folder.
@@ -937,7 +939,18 @@ impl Store for SqliteStore {
                      WHERE article_id IN (SELECT id FROM articles WHERE story_id = ?1 AND stub = 0)",
                 )
                 .map_err(db("spreading a story's heat"))?;
+            let mut sample = tx
+                .prepare_cached(
+                    "INSERT INTO story_heat_history (story_id, slot, at, heat) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (story_id, slot) DO UPDATE SET at = excluded.at, heat = excluded.heat \
+                     WHERE excluded.at >= story_heat_history.at",
+                )
+                .map_err(db("sampling a story's heat"))?;
+            let slot = now.timestamp().div_euclid(crate::HEAT_SAMPLE_WINDOW_SECS);
             for h in heats {
+                sample
+                    .execute(params![h.story, slot, now_s, h.heat])
+                    .map_err(db("sampling a story's heat"))?;
                 spread_topics
                     .execute(params![h.story, h.heat])
                     .map_err(db("spreading a story's heat"))?;

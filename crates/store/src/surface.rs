@@ -6,9 +6,12 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use crate::{
-    ApiKeyStoreRow, ArticleId, ArticleQuery, ArticlesPage, OutboxEntry, SearchDoc, Store,
-    StoreError, StoredText, TextSealer, TopicCount,
+    ApiKeyStoreRow, ArticleId, ArticleQuery, ArticlesPage, HeatSample, NewWebSession, OutboxEntry,
+    SavedSearch, SearchDoc, SourceDayCount, Store, StoreError, StoredText, TextSealer, TopicCount,
+    WebSession, WebSessionToken,
 };
 
 /// Paged article lists and topic counts (the API's pages).
@@ -149,13 +152,109 @@ pub trait StoreInfo {
     fn data_version(&self) -> Result<i64, StoreError>;
 }
 
+/// The length of a heat-history window, in seconds (10 minutes). Windows
+/// are aligned to the Unix epoch (they start at :00, :10, :20, ... UTC).
+pub const HEAT_SAMPLE_WINDOW_SECS: i64 = 600;
+
+/// A story's heat over time (the story page's chart).
+///
+/// Written by [`Store::apply_editorial`]: every story heat it stores also
+/// becomes a sample `(story, now, heat)`, in the same transaction. The
+/// history is bounded by coalescing: a story has at most one sample per
+/// [`HEAT_SAMPLE_WINDOW_SECS`] window of the clock; a later heat in a
+/// window replaces the window's sample (heat and time), an earlier one is
+/// ignored. A story heated every five minutes thus keeps one sample per
+/// ten minutes, the last of each window, and never drifts.
+pub trait HeatHistory {
+    /// The story's newest `limit` samples, oldest first. Empty for an
+    /// unknown story.
+    fn story_heat_history(&self, story: i64, limit: usize) -> Result<Vec<HeatSample>, StoreError>;
+}
+
+/// Searches users keep by name (each with its own feed).
+pub trait SavedSearches {
+    /// Saves a search. Its name and its slug must both be new
+    /// ([`StoreError::SavedSearchExists`], a conflict); an empty name, slug
+    /// or query is refused ([`StoreError::EmptySavedSearch`]). Make it with
+    /// [`SavedSearch::new`], which derives the slug from the name.
+    fn add_saved_search(&mut self, search: &SavedSearch) -> Result<(), StoreError>;
+    /// Every saved search, in slug order.
+    fn saved_searches(&self) -> Result<Vec<SavedSearch>, StoreError>;
+    /// One saved search by its name or its slug (an exact name first).
+    fn saved_search(&self, name_or_slug: &str) -> Result<Option<SavedSearch>, StoreError>;
+    /// Removes a saved search by name or slug; `false` when there was none.
+    fn remove_saved_search(&mut self, name_or_slug: &str) -> Result<bool, StoreError>;
+}
+
+/// Editors signed in from a browser. The store keeps a session's token
+/// only as its hash ([`WebSessionToken::hash_of`]).
+pub trait WebSessions {
+    /// Starts a session for an existing, unrevoked API key
+    /// ([`StoreError::NoApiKey`] otherwise): a new random token (returned,
+    /// for the cookie, and never stored) and CSRF secret.
+    fn create_web_session(
+        &mut self,
+        new: &NewWebSession,
+    ) -> Result<(WebSessionToken, WebSession), StoreError>;
+    /// The session a token (as the browser sent it) opens at `now`: `None`
+    /// when unknown, expired (`now >= expires`) or its API key was revoked
+    /// since.
+    fn web_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebSession>, StoreError>;
+    /// Ends a session (signing out); `false` when there was none.
+    fn delete_web_session(&mut self, token: &str) -> Result<bool, StoreError>;
+    /// Deletes every session expired at `now` or whose API key was
+    /// revoked; returns how many.
+    fn purge_web_sessions(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError>;
+}
+
+/// What the sources page charts.
+pub trait SourceActivity {
+    /// How many articles each source gave per day, for the publication days
+    /// from `since_day` to `until_day` (both included, UTC), in source
+    /// (locator) then day order. A source is named by its locator, as
+    /// [`Store::followed_sources`] names it (an article belongs to the
+    /// source whose batch stored it; a moved source keeps its articles).
+    /// Every source with articles in the range is listed, followed or not;
+    /// days without articles are left out; undated articles and articles
+    /// known only from related lists are not counted.
+    fn source_daily_counts(
+        &self,
+        since_day: NaiveDate,
+        until_day: NaiveDate,
+    ) -> Result<Vec<SourceDayCount>, StoreError>;
+}
+
 /// Everything the desk and the server use: the store a backend provides.
 pub trait DeskStore:
-    Store + ArticleQueries + SearchOutbox + ApiKeys + Sealing + StoreInfo + Send
+    Store
+    + ArticleQueries
+    + SearchOutbox
+    + ApiKeys
+    + Sealing
+    + StoreInfo
+    + HeatHistory
+    + SavedSearches
+    + WebSessions
+    + SourceActivity
+    + Send
 {
 }
 
 impl<T> DeskStore for T where
-    T: Store + ArticleQueries + SearchOutbox + ApiKeys + Sealing + StoreInfo + Send
+    T: Store
+        + ArticleQueries
+        + SearchOutbox
+        + ApiKeys
+        + Sealing
+        + StoreInfo
+        + HeatHistory
+        + SavedSearches
+        + WebSessions
+        + SourceActivity
+        + Send
 {
 }

@@ -192,3 +192,36 @@ fn a_bad_desk_file_names_file_and_line() {
     let msg = err.to_string();
     assert!(msg.contains("desk.toml:2"), "{msg}");
 }
+
+#[test]
+fn a_story_is_reheated_after_a_24th_of_the_half_life() {
+    // After two minutes a story's heat is still fresh at the default 24-hour
+    // half-life (re-heated after an hour), but stale at the demo's 0.4 hours
+    // (re-heated after a minute).
+    let two_minutes = chrono::Duration::minutes(2);
+    for (scoring, reheated) in [(None, 0), (Some("[heat]\nhalf_life_hours = 0.4\n"), 1)] {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(text) = scoring {
+            std::fs::write(dir.path().join("fast.toml"), text).unwrap();
+            std::fs::write(dir.path().join("desk.toml"), "scoring = \"fast.toml\"\n").unwrap();
+        }
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        analysed(
+            &mut store,
+            vec![fresh("Bedrock news", "https://e.test/a")],
+            &[None],
+        );
+        let editorial = Editorial::with_rules(dir.path(), vec![]).unwrap();
+        let first = editorial.decide_pending(&mut store, at(2)).unwrap();
+        assert_eq!((first.decided, first.stories), (1, 1));
+        let later = editorial
+            .decide_pending(&mut store, at(2) + two_minutes)
+            .unwrap();
+        assert_eq!(later.decided, 0);
+        assert_eq!(later.stories, reheated, "scoring {scoring:?}");
+        let hours = editorial
+            .decide_pending(&mut store, at(2) + chrono::Duration::hours(2))
+            .unwrap();
+        assert_eq!(hours.stories, 1, "every story is re-heated after two hours");
+    }
+}

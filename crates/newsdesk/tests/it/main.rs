@@ -7,6 +7,7 @@ mod common;
 mod browser;
 mod cli;
 mod config_cli;
+mod demo_cli;
 mod editorial_cli;
 mod extract_cli;
 mod jekyll;

@@ -162,7 +162,11 @@ fn card_of(a: &StoredArticle, images_dir: &Path, now: DateTime<Utc>) -> Card {
         provider: provider(a),
         time: Time::of(art.published_at, now),
         image: thumb(a, images_dir),
-        excerpt: art.excerpt.clone().filter(|e| !e.trim().is_empty()),
+        excerpt: art
+            .excerpt
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| super::shorten(e, super::EXCERPT_CHARS)),
         quality: art.quality,
         heat: art.heat.filter(|h| *h >= 0),
         published: art.published == Some(true),

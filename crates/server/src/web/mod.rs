@@ -4,6 +4,10 @@
 //! `|safe` (the one exception is the search's highlighted title and snippet,
 //! which the search library escapes before it marks the matches).
 //!
+//! Unlike the API, pages ignore query parameters they do not know (links
+//! shared with tracking tags still open); a bad value of a known one is a
+//! 400 page.
+//!
 //! Every page is usable without script; `assets/app.js` only adds keyboard
 //! shortcuts, the theme toggle and relative times that keep up. The pages
 //! carry no inline script or style, so their Content-Security-Policy
@@ -18,10 +22,13 @@
 //!   `/stories/{id}`, [`article`] `/articles/{id}`, [`search`] `/search`,
 //!   [`sources`] `/sources`.
 
+pub mod article;
 pub mod assets;
 pub mod cards;
 pub mod home;
 pub mod layout;
+pub mod search;
+pub mod sources;
 pub mod story;
 pub mod topic;
 
@@ -39,6 +46,9 @@ pub use layout::WebError;
 /// framing, forms only to the desk.
 pub const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
 script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The longest excerpt a card or a story's entry shows, in characters.
+pub const EXCERPT_CHARS: usize = 320;
 
 /// Query parameters as axum hands them.
 pub(crate) type Params = axum::extract::Query<HashMap<String, String>>;
@@ -127,6 +137,23 @@ pub fn web_link(url: Option<&str>) -> Option<String> {
     (lower.starts_with("https://") || lower.starts_with("http://")).then(|| u.to_string())
 }
 
+/// At most `max` characters of `text`, cut at a word with `…` when longer
+/// (long excerpts stay readable on a card).
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = match head.rfind(char::is_whitespace) {
+                Some(i) if i > cut / 2 => &head[..i],
+                _ => head,
+            };
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
 /// Percent-encodes a query parameter value for a link.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -195,6 +222,13 @@ mod tests {
         assert_eq!(web_link(Some("data:text/html,x")), None);
         assert_eq!(web_link(Some("//a.example")), None);
         assert_eq!(web_link(None), None);
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_word() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("ééééééééééééé", 4), "éééé…");
     }
 
     #[test]

@@ -127,7 +127,11 @@ fn entry(a: &StoredArticle, images: &std::path::Path, now: chrono::DateTime<Utc>
         title: art.title.clone(),
         provider: provider(a),
         time: Time::of(art.published_at, now),
-        excerpt: art.excerpt.clone().filter(|e| !e.trim().is_empty()),
+        excerpt: art
+            .excerpt
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| super::shorten(e, super::EXCERPT_CHARS)),
         image: thumb(a, images),
         quality: art.quality,
         published: art.published == Some(true),
@@ -146,13 +150,8 @@ fn entry(a: &StoredArticle, images: &std::path::Path, now: chrono::DateTime<Utc>
 pub async fn page_handler(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
-    axum::extract::Query(params): Params,
+    _params: Params,
 ) -> Result<Response, WebError> {
-    if let Some(k) = params.keys().next() {
-        return Err(WebError::bad_request(format!(
-            "A story's page takes no parameters, not {k:?}."
-        )));
-    }
     let id = parse_id("story", &id)?;
     let images = state.images_dir.clone();
     let now = Utc::now();

@@ -36,7 +36,8 @@ struct TopicPage {
 }
 
 /// How a list page is asked for: its order, the cursor, everything or only
-/// the published.
+/// the published. Parameters a page does not know (a shared link's
+/// tracking tags) are ignored; a bad value of a known one is a 400.
 pub struct ListParams {
     pub sort: Sort,
     pub after: Option<Cursor>,
@@ -48,14 +49,6 @@ impl ListParams {
     pub fn parse(
         params: &std::collections::HashMap<String, String>,
     ) -> Result<ListParams, WebError> {
-        if let Some(k) = params
-            .keys()
-            .find(|k| !["sort", "cursor", "show"].contains(&k.as_str()))
-        {
-            return Err(WebError::bad_request(format!(
-                "This page takes sort, cursor and show, not {k:?}."
-            )));
-        }
         let sort = match params.get("sort").map(String::as_str) {
             None | Some("") | Some("heat") | Some("hot") => Sort::Heat,
             Some("newest") | Some("time") => Sort::Time,

@@ -489,6 +489,11 @@ async fn unknown_pages_are_html_for_browsers_and_json_for_the_api() {
     check_page("/topics/no-such-topic", &headers, &body);
     let (status, _, body) = get(&app, "/topics/ai?cursor=zz").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _, body) = get(&app, "/topics/ai?sort=coldest").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // A shared link's tracking tags do not break a page.
+    page(&app, "/topics/ai?utm_source=newsletter").await;
+    page(&app, "/search?q=cloud&utm_medium=mail").await;
 }
 
 #[tokio::test]
@@ -771,4 +776,238 @@ fn a_original<'a>(a: &StoredArticle, by_id: &HashMap<i64, &'a StoredArticle>) ->
         at = up;
     }
     at
+}
+
+#[tokio::test]
+async fn the_article_page_shows_the_decision_topics_and_related_coverage() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    let s = desk.store();
+    let all = desk.articles();
+    // An unpublished article: its page says so and why.
+    let off = all
+        .iter()
+        .find(|a| a.article.published == Some(false))
+        .expect("the desk leaves some articles unpublished");
+    let full = s.article(off.id).unwrap().unwrap();
+    let body = page(&app, &format!("/articles/{}", off.id)).await;
+    assert!(body.contains("not published"));
+    let detail: serde_json::Value =
+        serde_json::from_str(full.editorial.as_deref().expect("decided")).unwrap();
+    let first_reason = detail["reasons"][0].as_str().expect("a reason");
+    assert!(
+        body.contains(&askama_escape(first_reason)),
+        "the reason {first_reason:?}"
+    );
+    for t in &off.article.topics {
+        assert!(body.contains(&askama_escape(t)), "topic {t}");
+    }
+    // An article with related coverage lists it, by title.
+    if let Some(with_related) = all.iter().find_map(|a| {
+        let f = s.article(a.id).unwrap().unwrap();
+        (!f.related.is_empty()).then_some(f)
+    }) {
+        let body = page(&app, &format!("/articles/{}", with_related.id)).await;
+        let r = s.article(with_related.related[0]).unwrap().unwrap();
+        assert!(
+            body.contains(&format!("href=\"/articles/{}\"", r.id)),
+            "related {} on {}",
+            r.id,
+            with_related.id
+        );
+        assert!(body.contains("Related coverage"));
+    }
+    // The document route still answers by its suffix.
+    let (status, headers, doc) =
+        common::exchange(&app, "GET", &format!("/articles/{}.md", off.id), &[], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/markdown"));
+    assert!(String::from_utf8(doc).unwrap().starts_with("---\n"));
+    // Clear text is never on the page.
+    assert!(!body.contains("secret"));
+    let (status, _, _) = get(&app, "/articles/999999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn search_marks_matches_in_escaped_text_and_links_its_feeds() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    // The form alone.
+    let body = page(&app, "/search").await;
+    assert!(body.contains("name=\"q\""));
+    // A word of a published title finds it, marked.
+    let s = desk.store();
+    let top = s
+        .query_articles(&ArticleQuery {
+            published: Some(true),
+            sort: Sort::Heat,
+            limit: 1,
+            ..ArticleQuery::default()
+        })
+        .unwrap()
+        .articles
+        .remove(0);
+    let word = top
+        .article
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 5)
+        .max_by_key(|w| w.len())
+        .expect("a long word in the headline")
+        .to_string();
+    let body = page(&app, &format!("/search?q={word}")).await;
+    assert!(body.contains("<mark>"), "{word} marked");
+    assert!(
+        body.contains(&format!("href=\"/articles/{}\"", top.id)),
+        "{word} finds {}",
+        top.id
+    );
+    // The feeds of the search are announced, linked and answer.
+    let alt = alternates(&body);
+    assert_eq!(alt.len(), 3);
+    for (_, href) in &alt {
+        let href = unescape(href);
+        assert!(href.contains(&format!("q={word}")), "{href}");
+        let (status, _, _) = common::exchange(&app, "GET", &href, &[], "").await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+    }
+    // Hostile text in a hit is escaped before it is marked.
+    let body = page(&app, "/search?q=alert+quotes&published=any").await;
+    assert!(
+        body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"),
+        "the hostile title is found and shown escaped"
+    );
+    assert!(!body.contains("<script>alert"));
+    assert!(!body.contains("<b>tags</b>"));
+    // A filter by topic keeps to the topic; a broken query is explained.
+    let body = page(
+        &app,
+        &format!("/search?q={word}&topic=ai&provider=&published="),
+    )
+    .await;
+    assert!(body.contains("selected>AI</option>"));
+    let (status, headers, body) = get(&app, "/search?q=%22unclosed").await;
+    check_page("/search?q=\"unclosed", &headers, &body);
+    assert!(
+        status == StatusCode::BAD_REQUEST || status == StatusCode::OK,
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn the_sources_page_shows_each_followed_source_with_its_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        for (url, title) in [
+            ("https://good.example/feed.xml", "Good <News>"),
+            ("https://bad.example/rss", "Bad feed"),
+            ("https://new.example/atom", ""),
+        ] {
+            s.follow_source(
+                &SourceInfo {
+                    locator: url.into(),
+                    kind: "subscription".into(),
+                    title: (!title.is_empty()).then(|| title.to_string()),
+                },
+                now,
+            )
+            .unwrap();
+        }
+        let ok = newsdesk_model::SourceHealth {
+            last_attempt: Some(now - Duration::minutes(10)),
+            last_success: Some(now - Duration::minutes(10)),
+            next_poll: Some(now + Duration::minutes(20)),
+            items_per_day: Some(12.5),
+            ..Default::default()
+        };
+        let bad = newsdesk_model::SourceHealth {
+            last_attempt: Some(now - Duration::minutes(5)),
+            last_success: Some(now - Duration::hours(30)),
+            consecutive_errors: 3,
+            last_error: Some("HTTP 503 <script>alert(1)</script>".into()),
+            last_error_kind: Some("http".into()),
+            next_poll: Some(now + Duration::hours(1)),
+            ..Default::default()
+        };
+        for (url, h) in [
+            ("https://good.example/feed.xml", ok),
+            ("https://bad.example/rss", bad),
+        ] {
+            s.record_poll(
+                url,
+                &newsdesk_store::PollRecord {
+                    health: serde_json::to_string(&h).unwrap(),
+                    next_poll: h.next_poll,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+    }
+    let state = AppState::open(
+        &ServerConfig {
+            data_dir: dir.path().to_path_buf(),
+            base_url: "https://desk.example".into(),
+            readers: 1,
+        },
+        Arc::new(Metrics::default()),
+    )
+    .unwrap();
+    let app = router(Arc::new(state));
+    let body = page(&app, "/sources").await;
+    let bad = body.find("Bad feed").expect("the failing source");
+    let good = body.find("Good &#60;News&#62;").expect("titles escaped");
+    let new = body
+        .find("https://new.example/atom")
+        .expect("a source without title by URL");
+    assert!(bad < new && new < good, "failing first, then new, then ok");
+    let bad_row = &body[bad..new];
+    assert!(bad_row.contains("failing"));
+    assert!(bad_row.contains(">3<"), "three errors in a row: {bad_row}");
+    assert!(bad_row.contains("http: HTTP 503 &#60;script&#62;"));
+    assert!(bad_row.contains("30 h ago") || bad_row.contains("1 day ago"));
+    let new_row = &body[new..good];
+    assert!(new_row.contains("never") && new_row.contains("due now"));
+    let good_row = &body[good..];
+    assert!(good_row.contains("10 min ago") && good_row.contains("12.5"));
+    assert!(!body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn every_page_is_well_formed_with_landmarks_and_the_shortcut_hooks() {
+    let Some(desk) = desk() else { return };
+    let app = desk.app();
+    let home = page(&app, "/").await;
+    let story = card_links(&home)[0].clone();
+    let story_page = page(&app, &story).await;
+    let article = card_links(&story_page)[0].clone();
+    let mut sizes = Vec::new();
+    for uri in [
+        "/".to_string(),
+        "/?sort=newest".to_string(),
+        "/topics/ai".to_string(),
+        "/topics/aws-ai?sort=newest".to_string(),
+        "/topics/ai?show=all".to_string(),
+        story,
+        article,
+        "/search".to_string(),
+        "/search?q=cloud".to_string(),
+        "/sources".to_string(),
+    ] {
+        let body = page(&app, &uri).await;
+        // Cards carry the headline link the j/k/o shortcuts use.
+        if uri != "/search" && uri != "/sources" && !uri.starts_with("/articles/") {
+            assert!(body.contains("class=\"headline\""), "{uri}");
+        }
+        assert!(body.contains("id=\"q\""), "{uri}: the search box for /");
+        assert!(body.contains("id=\"topics\""), "{uri}: the topics for g t");
+        sizes.push((uri, body.len()));
+    }
+    eprintln!("page sizes (bytes of HTML): {sizes:?}");
 }

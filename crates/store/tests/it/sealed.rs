@@ -174,5 +174,5 @@ fn api_keys_and_the_sealed_mark_are_stored() {
     let keys = store.api_keys().unwrap();
     assert_eq!(keys[0].revoked.as_deref(), Some("2024-01-03T00:00:00Z"));
     assert!(!store.revoke_api_key("ffffffffffffffff", "x").unwrap());
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
 }
