@@ -695,6 +695,20 @@ fn feed_payloads_show_as_text_and_run_nothing() {
         .filter_map(|a| a["story"].as_i64())
         .collect();
     urls.extend(stories.iter().map(|s| format!("{base}/stories/{s}")));
+    // The search results, where titles and snippets carry highlights.
+    urls.push(format!("{base}/search?q=sanitizer&published=any"));
+    // The article pages of the items whose title kept a script, a handler
+    // or a script URL.
+    urls.extend(
+        all.iter()
+            .filter(|a| {
+                a["title"].as_str().is_some_and(|t| {
+                    let t = t.to_lowercase();
+                    t.contains('<') && (t.contains("script") || t.contains(" on"))
+                })
+            })
+            .map(|a| format!("{base}/articles/{}", a["id"])),
+    );
 
     let mut shown = std::collections::BTreeSet::new();
     let mut visited = 0;
@@ -765,4 +779,75 @@ fn feed_payloads_show_as_text_and_run_nothing() {
     }
     assert!(with_markup > 0, "no stored title kept its markup as text");
     println!("{visited} pages visited, {with_markup} titles with markup shown as text");
+}
+
+#[test]
+fn a_reader_walks_from_a_story_to_an_article_a_search_and_the_sources() {
+    let Some((_b, served, page)) = walk("walk") else {
+        return;
+    };
+    let base = format!("http://{}", served.addr);
+    let (slug, _) = busiest_topic(&served);
+    let story = page_story(&served, &slug);
+
+    // Story → article: the first entry's headline opens its article page.
+    page.open(&format!("{base}/stories/{story}"));
+    page.screenshot("story");
+    let href = page
+        .attr(".coverage a.headline", "href")
+        .expect("the story lists its articles");
+    page.click(".coverage a.headline").wait_loaded();
+    assert_eq!(page.url(), format!("{base}{href}"));
+    page.screenshot("article");
+    let id = href.rsplit('/').next().unwrap();
+    let a = api(&served, &format!("/api/v1/articles/{id}"));
+    let title = a["title"].as_str().expect("the article has a title");
+    assert_eq!(squash(&page.text("#article-title")), squash(title));
+    assert_quiet(&page, "article page");
+
+    // Article → search: a word of its title, typed into the search box.
+    let word = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5)
+        .max_by_key(|w| w.chars().count())
+        .expect("a long word in the title")
+        .to_string();
+    page.press("/");
+    assert_eq!(page.focused()["id"], "q");
+    page.type_into("#q", &word);
+    page.press("Enter").wait_loaded();
+    assert!(page.url().contains("/search?"), "{}", page.url());
+    page.screenshot("search");
+    let hits = page.texts(".card a.headline");
+    assert!(!hits.is_empty(), "searching {word:?} finds nothing");
+    // The query is highlighted: every mark holds the word.
+    let marks = page.texts("mark");
+    assert!(!marks.is_empty(), "no highlight for {word:?}");
+    for m in &marks {
+        assert!(
+            m.to_lowercase().contains(&word.to_lowercase()[..4]),
+            "a highlight {m:?} for the query {word:?}"
+        );
+    }
+    // The article we came from is among the hits.
+    assert!(
+        page.count(&format!(".card a.headline[href='/articles/{id}']")) == 1
+            || page.exists("a[rel=next]"),
+        "article {id} is not on the first page of hits for {word:?}: {hits:?}"
+    );
+    assert_quiet(&page, "search page");
+
+    // Search → sources, from the footer.
+    page.click("footer a[href='/sources']").wait_loaded();
+    assert_eq!(page.url(), format!("{base}/sources"));
+    page.screenshot("sources");
+    let sources = api(&served, "/api/v1/sources");
+    let n = sources["sources"].as_array().map_or(0, Vec::len);
+    assert!(
+        page.text("main .toolbar")
+            .starts_with(&format!("{n} followed")),
+        "{:?}, the API lists {n} sources",
+        page.text("main .toolbar")
+    );
+    assert_quiet(&page, "sources page");
 }
