@@ -1,6 +1,7 @@
 //! Test support: where the shared real-data fixtures live, the harness of
-//! the command-line and HTTP tests ([`cli`]), and latency percentiles for
-//! the benchmark examples ([`latency`]).
+//! the command-line and HTTP tests ([`cli`]), the headless browser of the
+//! web UI's tests ([`browser`]), and latency percentiles for the benchmark
+//! examples ([`latency`]).
 //!
 //! The fixtures are not part of this repository. They sit in `../shared` beside
 //! the project root (or wherever `NEWSDESK_SHARED` points). A fresh clone has no
@@ -9,6 +10,7 @@
 
 use std::path::PathBuf;
 
+pub mod browser;
 pub mod cli;
 pub mod latency;
 

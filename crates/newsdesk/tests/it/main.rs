@@ -4,6 +4,7 @@
 
 mod common;
 
+mod browser;
 mod cli;
 mod config_cli;
 mod demo_cli;
