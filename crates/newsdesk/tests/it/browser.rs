@@ -271,18 +271,10 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The console errors of the page, but for the browser's own request for
-/// `/favicon.ico` (which no page asked for; the desk serves no icon yet).
+/// The console errors of the page (a missing icon would be one: pages link
+/// the desk's own).
 fn page_errors(page: &Page) -> Vec<browser::Message> {
     page.console_errors()
-        .into_iter()
-        .filter(|m| !is_favicon(m))
-        .collect()
-}
-
-/// The browser's failed request for `/favicon.ico`.
-fn is_favicon(m: &browser::Message) -> bool {
-    m.source == "network" && m.url.ends_with("/favicon.ico")
 }
 
 /// What every page must not have done: a dialog, a console error.
@@ -746,7 +738,7 @@ fn feed_payloads_show_as_text_and_run_nothing() {
         );
         let errors: Vec<String> = console[console_before..]
             .iter()
-            .filter(|m| m.is_error() && !is_favicon(m))
+            .filter(|m| m.is_error())
             .map(ToString::to_string)
             .collect();
         assert!(

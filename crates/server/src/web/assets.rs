@@ -1,4 +1,4 @@
-//! The stylesheet and the script, embedded in the binary and served under
+//! The stylesheet, the script and the icon, embedded in the binary and served under
 //! `/assets/{name}.{hash}.{ext}`: the URL changes whenever the bytes do, so
 //! they are cached for a year and never go stale.
 
@@ -12,6 +12,7 @@ use super::layout::WebError;
 
 const CSS: &[u8] = include_bytes!("../../assets/app.css");
 const JS: &[u8] = include_bytes!("../../assets/app.js");
+const ICON: &[u8] = include_bytes!("../../assets/icon.svg");
 
 /// One embedded file.
 pub struct Asset {
@@ -44,9 +45,13 @@ pub static STYLE: LazyLock<Asset> =
 pub static SCRIPT: LazyLock<Asset> =
     LazyLock::new(|| Asset::new("app", "js", "text/javascript; charset=utf-8", JS));
 
+/// The icon browsers show in tabs and bookmarks.
+pub static ICON_SVG: LazyLock<Asset> =
+    LazyLock::new(|| Asset::new("icon", "svg", "image/svg+xml", ICON));
+
 /// `/assets/{file}`: an embedded file by its versioned name.
 pub async fn serve(Path(file): Path<String>) -> Response {
-    for asset in [&*STYLE, &*SCRIPT] {
+    for asset in [&*STYLE, &*SCRIPT, &*ICON_SVG] {
         if asset.file == file {
             let mut r = (StatusCode::OK, asset.bytes).into_response();
             let h = r.headers_mut();

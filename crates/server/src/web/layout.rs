@@ -10,7 +10,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::assets::{SCRIPT, STYLE};
+use super::assets::{ICON_SVG, SCRIPT, STYLE};
 use crate::api::slug;
 use crate::{ApiError, AppState};
 
@@ -23,6 +23,7 @@ pub struct Layout {
     pub title: String,
     pub css: String,
     pub js: String,
+    pub icon: String,
     pub nav: Vec<NavTopic>,
     /// The slug of the topic being shown ("" for none).
     pub current: String,
@@ -73,6 +74,7 @@ impl Layout {
             title: title.into(),
             css: STYLE.url(),
             js: SCRIPT.url(),
+            icon: ICON_SVG.url(),
             nav: Vec::new(),
             current: String::new(),
             q: String::new(),

@@ -432,6 +432,15 @@ async fn every_page_has_the_frame_and_its_assets_are_small_and_cached() {
         .expect("a stylesheet")
         .to_string();
     let js = parsed.attr("script", "src")[0].to_string();
+    let icon = parsed
+        .attr("link", "href")
+        .into_iter()
+        .find(|h| h.starts_with("/assets/icon.") && h.ends_with(".svg"))
+        .expect("an icon, so browsers do not ask for /favicon.ico")
+        .to_string();
+    let (status, headers, _) = common::exchange(&app, "GET", &icon, &[], "").await;
+    assert_eq!(status, StatusCode::OK, "{icon}");
+    assert_eq!(headers["content-type"], "image/svg+xml");
     let mut total = 0;
     for asset in [&css, &js] {
         let (status, headers, body) = common::exchange(&app, "GET", asset, &[], "").await;
