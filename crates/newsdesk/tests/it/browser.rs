@@ -30,27 +30,7 @@ fn desk() -> Option<&'static Path> {
             .join("browser-desk");
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("make the desk's folder");
-        let out = root.join("newsroom");
-        let data = root.join("data");
-        ok(
-            &data,
-            &[
-                "generate",
-                out.to_str().unwrap(),
-                "--events",
-                "40",
-                "--providers",
-                "16",
-                "--days",
-                "3",
-                "--seed",
-                "5",
-            ],
-        );
-        ok(
-            &data,
-            &["ingest", "--quiet", out.join("feeds").to_str().unwrap()],
-        );
+        let data = newsroom(&root);
         ok(&data, &["ingest", "--quiet", corpus.to_str().unwrap()]);
         Some(data)
     })

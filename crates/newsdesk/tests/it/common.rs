@@ -56,3 +56,31 @@ pub fn spawn(data: &Path, args: &[&str]) -> Running {
 pub fn serve(data: &Path, args: &[&str]) -> Served {
     cli().serve(data, args)
 }
+
+/// A small generated newsroom (40 events, 16 outlets, 3 days, seed 5)
+/// written to `dir/newsroom` and ingested into `dir/data`; that folder.
+pub fn newsroom(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("newsroom");
+    let data = dir.join("data");
+    ok(
+        &data,
+        &[
+            "generate",
+            out.to_str().unwrap(),
+            "--events",
+            "40",
+            "--providers",
+            "16",
+            "--days",
+            "3",
+            "--seed",
+            "5",
+        ],
+    );
+    let s = ok(
+        &data,
+        &["ingest", "--quiet", out.join("feeds").to_str().unwrap()],
+    );
+    assert!(s.contains("editorial: "), "{s}");
+    data
+}

@@ -3,7 +3,6 @@
 //! log, through the `newsdesk` command on a real store.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -13,33 +12,6 @@ fn by_id(all: &[Value]) -> HashMap<i64, Value> {
     all.iter()
         .map(|a| (a["id"].as_i64().unwrap(), a.clone()))
         .collect()
-}
-
-/// A small generated newsroom, ingested.
-fn newsroom(dir: &Path) -> PathBuf {
-    let out = dir.join("newsroom");
-    let data = dir.join("data");
-    ok(
-        &data,
-        &[
-            "generate",
-            out.to_str().unwrap(),
-            "--events",
-            "40",
-            "--providers",
-            "16",
-            "--days",
-            "3",
-            "--seed",
-            "5",
-        ],
-    );
-    let s = ok(
-        &data,
-        &["ingest", "--quiet", out.join("feeds").to_str().unwrap()],
-    );
-    assert!(s.contains("editorial: "), "{s}");
-    data
 }
 
 fn full(all: &[Value]) -> Vec<&Value> {

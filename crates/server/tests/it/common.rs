@@ -35,3 +35,32 @@ pub async fn exchange(
         .to_vec();
     (status, headers, body)
 }
+
+/// A key stored in `dir`'s store; returns its id and token.
+pub fn issue(
+    dir: &std::path::Path,
+    name: &str,
+    role: newsdesk_secure::Role,
+    scopes: Vec<newsdesk_secure::Scope>,
+    rate: Option<i64>,
+) -> (String, String) {
+    let k = newsdesk_secure::ApiKeyRecord::issue(name, role, scopes, chrono::Utc::now()).unwrap();
+    let r = k.record.to_row();
+    let mut s = newsdesk_store::SqliteStore::open(dir).unwrap();
+    newsdesk_store::ApiKeys::insert_api_key(
+        &mut s,
+        &newsdesk_store::ApiKeyStoreRow {
+            id: r.id.clone(),
+            name: r.name,
+            secret_hash: r.secret_hash,
+            role: r.role,
+            scopes: r.scopes,
+            created: r.created,
+            last_used: None,
+            revoked: None,
+            rate_per_min: rate,
+        },
+    )
+    .unwrap();
+    (r.id, k.token().to_string())
+}

@@ -1,20 +1,20 @@
 //! Secured full text, API keys, roles, rate limits, CORS and editor actions,
 //! through the real router over a store whose bodies are sealed.
 
-use crate::common;
+use crate::common::{self, issue};
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use chrono::{Duration, TimeZone, Utc};
 use newsdesk_model::desk::{Rule, RuleAction};
 use newsdesk_model::{ActionOutcome, EditorAction};
-use newsdesk_secure::{ApiKeyRecord, Keyring, Role, Scope};
+use newsdesk_secure::{Keyring, Role, Scope};
 use newsdesk_server::{
     router, Access, AppState, DeskError, EditorDesk, Metrics, NewRule, ServerConfig,
 };
 use newsdesk_store::conformance::{sample, store_decided};
 use newsdesk_store::prelude::*;
-use newsdesk_store::{ApiKeyStoreRow, Decision, SqliteStore, Store, StoryHeat};
+use newsdesk_store::{Decision, SqliteStore, Store, StoryHeat};
 use serde_json::Value;
 
 const N: usize = 12;
@@ -72,32 +72,6 @@ fn fill(dir: &std::path::Path, keyring: &Arc<Keyring>) -> Vec<i64> {
         },
         &heats,
     )
-}
-
-/// A key stored in `dir`'s store; returns the token.
-fn issue(
-    dir: &std::path::Path,
-    name: &str,
-    role: Role,
-    scopes: Vec<Scope>,
-    rate: Option<i64>,
-) -> (String, String) {
-    let k = ApiKeyRecord::issue(name, role, scopes, Utc::now()).unwrap();
-    let r = k.record.to_row();
-    let mut s = SqliteStore::open(dir).unwrap();
-    s.insert_api_key(&ApiKeyStoreRow {
-        id: r.id.clone(),
-        name: r.name,
-        secret_hash: r.secret_hash,
-        role: r.role,
-        scopes: r.scopes,
-        created: r.created,
-        last_used: None,
-        revoked: None,
-        rate_per_min: rate,
-    })
-    .unwrap();
-    (r.id, k.token().to_string())
 }
 
 /// What the fake desk was asked to do.

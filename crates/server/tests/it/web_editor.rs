@@ -17,10 +17,10 @@ use chrono::{Duration, Utc};
 use newsdesk_desk::api::EditorService;
 use newsdesk_desk::ingest::{ingest, IngestOptions};
 use newsdesk_desk::{DeskPaths, KeySource};
-use newsdesk_secure::{ApiKeyRecord, Role, Scope};
+use newsdesk_secure::{Role, Scope};
 use newsdesk_server::{router, AppState, Metrics, ServerConfig};
 use newsdesk_store::prelude::*;
-use newsdesk_store::{ApiKeyStoreRow, Batch, SourceInfo, SqliteStore, Store, StoredArticle};
+use newsdesk_store::{Batch, SourceInfo, SqliteStore, Store, StoredArticle};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -29,23 +29,9 @@ struct Fixture {
     keys: HashMap<&'static str, String>,
 }
 
+/// A key stored in `dir`'s store; returns its token.
 fn issue(dir: &std::path::Path, name: &str, role: Role, scopes: Vec<Scope>) -> String {
-    let k = ApiKeyRecord::issue(name, role, scopes, Utc::now()).unwrap();
-    let r = k.record.to_row();
-    let mut s = SqliteStore::open(dir).unwrap();
-    s.insert_api_key(&ApiKeyStoreRow {
-        id: r.id.clone(),
-        name: r.name,
-        secret_hash: r.secret_hash,
-        role: r.role,
-        scopes: r.scopes,
-        created: r.created,
-        last_used: None,
-        revoked: None,
-        rate_per_min: None,
-    })
-    .unwrap();
-    k.token().to_string()
+    crate::common::issue(dir, name, role, scopes, None).1
 }
 
 fn fixture() -> Option<Fixture> {
